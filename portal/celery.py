@@ -1,0 +1,28 @@
+"""The Celery app. Configuration lives in Django settings under the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _load_beat_schedule(sender: Celery, **kwargs: object) -> None:
+    from portal.beat import BEAT_SCHEDULE
+
+    sender.conf.beat_schedule = BEAT_SCHEDULE
+
+
+class BoundedRetryTask(app.Task):  # type: ignore[name-defined,misc]
+    """Base for tasks that touch other systems: a bounded, backed-off retry policy."""
+
+    abstract = True
+    max_retries = 5
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}),
+    )
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data["otp_token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError(_("Enter the six digits shown in your authenticator app."))
+        return token

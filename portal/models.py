@@ -1,0 +1,84 @@
+"""Accounts, roles and the public contact data of the portal."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.roles import STAFF_ROLES, Role
+
+
+class User(AbstractUser):
+    """Everyone who signs in: enterprise and resident applicants, caseworkers, officers, auditors.
+
+    The role is a group (see portal.roles); a county caseworker is bound to one county.
+    """
+
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    county = models.ForeignKey(
+        "registry.County",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("The county whose queue a county caseworker works."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("access_workbench", _("Can open the back office (workbench)")),
+            ("view_all_counties", _("Can see cases and records of every county")),
+            ("decide_case", _("Can decide cases")),
+            ("manage_parameters", _("Can manage dated policy parameters")),
+            ("publish_notice", _("Can publish public-notice lists")),
+            ("import_registry", _("Can import registry data")),
+            ("reveal_sensitive", _("Can reveal full ID numbers and bank accounts")),
+            ("view_audit", _("Can read audit trails")),
+            ("apply_as_enterprise", _("Can apply on behalf of an enterprise")),
+            ("apply_as_resident", _("Can apply as a resident")),
+        ]
+
+    @property
+    def role_names(self) -> set[str]:
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_names
+
+    @property
+    def is_back_office(self) -> bool:
+        """Caseworkers, officers and auditors: people who must pass two-factor sign-in."""
+        return self.is_superuser or bool(self.role_names & {r.value for r in STAFF_ROLES})
+
+
+class ServiceOffice(models.Model):
+    """A public employment service office, shown in every page footer (clause (十四)). Edited in the admin."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("service phone"), max_length=30)
+    complaints_phone = models.CharField(_("complaints phone"), max_length=30)
+    hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_sample = models.BooleanField(
+        _("sample data"), default=True, help_text=_("Set by the seed; clear it once the real details are entered.")
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("service office")
+        verbose_name_plural = _("service offices")
+
+    def __str__(self) -> str:
+        return self.name

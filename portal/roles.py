@@ -1,0 +1,73 @@
+"""The roles of the portal, as Django groups with permissions (created by migration portal 0002).
+
+Keep ROLE_PERMISSIONS and the migrations in step: a new permission for a role is a new migration
+that calls sync_role_permissions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    ENTERPRISE_APPLICANT = "enterprise_applicant"
+    RESIDENT_APPLICANT = "resident_applicant"
+    COUNTY_CASEWORKER = "county_caseworker"
+    PREFECTURE_OFFICER = "prefecture_officer"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE_APPLICANT: _("Enterprise applicant"),
+    Role.RESIDENT_APPLICANT: _("Resident applicant"),
+    Role.COUNTY_CASEWORKER: _("County caseworker"),
+    Role.PREFECTURE_OFFICER: _("Prefecture officer"),
+    Role.AUDITOR: _("Auditor"),
+}
+
+STAFF_ROLES = frozenset({Role.COUNTY_CASEWORKER, Role.PREFECTURE_OFFICER, Role.AUDITOR})
+
+# "app_label.codename" per role.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ENTERPRISE_APPLICANT: frozenset({"portal.apply_as_enterprise"}),
+    Role.RESIDENT_APPLICANT: frozenset({"portal.apply_as_resident"}),
+    Role.COUNTY_CASEWORKER: frozenset(
+        {"portal.access_workbench", "portal.decide_case", "portal.reveal_sensitive"}
+    ),
+    Role.PREFECTURE_OFFICER: frozenset(
+        {
+            "portal.access_workbench",
+            "portal.view_all_counties",
+            "portal.decide_case",
+            "portal.manage_parameters",
+            "portal.publish_notice",
+            "portal.import_registry",
+            "portal.reveal_sensitive",
+            "portal.view_audit",
+        }
+    ),
+    # Read-only: sees everything, changes nothing, reveals nothing.
+    Role.AUDITOR: frozenset({"portal.access_workbench", "portal.view_all_counties", "portal.view_audit"}),
+}
+
+
+def sync_role_permissions(apps, role_permissions: dict[str, set[str]]) -> None:  # type: ignore[no-untyped-def]
+    """Create the groups and give each exactly its permissions. For use in data migrations."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in role_permissions.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in sorted(perms):
+            app_label, codename = dotted.split(".", 1)
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,85 @@
+"""Sign in, sign out, and the two-factor step that back-office staff must pass."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+
+from portal.forms import TokenForm
+from portal.services import confirmed_totp_device, totp_device_confirm, totp_device_pending
+
+
+def _safe_next(request: HttpRequest, default: str = "home") -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        if self.request.user.is_back_office:
+            from urllib.parse import urlencode
+
+            from django.urls import reverse
+
+            return redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': self.get_success_url()})}")
+        return response
+
+
+logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for the TOTP code; a staff member with no confirmed device enrols one first."""
+    user = request.user
+    if user.is_verified():
+        return redirect(_safe_next(request))
+    device = confirmed_totp_device(user=user)
+    if device is None:
+        return enrol_two_factor(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("otp_token", _("That code is wrong or has expired. Enter the code now shown in your app."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request)})
+
+
+def enrol_two_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    device = totp_device_pending(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
+            device.refresh_from_db()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is set up. You will need your app each time you sign in."))
+            return redirect(_safe_next(request))
+        form.add_error("otp_token", _("That code is wrong or has expired. Enter the code now shown in your app."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code for your authenticator app"))
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request)},
+    )
