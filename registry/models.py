@@ -1,5 +1,6 @@
 """Who people and enterprises are. The ground floor: imports nothing from subsidies or portal."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,35 @@ class County(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+class AuditEvent(models.Model):
+    """One change to the record, written by the service that made it, in the same transaction.
+
+    Services call registry.audit.audit_record(); bulk imports write one row per changed record, which
+    signal-based audit libraries miss. Rows are never updated or deleted.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=80)
+    target_type = models.CharField(_("record type"), max_length=80)
+    target_id = models.CharField(_("record id"), max_length=64)
+    # Masked values only: never a full ID number or bank account.
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # A record's audit trail on its file page: WHERE target_type=.. AND target_id=.. ORDER BY occurred_at.
+            models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

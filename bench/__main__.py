@@ -1,0 +1,33 @@
+"""`make bench`: run every bench/bench_*.py (each has main()) and print its figures. Never asserts a time."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+import time
+
+import django
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+    django.setup()
+    import bench
+
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    only = set(sys.argv[1:])
+    for name in names:
+        if only and name not in only:
+            continue
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
+        started = time.perf_counter()
+        module.main()
+        print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
