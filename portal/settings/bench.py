@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 
-from portal.settings.test import *  # noqa: E402, F403
+from portal.settings.test import *  # noqa: F403
