@@ -1,0 +1,324 @@
+"""Changes to the real-name registry. Each runs in one transaction and writes its audit row in it.
+
+Audit rows carry masked values only (registry.crypto.mask_*), never a full ID number or bank account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from registry.audit import audit_record
+from registry.crypto import id_number_index, mask_bank_account, mask_id_number, mask_phone
+from registry.identifiers import parse_credit_code, parse_id_number
+from registry.models import (
+    BenefitPeriod,
+    County,
+    EndReason,
+    Enterprise,
+    InsuranceYear,
+    Person,
+    RegistrationStatus,
+    SensitiveAccessLog,
+    SizeClass,
+    Source,
+    UnemploymentRegistration,
+)
+
+REVEAL_PERMISSION = "portal.reveal_sensitive"
+
+PERSON_AUDIT_FIELDS = (
+    "name",
+    "phone",
+    "hukou_area_code",
+    "residence_county_id",
+    "address",
+    "education",
+    "graduation_date",
+    "is_disabled",
+    "low_income_family",
+    "zero_employment_family",
+    "de_capacity_worker",
+    "land_expropriated_farmer",
+)
+ENTERPRISE_AUDIT_FIELDS = (
+    "credit_code",
+    "name",
+    "county_id",
+    "size_class",
+    "industry",
+    "on_quality_list",
+    "legal_representative",
+    "bank_account_masked",
+)
+INSURANCE_FIELDS = (
+    "insured_at_start",
+    "insured_at_end",
+    "retired_or_deceased",
+    "ui_premiums_paid",
+    "ui_months_paid_in_full",
+    "monthly_social_insurance_due",
+    "in_arrears",
+)
+
+# Allowed transitions of an unemployment registration.
+REGISTRATION_TRANSITIONS = {RegistrationStatus.ACTIVE: {RegistrationStatus.ENDED}, RegistrationStatus.ENDED: set()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """What the audit trail keeps of a person: masked ID number and phone, no full numbers."""
+    data = {field: _jsonable(getattr(person, field)) for field in PERSON_AUDIT_FIELDS}
+    data["phone"] = mask_phone(person.phone) if person.phone else ""
+    data["id_number"] = person.id_number_masked
+    return data
+
+
+def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    return {field: _jsonable(getattr(enterprise, field)) for field in ENTERPRISE_AUDIT_FIELDS}
+
+
+def insurance_snapshot(row: InsuranceYear) -> dict[str, Any]:
+    return {"year": row.year, **{field: _jsonable(getattr(row, field)) for field in INSURANCE_FIELDS}}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def person_register(
+    *,
+    id_number: str,
+    name: str,
+    residence_county: County,
+    actor: Any,
+    phone: str = "",
+    hukou_area_code: str = "",
+    address: str = "",
+    **flags: Any,
+) -> Person:
+    """Add a person to the registry. Refuses a second record for the same ID number."""
+    parsed = parse_id_number(id_number)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter the name as on the ID card.")})
+    with transaction.atomic():
+        index = id_number_index(parsed.number)
+        if Person.objects.filter(id_number_index=index).exists():
+            raise ValidationError({"id_number": _("A person with this ID number is already in the registry.")})
+        person = Person(
+            name=name,
+            id_number=parsed.number,
+            id_number_index=index,
+            id_number_masked=mask_id_number(parsed.number),
+            birth_date=parsed.birth_date,
+            sex=parsed.sex,
+            phone=phone.strip(),
+            hukou_area_code=hukou_area_code or parsed.area_code,
+            residence_county=residence_county,
+            address=address,
+            **flags,
+        )
+        person.full_clean(exclude=["id_number_index", "id_number_masked"])
+        person.save()
+        audit_record(actor=actor, action="person_register", target=person, after=person_snapshot(person))
+    return person
+
+
+def person_find_by_id_number(id_number: str) -> Person | None:
+    """Exact lookup through the blind index (the only way to find a person by ID number)."""
+    return Person.objects.filter(id_number_index=id_number_index(id_number)).select_related("residence_county").first()
+
+
+def enterprise_register(
+    *,
+    credit_code: str,
+    name: str,
+    county: County,
+    size_class: str,
+    actor: Any,
+    industry: str = "",
+    legal_representative: str = "",
+    bank_account: str = "",
+    on_quality_list: bool = False,
+) -> Enterprise:
+    """Add an enterprise to the registry, identified by its unified social credit code."""
+    code = parse_credit_code(credit_code)
+    if size_class not in SizeClass.values:
+        raise ValidationError({"size_class": _("Choose large, medium, small or micro.")})
+    with transaction.atomic():
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise ValidationError({"credit_code": _("An enterprise with this credit code is already in the registry.")})
+        enterprise = Enterprise(
+            credit_code=code,
+            name=name.strip(),
+            county=county,
+            size_class=size_class,
+            industry=industry,
+            legal_representative=legal_representative,
+            on_quality_list=on_quality_list,
+            bank_account=bank_account,
+            bank_account_masked=mask_bank_account(bank_account) if bank_account else "",
+        )
+        enterprise.save()
+        audit_record(
+            actor=actor, action="enterprise_register", target=enterprise, after=enterprise_snapshot(enterprise)
+        )
+    return enterprise
+
+
+def registration_open(
+    *, person: Person, registered_on: dt.date, actor: Any, residence_county: County | None = None
+) -> UnemploymentRegistration:
+    """Register a person as unemployed at their place of habitual residence (clause (九)).
+
+    At most one active registration per person: the person row is locked, and the partial unique constraint
+    catches anything that slips past (two requests at once).
+    """
+    try:
+        with transaction.atomic():
+            Person.objects.select_for_update().filter(pk=person.pk).first()
+            if UnemploymentRegistration.objects.filter(person=person, status=RegistrationStatus.ACTIVE).exists():
+                raise ValidationError(_("This person already has an active unemployment registration."))
+            registration = UnemploymentRegistration.objects.create(
+                person=person,
+                residence_county=residence_county or person.residence_county,
+                registered_on=registered_on,
+            )
+            audit_record(
+                actor=actor,
+                action="registration_open",
+                target=registration,
+                after={"person": person.pk, "registered_on": str(registered_on), "status": registration.status},
+            )
+    except IntegrityError:
+        raise ValidationError(_("This person already has an active unemployment registration.")) from None
+    return registration
+
+
+def registration_end(
+    *, registration: UnemploymentRegistration, ended_on: dt.date, reason: str, actor: Any
+) -> UnemploymentRegistration:
+    """End a registration. Re-employment also ends an open benefit period: benefit stops from the next month (十)."""
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": _("Choose why the registration ends.")})
+    with transaction.atomic():
+        registration = UnemploymentRegistration.objects.select_for_update().get(pk=registration.pk)
+        if RegistrationStatus.ENDED not in REGISTRATION_TRANSITIONS[RegistrationStatus(registration.status)]:
+            raise ValidationError(_("This registration has already ended."))
+        if ended_on < registration.registered_on:
+            raise ValidationError({"ended_on": _("A registration cannot end before the day it was made.")})
+        before = {"status": registration.status}
+        registration.status = RegistrationStatus.ENDED
+        registration.ended_on = ended_on
+        registration.end_reason = reason
+        registration.save(update_fields=["status", "ended_on", "end_reason"])
+        audit_record(
+            actor=actor,
+            action="registration_end",
+            target=registration,
+            before=before,
+            after={"status": registration.status, "ended_on": str(ended_on), "end_reason": reason},
+        )
+        if reason == EndReason.REEMPLOYED:
+            period = (
+                BenefitPeriod.objects.select_for_update()
+                .filter(person_id=registration.person_id, end_month__isnull=True)
+                .first()
+            )
+            if period is not None:
+                # Paid for the month of re-employment, not after it.
+                period.end_month = max(period.start_month, month_start(ended_on))
+                period.save(update_fields=["end_month"])
+                audit_record(
+                    actor=actor,
+                    action="benefit_period_end",
+                    target=period,
+                    before={"end_month": None},
+                    after={"end_month": str(period.end_month)},
+                    reason="reemployed",
+                )
+    return registration
+
+
+def benefit_period_open(
+    *, person: Person, start_month: dt.date, actor: Any, source: str = Source.IMPORT
+) -> BenefitPeriod:
+    """Record the start of unemployment-insurance benefit (as the social-insurance system reports it)."""
+    with transaction.atomic():
+        if BenefitPeriod.objects.filter(person=person, end_month__isnull=True).exists():
+            raise ValidationError(_("This person already has an open benefit period."))
+        period = BenefitPeriod.objects.create(person=person, start_month=month_start(start_month), source=source)
+        audit_record(
+            actor=actor, action="benefit_period_open", target=period, after={"start_month": str(period.start_month)}
+        )
+    return period
+
+
+def insurance_year_record(
+    *, enterprise: Enterprise, year: int, actor: Any, source: str = Source.MANUAL, import_job: Any = None, **values: Any
+) -> tuple[InsuranceYear, bool]:
+    """Create or update an enterprise's insurance facts for a year. Returns (row, changed)."""
+    unknown = set(values) - set(INSURANCE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown insurance fields: {sorted(unknown)}")
+    with transaction.atomic():
+        row = InsuranceYear.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+        before = insurance_snapshot(row) if row else None
+        if row is None:
+            row = InsuranceYear(enterprise=enterprise, year=year)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.source = source
+        row.import_job = import_job
+        row.full_clean(exclude=["enterprise", "import_job"])
+        after = insurance_snapshot(row)
+        if before == after:
+            return row, False
+        row.save()
+        audit_record(
+            actor=actor,
+            action="insurance_year_record",
+            target=row,
+            before=before,
+            after=after,
+        )
+    return row, True
+
+
+def _check_reveal(actor: Any, reason: str) -> str:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(REVEAL_PERMISSION):
+        raise PermissionDenied(_("You may not reveal full numbers."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why you need the full number (at least 4 characters).")})
+    return reason
+
+
+def person_reveal_id_number(*, person: Person, actor: Any, reason: str) -> str:
+    """The full ID number, for a user allowed to see it; the access is logged with the reason (PIPL)."""
+    reason = _check_reveal(actor, reason)
+    with transaction.atomic():
+        SensitiveAccessLog.objects.create(
+            actor=actor, person=person, field=SensitiveAccessLog.Field.ID_NUMBER, reason=reason
+        )
+    return person.id_number
+
+
+def enterprise_reveal_bank_account(*, enterprise: Enterprise, actor: Any, reason: str) -> str:
+    reason = _check_reveal(actor, reason)
+    with transaction.atomic():
+        SensitiveAccessLog.objects.create(
+            actor=actor, enterprise=enterprise, field=SensitiveAccessLog.Field.BANK_ACCOUNT, reason=reason
+        )
+    return enterprise.bank_account
