@@ -1,0 +1,324 @@
+"""Dated policy parameters: their definitions, and "the value in force on date D".
+
+The keys and their types live here; the values live in the database (subsidies.Parameter), seeded by migration
+0002 from POLICY.md's "Parameters" table and edited by prefecture officers in the back office.
+
+Reads go through `value_in_force(key, on=day)`. Inside `parameter_snapshot()` (a calculation, a page, a batch)
+every parameter row is read once, with one query, and reused.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from subsidies.models import Parameter
+
+DECIMAL = "decimal"
+INTEGER = "integer"
+CHOICE = "choice"
+PERIOD = "period"  # {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}, both days included
+DECIMAL_LIST = "decimal_list"
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    kind: str
+    label: Any
+    choices: tuple[str, ...] = ()
+    minimum: Decimal | None = Decimal(0)
+    maximum: Decimal | None = None
+
+
+def _d(key: str, kind: str, label: Any, **kw: Any) -> Definition:
+    return Definition(key, kind, label, **kw)
+
+
+DEFINITIONS: dict[str, Definition] = {
+    d.key: d
+    for d in [
+        _d(
+            "stable_job_refund.ratio",
+            DECIMAL,
+            _("Stable-job refund: share of last year's UI premiums"),
+            maximum=Decimal(1),
+        ),
+        _d(
+            "stable_job_refund.min_ui_months",
+            INTEGER,
+            _("Stable-job refund: minimum months of UI premiums paid in full"),
+        ),
+        _d(
+            "unemployment_rate.registered_urban",
+            DECIMAL,
+            _("Registered urban unemployment rate of the prefecture, previous year"),
+            maximum=Decimal(1),
+        ),
+        _d("hardship.months", INTEGER, _("Hardship refund: months")),
+        _d(
+            "hardship.contribution_ratio",
+            DECIMAL,
+            _("Hardship refund: share of monthly social-insurance contributions"),
+            maximum=Decimal(1),
+        ),
+        _d("hardship.window", PERIOD, _("Hardship refund: application window")),
+        _d("hardship.method", CHOICE, _("Hardship refund: method in force"), choices=("ui_benefit", "contribution")),
+        _d("ui_benefit.monthly_amount", DECIMAL, _("Unemployment-insurance benefit per person per month (yuan)")),
+        _d("minimum_wage.tier_1", DECIMAL, _("Minimum wage per month, tier 1 (yuan)")),
+        _d("minimum_wage.tier_2", DECIMAL, _("Minimum wage per month, tier 2 (yuan)")),
+        _d("minimum_wage.tier_3", DECIMAL, _("Minimum wage per month, tier 3 (yuan)")),
+        _d("minimum_wage.tier_4", DECIMAL, _("Minimum wage per month, tier 4 (yuan)")),
+        _d("startup_loan.cap_individual", DECIMAL, _("Start-up loan cap, individual (yuan)")),
+        _d("startup_loan.cap_enterprise", DECIMAL, _("Start-up loan cap, small or micro enterprise (yuan)")),
+        _d(
+            "startup_loan.hiring_ratio",
+            DECIMAL,
+            _("Start-up loan: new qualifying hires as a share of current staff"),
+            maximum=Decimal(1),
+        ),
+        _d(
+            "startup_loan.hiring_ratio_large",
+            DECIMAL,
+            _("Start-up loan: hiring share where current staff exceed the threshold"),
+            maximum=Decimal(1),
+        ),
+        _d(
+            "startup_loan.large_staff_threshold", INTEGER, _("Start-up loan: staff above which the lower share applies")
+        ),
+        _d("startup_loan.min_contract_years", INTEGER, _("Start-up loan: minimum contract of the new hires (years)")),
+        _d("startup_loan.interest_full_years", INTEGER, _("Start-up loan: years of full interest subsidy")),
+        _d(
+            "startup_loan.interest_year3_ratio",
+            DECIMAL,
+            _("Start-up loan: share of interest subsidised in year 3"),
+            maximum=Decimal(1),
+        ),
+        _d(
+            "startup_loan.interest_rate_cap",
+            DECIMAL,
+            _("Start-up loan: cap on the subsidised interest rate"),
+            maximum=Decimal(1),
+        ),
+        _d(
+            "loan_reward.ratio",
+            DECIMAL,
+            _("Loan reward: share of the county's new guaranteed loans"),
+            maximum=Decimal(1),
+        ),
+        _d("internship.min_months", INTEGER, _("Internship: shortest (months)")),
+        _d("internship.max_months", INTEGER, _("Internship: longest (months)")),
+        _d("internship.min_age", INTEGER, _("Internship: youngest age of unemployed youth")),
+        _d("internship.max_age", INTEGER, _("Internship: oldest age of unemployed youth")),
+        _d(
+            "internship.host_share",
+            DECIMAL,
+            _("Internship: host's least pay as a share of the minimum wage"),
+            maximum=Decimal(1),
+        ),
+        _d("training_subsidy.cap", DECIMAL, _("Training subsidy cap per person (yuan)")),
+        _d("living_allowance.per_day", DECIMAL, _("Training living allowance per day (yuan)")),
+        _d("living_allowance.max_days", INTEGER, _("Training living allowance: most days per year")),
+        _d("living_allowance.window", PERIOD, _("Training living allowance: window")),
+        _d("skill_upgrade.insured_months_relaxed", INTEGER, _("Skill-upgrade subsidy: insured months (relaxed)")),
+        _d("skill_upgrade.insured_months_normal", INTEGER, _("Skill-upgrade subsidy: insured months (normal)")),
+        _d("skill_upgrade.relaxed_window", PERIOD, _("Skill-upgrade subsidy: window of the relaxed condition")),
+        _d("skill_upgrade.amount_junior", DECIMAL, _("Skill-upgrade subsidy, junior certificate (yuan)")),
+        _d("skill_upgrade.amount_intermediate", DECIMAL, _("Skill-upgrade subsidy, intermediate certificate (yuan)")),
+        _d("skill_upgrade.amount_senior", DECIMAL, _("Skill-upgrade subsidy, senior certificate (yuan)")),
+        _d("ui_benefit.months_1_to_5_years", INTEGER, _("UI benefit months, 1 to under 5 contribution years")),
+        _d("ui_benefit.months_5_to_10_years", INTEGER, _("UI benefit months, 5 to under 10 contribution years")),
+        _d("ui_benefit.months_10_plus_years", INTEGER, _("UI benefit months, 10 or more contribution years")),
+        _d("public_notice.working_days", INTEGER, _("Public notice period (working days)")),
+        _d("registration.min_age", INTEGER, _("Unemployment registration: youngest working age")),
+        _d("registration.max_age_men", INTEGER, _("Unemployment registration: working age ends (men)")),
+        _d("registration.max_age_women", INTEGER, _("Unemployment registration: working age ends (women)")),
+        _d("service.decision_working_days", INTEGER, _("Service target from submission to decision (working days)")),
+        _d("layoff_warning.grades", DECIMAL_LIST, _("Layoff early-warning grades (fall in insured headcount)")),
+    ]
+}
+
+
+class ParameterNotInForce(LookupError):
+    """No value of this key is in force on that date (before the plan, or a gap in the history)."""
+
+    def __init__(self, key: str, on: date) -> None:
+        self.key = key
+        self.on = on
+        super().__init__(f"No value of parameter {key!r} is in force on {on.isoformat()}.")
+
+
+class InvalidParameterValue(ValueError):
+    pass
+
+
+def parse_value(key: str, raw: Any) -> Any:
+    """The typed value of a stored (JSON) or entered (text) value of `key`; InvalidParameterValue if it is not one."""
+    definition = DEFINITIONS.get(key)
+    if definition is None:
+        raise InvalidParameterValue(_("Unknown parameter."))
+    kind = definition.kind
+    try:
+        if kind == DECIMAL:
+            value = _decimal(raw)
+            _check_range(definition, value)
+            return value
+        if kind == INTEGER:
+            if isinstance(raw, bool) or (isinstance(raw, str) and not raw.strip().isdigit()):
+                raise InvalidParameterValue(_("Enter a whole number."))
+            value = int(raw)
+            _check_range(definition, Decimal(value))
+            return value
+        if kind == CHOICE:
+            if raw not in definition.choices:
+                raise InvalidParameterValue(
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(definition.choices)}
+                )
+            return raw
+        if kind == PERIOD:
+            start, end = (raw["from"], raw["to"]) if isinstance(raw, dict) else [p.strip() for p in raw.split("..")]
+            period = (date.fromisoformat(start), date.fromisoformat(end))
+            if period[1] < period[0]:
+                raise InvalidParameterValue(_("The end of the period is before its start."))
+            return period
+        if kind == DECIMAL_LIST:
+            items = raw if isinstance(raw, list) else [p for p in raw.replace("/", ",").split(",") if p.strip()]
+            values = [_decimal(item) for item in items]
+            for v in values:
+                _check_range(definition, v)
+            if not values:
+                raise InvalidParameterValue(_("Enter at least one value."))
+            return values
+    except InvalidParameterValue:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, InvalidOperation):
+        pass
+    raise InvalidParameterValue(_("This is not a valid value for this parameter."))
+
+
+def _decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        raise InvalidParameterValue(_("Enter a number."))
+    value = Decimal(str(raw).strip().replace(",", ""))
+    if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal(10) ** 12:
+        raise InvalidParameterValue(_("Enter a number."))
+    return value
+
+
+def _check_range(definition: Definition, value: Decimal) -> None:
+    if definition.minimum is not None and value < definition.minimum:
+        raise InvalidParameterValue(_("The value cannot be below %(min)s.") % {"min": definition.minimum})
+    if definition.maximum is not None and value > definition.maximum:
+        raise InvalidParameterValue(_("The value cannot be above %(max)s.") % {"max": definition.maximum})
+
+
+def to_json(key: str, value: Any) -> Any:
+    """The stored (JSON) form of a typed value."""
+    kind = DEFINITIONS[key].kind
+    if kind == DECIMAL:
+        return str(value)
+    if kind == PERIOD:
+        return {"from": value[0].isoformat(), "to": value[1].isoformat()}
+    if kind == DECIMAL_LIST:
+        return [str(v) for v in value]
+    return value
+
+
+def display(key: str, value: Any) -> str:
+    """A short text of a typed value, for pages and breakdowns."""
+    kind = DEFINITIONS[key].kind if key in DEFINITIONS else None
+    if kind == PERIOD:
+        return f"{value[0].isoformat()} .. {value[1].isoformat()}"
+    if kind == DECIMAL_LIST:
+        return " / ".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """A value in force, with where it came from: what a result cites."""
+
+    key: str
+    value: Any
+    valid_from: date
+    valid_to: date | None
+    source: str
+    is_sample: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": to_json(self.key, self.value),
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "source": self.source,
+            "is_sample": self.is_sample,
+        }
+
+
+def _from_row(row: Parameter) -> ParameterValue:
+    return ParameterValue(
+        key=row.key,
+        value=parse_value(row.key, row.value),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+        is_sample=row.is_sample,
+    )
+
+
+class Snapshot:
+    """Every parameter row, read with one query; answers "in force on D" from memory."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[ParameterValue]] = {}
+        for row in Parameter.objects.order_by("key", "valid_from"):
+            self._rows.setdefault(row.key, []).append(_from_row(row))
+
+    def in_force(self, key: str, on: date) -> ParameterValue:
+        for candidate in reversed(self._rows.get(key, [])):
+            if candidate.valid_from <= on and (candidate.valid_to is None or on <= candidate.valid_to):
+                return candidate
+        raise ParameterNotInForce(key, on)
+
+
+_snapshot: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("parameter_snapshot", default=None)
+
+
+@contextmanager
+def parameter_snapshot() -> Iterator[Snapshot]:
+    """Read all parameters once for the block (a request, a batch); nested blocks reuse the outer snapshot."""
+    current = _snapshot.get()
+    if current is not None:
+        yield current
+        return
+    token = _snapshot.set(Snapshot())
+    try:
+        yield _snapshot.get()  # type: ignore[misc]
+    finally:
+        _snapshot.reset(token)
+
+
+def parameter_in_force(key: str, *, on: date) -> ParameterValue:
+    """The value of `key` in force on `on`, with its source and dates. Raises ParameterNotInForce."""
+    if key not in DEFINITIONS:
+        raise KeyError(f"Unknown parameter key {key!r}.")
+    snapshot = _snapshot.get()
+    if snapshot is not None:
+        return snapshot.in_force(key, on)
+    row = Parameter.objects.filter(key=key, valid_from__lte=on).exclude(valid_to__lt=on).order_by("-valid_from").first()
+    if row is None:
+        raise ParameterNotInForce(key, on)
+    return _from_row(row)
+
+
+def value_in_force(key: str, *, on: date) -> Any:
+    """The typed value of `key` in force on `on` (Decimal, int, str, (from, to) or list). Raises ParameterNotInForce."""
+    return parameter_in_force(key, on=on).value
