@@ -2,4 +2,6 @@
 
 from typing import Any
 
-BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "heartbeat": {"task": "portal.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
+}

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from portal.roles import Role
+
 BACK_OFFICE_PREFIXES = ("/workbench/", "/admin/")
 
 
@@ -18,7 +20,7 @@ class BackOfficeTwoFactorMiddleware:
     """Caseworkers, officers and auditors reach the back office only after a TOTP check.
 
     A guard here, rather than a decorator on each view, means a back-office page added later
-    cannot forget it.
+    cannot forget it. Views still check permissions and county scope.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -40,4 +42,7 @@ class BackOfficeTwoFactorMiddleware:
             raise PermissionDenied("back office only")
         if not user.is_verified():
             return HttpResponseRedirect(f"{reverse('accounts:two-factor')}?{query}")
+        if user.has_role(Role.COUNTY_CASEWORKER) and user.county_id is None and not user.is_superuser:
+            # A county caseworker works one county's queue; without one there is nothing they may see.
+            raise PermissionDenied("caseworker without a county")
         return None

@@ -9,12 +9,12 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "lq3bSzL8m6vSWdlcLKmqVmDMQ2AVXXbDGfgrUPczE6U=")
 os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key-0123456789abcdef")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from portal.settings.base import *  # noqa: F403
 
 # Tests drive tasks inline unless a test starts a real worker (tests/portal/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -47,7 +47,8 @@ def _broker() -> str:
 def _worker() -> str:
     from portal.celery import app
 
-    replies = app.control.ping(timeout=CHECK_TIMEOUT_SECONDS)
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        replies = app.control.ping(timeout=CHECK_TIMEOUT_SECONDS, connection=conn)
     if not replies:
         raise RuntimeError("no worker answered")
     return f"{len(replies)} worker(s)"
