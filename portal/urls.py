@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from portal.api import api
 from portal.views import accounts, health, public, workbench
 
 accounts_patterns = (
@@ -28,4 +29,5 @@ urlpatterns = [
     path("accounts/", include(accounts_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
