@@ -15,6 +15,41 @@ from portal.roles import Role
 from registry.models import County
 
 TEST_PASSWORD = "Correct-Horse-2019"
+PROJECT_APPS = ("registry", "portal", "subsidies")
+
+
+def _replay_data_migrations() -> None:
+    """Run the project's data migrations again, in migration order, on the current (emptied) database."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    plan: list[tuple[str, str]] = []
+    for leaf in (node for node in loader.graph.leaf_nodes() if node[0] in PROJECT_APPS):
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+    for node in plan:
+        if node[0] not in PROJECT_APPS:
+            continue
+        for operation in loader.graph.nodes[node].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, threads) empty every table afterwards, migration data included.
+
+    Django's serialized rollback proved unreliable across this suite's mix of tests, so a transactional test
+    that finds the tables empty gets the data migrations replayed (counties, roles, parameters...).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional and not County.objects.exists():
+        _replay_data_migrations()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.roles import Role
 from tests.conftest import TEST_PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_caseworker_signs_in_with_totp_and_reaches_the_workbench(page, make_user) -> None:  # type: ignore[no-untyped-def]
