@@ -150,3 +150,20 @@ def test_generated_valid_credit_codes_always_pass(head, area, organisation):
     body = head + area + organisation + organisation_code_check_digit(organisation)
     code = body + credit_code_check_character(body)
     assert parse_credit_code(code) == code
+
+
+@settings(max_examples=100, deadline=None)
+@given(body=st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17))
+def test_the_credit_code_check_character_agrees_with_python_stdnum(body):
+    from stdnum.cn import uscc
+
+    assert credit_code_check_character(body) == uscc.calc_check_digit(body)
+
+
+@settings(max_examples=100, deadline=None)
+@given(area=st.sampled_from(["654201", "654202", "110101"]), birth=birth_dates, sequence=st.integers(0, 999))
+def test_the_id_check_character_agrees_with_python_stdnum(area, birth, sequence):
+    from stdnum.cn import ric
+
+    body = f"{area}{birth:%Y%m%d}{sequence:03d}"
+    assert id_check_character(body) == ric.calc_check_digit(body + "0")

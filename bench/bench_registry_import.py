@@ -1,0 +1,108 @@
+"""Registry import: 100,000 enterprises and 100,000 insurance rows from CSV, beside PostgreSQL COPY of the same file."""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import connection
+
+from bench.db import fresh_database
+from registry.identifiers import credit_code_check_character, organisation_code_check_digit
+from registry.imports import import_file
+
+ROWS = 100_000
+COUNTIES = ["654201", "654202", "654221", "654223", "654224", "654225", "654226", "654203"]
+
+
+def credit_code(i: int) -> str:
+    county = COUNTIES[i % len(COUNTIES)]
+    organisation = f"{i:08d}"
+    body = "91" + county + organisation + organisation_code_check_digit(organisation)
+    return body + credit_code_check_character(body)
+
+
+def write_files(folder: Path) -> tuple[Path, Path]:
+    rng = random.Random(2019)
+    enterprises, insurance = folder / "enterprises.csv", folder / "insurance.csv"
+    sizes = ["large", "medium", "small", "micro"]
+    with (
+        enterprises.open("w", newline="", encoding="utf-8") as e,
+        insurance.open("w", newline="", encoding="utf-8") as s,
+    ):
+        ew, sw = csv.writer(e), csv.writer(s)
+        ew.writerow(["credit_code", "name", "county_code", "size_class", "industry", "legal_representative"])
+        sw.writerow(
+            [
+                "credit_code",
+                "year",
+                "insured_at_start",
+                "insured_at_end",
+                "retired_or_deceased",
+                "ui_premiums_paid",
+                "ui_months_paid_in_full",
+                "monthly_social_insurance_due",
+                "in_arrears",
+            ]
+        )
+        for i in range(ROWS):
+            code = credit_code(i)
+            ew.writerow([code, f"示例企业{i:06d}有限公司", COUNTIES[i % 8], sizes[i % 4], "制造业", "王芳"])
+            start = rng.randint(1, 300)
+            sw.writerow(
+                [
+                    code,
+                    2018,
+                    start,
+                    max(0, start - rng.randint(0, 10)),
+                    rng.randint(0, min(start, 3)),
+                    f"{rng.randint(100, 900000)}.{rng.randint(0, 99):02d}",
+                    rng.randint(0, 12),
+                    f"{rng.randint(100, 90000)}.00",
+                    rng.choice(["true", "false"]),
+                ]
+            )
+    return enterprises, insurance
+
+
+def timed_import(kind: str, path: Path) -> tuple[float, str]:
+    data = path.read_bytes()
+    started = time.perf_counter()
+    result = import_file(kind, data, path.name, actor=None)
+    return time.perf_counter() - started, result.summary
+
+
+def copy_seconds(path: Path) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_insurance_copy (credit_code text, year int, insured_at_start int, insured_at_end int,"
+            " retired_or_deceased int, ui_premiums_paid numeric(14,2), ui_months_paid_in_full int,"
+            " monthly_social_insurance_due numeric(14,2), in_arrears boolean)"
+        )
+        started = time.perf_counter()
+        with path.open(encoding="utf-8") as handle:
+            cursor.cursor.copy_expert("COPY bench_insurance_copy FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_insurance_copy")
+    return elapsed
+
+
+def main() -> None:
+    fresh_database()
+    with tempfile.TemporaryDirectory() as folder:
+        enterprises, insurance = write_files(Path(folder))
+        seconds, summary = timed_import("enterprises", enterprises)
+        print(f"   enterprises: {ROWS:,} rows in {seconds:.2f} s = {ROWS / seconds:,.0f} rows/s ({summary})")
+        seconds, summary = timed_import("insurance", insurance)
+        print(f"   insurance:   {ROWS:,} rows in {seconds:.2f} s = {ROWS / seconds:,.0f} rows/s ({summary})")
+        again, summary = timed_import("insurance", insurance)
+        print(f"   insurance again (nothing changes): {again:.2f} s = {ROWS / again:,.0f} rows/s ({summary})")
+        copy = copy_seconds(insurance)
+        print(f"   PostgreSQL COPY of the insurance file into a plain table: {copy:.2f} s = {ROWS / copy:,.0f} rows/s")
+        print(f"   import / COPY: {seconds / copy:.1f}x")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"   peak memory (max RSS of the process): {peak_mib:,.0f} MiB")
