@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from portal.api import api
-from portal.views import accounts, health, public, workbench
+from portal.views import accounts, health, parameters, policies, public, workbench
 
 accounts_patterns = (
     [
@@ -17,6 +17,9 @@ accounts_patterns = (
 workbench_patterns = (
     [
         path("", workbench.index, name="index"),
+        path("parameters/", parameters.parameter_list, name="parameters"),
+        path("parameters/<str:key>/", parameters.parameter_detail, name="parameter"),
+        path("parameters/<str:key>/add/", parameters.parameter_add_view, name="add-parameter"),
     ],
     "workbench",
 )
@@ -24,6 +27,8 @@ workbench_patterns = (
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("policies/", policies.policies, name="policies"),
+    path("calculator/<slug:policy>/", policies.calculator, name="calculator"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include(accounts_patterns)),

@@ -206,7 +206,10 @@ def parse_value(key: str, raw: Any) -> Any:
 def _decimal(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int):
         raise InvalidParameterValue(_("Enter a number."))
-    value = Decimal(str(raw).strip().replace(",", ""))
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidParameterValue(_("Enter a number.")) from None
     if not value.is_finite() or value.as_tuple().exponent < -6 or abs(value) >= Decimal(10) ** 12:
         raise InvalidParameterValue(_("Enter a number."))
     return value

@@ -1,0 +1,147 @@
+"""Back office: the dated policy parameters, their history, and adding a new dated value (officers only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from subsidies.models import Parameter
+from subsidies.parameters import DEFINITIONS, Definition, InvalidParameterValue, display, parse_value
+from subsidies.services import ParameterChangeRefused, parameter_add
+
+MANAGE = "portal.manage_parameters"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ParameterAddForm(forms.Form):
+    value = forms.CharField(label=gettext_lazy("New value"), max_length=200)
+    valid_from = forms.DateField(label=gettext_lazy("Valid from"), widget=DateInput)
+    valid_to = forms.DateField(
+        label=gettext_lazy("Valid to"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Leave empty: in force until the next change."),
+    )
+    source = forms.CharField(label=gettext_lazy("Source (clause or document)"), max_length=200)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_sample = forms.BooleanField(label=gettext_lazy("This is still a sample value"), required=False)
+
+    def __init__(self, *args, definition: Definition, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        hints = {
+            "period": gettext_lazy("Two dates: 2019-01-01..2019-12-31"),
+            "decimal_list": gettext_lazy("Numbers separated by commas: 0.10, 0.20, 0.30"),
+            "choice": ", ".join(definition.choices),
+            "decimal": gettext_lazy("A number, e.g. 0.50 or 1386.00"),
+            "integer": gettext_lazy("A whole number"),
+        }
+        self.fields["value"].help_text = hints.get(definition.kind, "")
+
+    def clean_value(self) -> object:
+        raw = self.cleaned_data["value"]
+        try:
+            parse_value(self.definition.key, raw)
+        except InvalidParameterValue as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return raw
+
+
+def _definition(key: str) -> Definition:
+    definition = DEFINITIONS.get(key)
+    if definition is None:
+        raise Http404("no such parameter")
+    return definition
+
+
+def parameter_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("portal.access_workbench"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows: dict[str, list[Parameter]] = {}
+    for row in Parameter.objects.order_by("key", "valid_from"):
+        rows.setdefault(row.key, []).append(row)
+    items = []
+    for key, definition in DEFINITIONS.items():
+        history = rows.get(key, [])
+        current = next((r for r in reversed(history) if r.in_force_on(today)), None)
+        items.append(
+            {
+                "key": key,
+                "label": definition.label,
+                "current": current,
+                "current_text": display(key, parse_value(key, current.value)) if current else "",
+                "changes": len(history),
+            }
+        )
+    return render(
+        request,
+        "portal/parameters/list.html",
+        {"items": items, "today": today, "can_manage": request.user.has_perm(MANAGE)},
+    )
+
+
+def _detail(request: HttpRequest, key: str, form: ParameterAddForm | None, status: int = 200) -> HttpResponse:
+    definition = _definition(key)
+    history = [
+        {"row": row, "text": display(key, parse_value(key, row.value))}
+        for row in Parameter.objects.filter(key=key).select_related("created_by").order_by("-valid_from")
+    ]
+    can_manage = request.user.has_perm(MANAGE)
+    if can_manage and form is None:
+        form = ParameterAddForm(definition=definition)
+    return render(
+        request,
+        "portal/parameters/detail.html",
+        {
+            "definition": definition,
+            "history": history,
+            "form": form if can_manage else None,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def parameter_detail(request: HttpRequest, key: str) -> HttpResponse:
+    if not request.user.has_perm("portal.access_workbench"):
+        raise PermissionDenied
+    return _detail(request, key, None)
+
+
+@require_POST
+def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    definition = _definition(key)
+    form = ParameterAddForm(request.POST, definition=definition)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            parameter_add(
+                key=key,
+                value=data["value"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                source=data["source"],
+                note=data["note"],
+                is_sample=data["is_sample"],
+                actor=request.user,
+            )
+        except ParameterChangeRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The new value is saved; the previous one now ends the day before."))
+            return redirect("workbench:parameter", key=key)
+    return _detail(request, key, form, status=400)

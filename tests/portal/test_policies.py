@@ -1,0 +1,56 @@
+"""/policies/: every measure (一)-(十一), amounts from the parameters in force, offices and complaints phone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from portal.models import ServiceOffice
+from subsidies.services import parameter_add
+
+pytestmark = pytest.mark.django_db
+
+CLAUSES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+
+
+def test_it_lists_every_measure_of_the_plan():
+    html = Client().get("/policies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for number in CLAUSES:
+        assert f"（{number}）" in html
+    assert "Who may apply" in html
+    assert "Procedure" in html
+    assert 'href="/calculator/stable-job-refund/"' in html
+
+
+def test_it_renders_amounts_from_the_parameters_in_force(officer):
+    client = Client()
+    assert "1,800.00" in client.get("/policies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    parameter_add(
+        key="training_subsidy.cap",
+        value="2000",
+        valid_from=timezone.localdate() - timedelta(days=0),
+        source="新文件",
+        actor=officer,
+    )
+    html = client.get("/policies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2,000.00" in html
+    assert "at most 1,800.00" not in html
+
+
+def test_it_shows_the_service_offices_and_the_complaints_phone():
+    office = ServiceOffice.objects.create(
+        name="测试就业服务中心",
+        name_en="Test office",
+        address="测试路1号",
+        phone="0901-0000001",
+        complaints_phone="0901-12333",
+    )
+    from django.core.cache import cache
+
+    cache.clear()
+    html = Client().get("/policies/").content.decode()
+    assert office.complaints_phone in html
+    assert office.name in html
