@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "heartbeat": {"task": "portal.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
+    # 免申即享: refresh this year's stable-job refund offers every night at 02:30 (Asia/Shanghai).
+    "refund-offers-nightly": {"task": "subsidies.refund_offers", "schedule": crontab(hour=2, minute=30)},
 }

@@ -47,3 +47,44 @@ class Parameter(models.Model):
 
     def in_force_on(self, day) -> bool:  # type: ignore[no-untyped-def]
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class RefundOffer(models.Model):
+    """免申即享: the standard-track stable-job refund (clause (一)) offered to an enterprise before it applies.
+
+    Computed by `refund_offers_compute` from the registry's insurance year `year - 1`; one per enterprise and year.
+    A rerun changes only offers whose result changed. The enterprise sees its offer when it signs in.
+    """
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="refund_offers"
+    )
+    year = models.PositiveSmallIntegerField(_("year of the offer"), help_text=_("Based on the insurance year before."))
+    as_of = models.DateField(_("parameters in force on"))
+    eligible = models.BooleanField(_("eligible"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    layoff_rate = models.DecimalField(_("layoff rate"), max_digits=7, decimal_places=4)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    parameters = models.JSONField(_("parameters used"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed"))
+
+    class Meta:
+        verbose_name = _("refund offer")
+        verbose_name_plural = _("refund offers")
+        ordering = ["-year", "enterprise_id"]
+        constraints = [
+            # Also the index of "this enterprise's offer for year Y" (sign-in) and the batch's lookup by year.
+            models.UniqueConstraint(fields=["enterprise", "year"], name="refund_offer_once_per_enterprise_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="refund_offer_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(eligible=True) | models.Q(amount=0), name="refund_offer_ineligible_is_zero"
+            ),
+        ]
+        indexes = [
+            # The batch reads all offers of a year: WHERE year = Y.
+            models.Index(fields=["year"], name="refund_offer_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}: {self.amount}"

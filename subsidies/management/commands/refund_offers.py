@@ -1,0 +1,28 @@
+"""`manage.py refund_offers --year Y`: 免申即享 offers of the stable-job refund from insurance year Y-1."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from subsidies.services import refund_offers_compute
+
+
+class Command(BaseCommand):
+    help = "Compute the standard-track stable-job refund offer of every enterprise with an insurance year Y-1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, default=None, help="The offer year (default: this year).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        year = options["year"] or timezone.localdate().year
+        started = time.perf_counter()
+        run = refund_offers_compute(year=year)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Refund offers {year} (insurance year {year - 1}): {run.created} created, {run.updated} changed, "
+            f"{run.unchanged} unchanged, {run.deleted} removed in {seconds:.1f} s."
+        )
