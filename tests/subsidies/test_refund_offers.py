@@ -121,3 +121,13 @@ def test_the_task_computes_the_offers_of_the_year_it_is_given():
     enterprise_with_year(1)
     refund_offers.delay(2019)
     assert RefundOffer.objects.filter(year=2019).count() == 1
+
+
+def test_the_demo_seed_offers_for_each_year_after_an_insurance_year():
+    from subsidies.demo import seed
+
+    enterprise_with_year(1, year=2018)
+    out = io.StringIO()
+    seed(stdout=out)
+    seed(stdout=out)
+    assert RefundOffer.objects.filter(year=2019).count() == 1
