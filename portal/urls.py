@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from portal.api import api
-from portal.views import accounts, health, parameters, policies, public, workbench
+from portal.views import accounts, health, parameters, policies, public, registry, workbench
 
 accounts_patterns = (
     [
@@ -20,6 +20,13 @@ workbench_patterns = (
         path("parameters/", parameters.parameter_list, name="parameters"),
         path("parameters/<str:key>/", parameters.parameter_detail, name="parameter"),
         path("parameters/<str:key>/add/", parameters.parameter_add_view, name="add-parameter"),
+        path("registry/", registry.search, name="registry-search"),
+        path("registry/people/<int:pk>/", registry.person_file, name="registry-person"),
+        path("registry/people/<int:pk>/reveal/", registry.person_reveal, name="registry-person-reveal"),
+        path("registry/enterprises/<int:pk>/", registry.enterprise_file, name="registry-enterprise"),
+        path("registry/imports/", registry.import_list, name="registry-imports"),
+        path("registry/imports/<int:pk>/", registry.import_detail, name="registry-import"),
+        path("registry/imports/<int:pk>/report.csv", registry.import_report, name="registry-import-report"),
     ],
     "workbench",
 )
