@@ -85,3 +85,15 @@ def test_a_list_input_works_with_checkboxes():
     }
     html = Client().post("/calculator/training-living-allowance/", data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1500.00" in html
+
+
+def test_it_shows_the_result_in_chinese_by_default():
+    html = Client().post("/calculator/stable-job-refund/", REFUND).content.decode()
+    assert "您可能符合条件" in html
+    assert "裁员率" in html
+    assert "5000.01" in html
+
+
+def test_the_reasons_are_in_chinese_too():
+    html = Client().post("/calculator/stable-job-refund/", {**REFUND, "ui_months_paid_in_full": "11"}).content.decode()
+    assert "至少需要 12 个月" in html

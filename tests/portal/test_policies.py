@@ -54,3 +54,10 @@ def test_it_shows_the_service_offices_and_the_complaints_phone():
     html = Client().get("/policies/").content.decode()
     assert office.complaints_phone in html
     assert office.name in html
+
+
+def test_it_reads_in_chinese_by_default():
+    html = Client().get("/policies/").content.decode()
+    assert "申请对象" in html
+    assert "稳岗返还" in html
+    assert "返还其上年度企业及职工实际缴纳失业保险费的 50%" in html
