@@ -97,6 +97,9 @@ def test_it_names_the_wrong_character_position_in_chinese_and_english():
         with pytest.raises(ValidationError) as exc:
             parse_id_number("65420119850A150018")
         assert "Character 12" in error_text(exc.value)
+    with translation.override("zh-hans"):
+        assert "第 12 位" in error_text(exc.value)
+        assert "身份证" in error_text(exc.value)
 
 
 def test_it_says_the_length_is_wrong():
@@ -119,9 +122,12 @@ def test_it_checks_the_organisation_code_inside_a_credit_code():
 
 
 def test_it_names_a_forbidden_letter_in_a_credit_code():
-    with translation.override("en"), pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         parse_credit_code("91654201312345673O")
-    assert "Character 18" in error_text(exc.value)
+    with translation.override("en"):
+        assert "Character 18" in error_text(exc.value)
+    with translation.override("zh-hans"):
+        assert "第 18 位" in error_text(exc.value)
 
 
 birth_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2019, 1, 31))
