@@ -75,7 +75,7 @@ def test_it_adds_a_new_dated_value_that_closes_the_previous_one_and_is_audited(o
 
 
 def test_it_refuses_a_value_dated_on_or_before_the_latest_start(officer):
-    with pytest.raises(ParameterChangeRefused, match="history is never rewritten"):
+    with pytest.raises(ParameterChangeRefused, match="历史记录不可改写"):
         parameter_add(
             key="ui_benefit.monthly_amount", value="1500", valid_from=date(2019, 1, 1), source="x", actor=officer
         )
