@@ -13,4 +13,4 @@ def seed(*, stdout: Any) -> None:
     years = sorted({year + 1 for year in InsuranceYear.objects.values_list("year", flat=True).distinct()})
     for year in years:
         run = refund_offers_compute(year=year)
-        stdout.write(f"  refund offers {year}: {run.total} ({run.created} new, {run.updated} changed)")
+        stdout.write(f"  refund offers {year}: {run.total} (免申即享, from insurance year {year - 1})")
