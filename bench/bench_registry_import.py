@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import resource
 import tempfile
@@ -106,3 +107,4 @@ def main() -> None:
         print(f"   import / COPY: {seconds / copy:.1f}x")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"   peak memory (max RSS of the process): {peak_mib:,.0f} MiB")
+    print(f"   load average during the run (other work on the machine skews the figures): {os.getloadavg()[0]:.2f}")
