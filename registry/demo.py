@@ -97,7 +97,6 @@ def seed(*, stdout: Any) -> None:
     values_rng = random.Random(2018)  # noqa: S311 - reproducible demo data, not secrets
     people_rng = random.Random(2021)  # noqa: S311 - reproducible demo data, not secrets
     with transaction.atomic():
-        created = 0
         enterprise_rows = _enterprises(rng, fake)
         for code, name, county, size, industry, representative in enterprise_rows:
             enterprise = Enterprise.objects.filter(credit_code=code).first()
@@ -112,7 +111,6 @@ def seed(*, stdout: Any) -> None:
                     bank_account=f"622848{values_rng.randint(10**12, 10**13 - 1)}",
                     actor=None,
                 )
-                created += 1
             if not InsuranceYear.objects.filter(enterprise=enterprise, year=2018).exists():
                 insurance_year_record(
                     enterprise=enterprise, year=2018, actor=None, source=Source.DEMO, **_insurance_values(values_rng)
@@ -124,7 +122,6 @@ def seed(*, stdout: Any) -> None:
         for number, name, county, phone in people:
             if person_find_by_id_number(number) is None:
                 person_register(id_number=number, name=name, residence_county=counties[county], phone=phone, actor=None)
-                created += 1
         first = person_find_by_id_number(POLICY_PEOPLE[0][0])
         if first is not None and not first.registrations.exists():
             registration_open(person=first, registered_on=dt.date(2019, 2, 18), actor=None)
@@ -133,7 +130,7 @@ def seed(*, stdout: Any) -> None:
             benefit_period_open(person=second, start_month=dt.date(2019, 1, 1), actor=None, source=Source.DEMO)
     stdout.write(
         f"Registry demo data: {Enterprise.objects.count()} enterprises, {Person.objects.count()} people "
-        f"({created} new). Import {DEMO_CSV.relative_to(DEMO_CSV.parents[2])} at /workbench/registry/imports/."
+        f"in the registry. Import {DEMO_CSV.relative_to(DEMO_CSV.parents[2])} at /workbench/registry/imports/."
     )
 
 
