@@ -82,3 +82,22 @@ class ServiceOffice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnterpriseMembership(models.Model):
+    """A user who may act for an enterprise (several staff of one enterprise may share access)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise membership")
+        verbose_name_plural = _("enterprise memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "enterprise"], name="membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise_id}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from registry.crypto import EncryptedTextField
 
 
 class Parameter(models.Model):
@@ -88,3 +92,285 @@ class RefundOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.year}: {self.amount}"
+
+
+# --- Cases: applications, their review and decision (clause (一) first; later journeys add kinds) -------------
+
+
+class CaseKind(models.TextChoices):
+    STABLE_JOB_REFUND = "stable_job_refund", _("Stable-job refund")
+    HARDSHIP_RECOGNITION = "hardship_recognition", _("Hardship-enterprise recognition")
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for correction")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ON_NOTICE = "on_notice", _("On public notice")
+    FINAL = "final", _("Final")
+
+
+class Track(models.TextChoices):
+    STANDARD = "standard", _("Standard track")
+    HARDSHIP = "hardship", _("Hardship track")
+
+
+class Case(models.Model):
+    """One application and everything decided about it. The state changes only through subsidies.cases services.
+
+    The history of a case is its audit trail (registry.audit): every transition writes one row with the states
+    before and after, the actor and the reason.
+    """
+
+    reference = models.CharField(_("reference number"), max_length=40, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=CaseKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT)
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="cases"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year applied for."))
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices, blank=True)
+    # The applicant's answers, step by step (masked values only: the bank account is kept encrypted below).
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    bank_account = EncryptedTextField(_("bank account"), blank=True, default="")
+    bank_account_masked = models.CharField(_("bank account"), max_length=40, blank=True, default="")
+    # The calculator's result (subsidies.calculators Result.as_dict()) when submitted or last recalculated.
+    calculation = models.JSONField(_("calculation"), null=True, blank=True)
+    calculated_amount = models.DecimalField(
+        _("calculated amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    approved_amount = models.DecimalField(
+        _("approved amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.TextField(_("reason for changing the calculated amount"), blank=True)
+    decision_reason = models.TextField(_("reason of the last decision"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="cases_created",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_assigned",
+    )
+    # The token of the submit form: a retried or doubled POST finds the case it already submitted.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("final since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False) | models.Q(person__isnull=False),
+                name="case_has_an_applicant",
+            ),
+            # One live application per enterprise, kind and year (a draft included); a rejected one may be
+            # followed by a new application.
+            models.UniqueConstraint(
+                fields=["kind", "enterprise", "year"],
+                condition=models.Q(enterprise__isnull=False) & ~models.Q(state="rejected"),
+                name="case_one_live_per_enterprise_kind_year",
+            ),
+            # A case in review is held by exactly one caseworker.
+            models.CheckConstraint(
+                condition=~models.Q(state="in_review") | models.Q(assignee__isnull=False),
+                name="case_in_review_has_assignee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | models.Q(reference__isnull=False),
+                name="case_submitted_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_amount__isnull=True) | models.Q(approved_amount__gte=0),
+                name="case_approved_amount_not_negative",
+            ),
+        ]
+        indexes = [
+            # The workbench queue: WHERE county_id=.. AND state IN (..) ORDER BY submitted_at, id (keyset pages).
+            models.Index(fields=["county", "state", "submitted_at", "id"], name="case_queue_idx"),
+            # "My cases": WHERE assignee_id=.. AND state=..
+            models.Index(fields=["assignee", "state"], name="case_assignee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount that counts: approved when decided, else calculated."""
+        return self.approved_amount if self.approved_amount is not None else self.calculated_amount
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number given per prefix, county and year (WG-654201-2019-000123)."""
+
+    prefix = models.CharField(max_length=8)
+    county_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "county_code", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.county_code}-{self.year}: {self.last}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday, or a weekend day worked instead (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (no work)")
+        WORKING_DAY = "working_day", _("Working weekend day")
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}"
+
+
+class NoticeListKind(models.TextChoices):
+    REFUND_APPROVALS = "refund_approvals", _("Approved stable-job refunds")
+    HARDSHIP_RECOGNITIONS = "hardship_recognitions", _("Recognised hardship enterprises")
+
+
+class NoticeListState(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    PUBLISHED = "published", _("On public notice")
+    FINAL = "final", _("Final")
+
+
+class PublicNotice(models.Model):
+    """公示: a list of decided cases published for a number of working days before it takes effect."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=NoticeListKind.choices)
+    county = models.ForeignKey(
+        "registry.County",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the whole prefecture."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(_("state"), max_length=20, choices=NoticeListState.choices, default=NoticeListState.DRAFT)
+    starts_on = models.DateField(_("first day of the notice period"), null=True, blank=True)
+    ends_on = models.DateField(_("last day of the notice period"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("final since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="draft")
+                | (models.Q(starts_on__isnull=False) & models.Q(ends_on__gte=models.F("starts_on"))),
+                name="public_notice_published_has_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicNoticeEntry(models.Model):
+    """One case on a list. An upheld objection withdraws it (the case goes back to review)."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("public notice"), on_delete=models.CASCADE, related_name="entries"
+    )
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="notice_entries")
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("public notice entry")
+        verbose_name_plural = _("public notice entries")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "case"], name="public_notice_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.case_id}"
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Objection(models.Model):
+    """异议: anyone may object to an entry of a published list; a caseworker resolves it before finalisation."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("public notice"), on_delete=models.CASCADE, related_name="objections"
+    )
+    entry = models.ForeignKey(
+        PublicNoticeEntry, verbose_name=_("entry objected to"), on_delete=models.CASCADE, related_name="objections"
+    )
+    objector_name = models.CharField(_("your name"), max_length=60)
+    objector_contact = models.CharField(_("phone or email"), max_length=100)
+    text = models.TextField(_("objection"))
+    state = models.CharField(_("state"), max_length=20, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    resolution_reason = models.TextField(_("reason of the resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # Finalisation asks: does this list have an open objection?
+            models.Index(fields=["notice", "state"], name="objection_notice_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.get_state_display()}"
