@@ -2,11 +2,47 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal.roles import ROLE_LABELS, Role
+
+# The back office's sections: (title, what it is for, URL name, permission needed or None).
+SECTIONS = [
+    (_("Case queue"), _("Take cases of your county, review and decide them."), "workbench:cases", None),
+    (
+        _("Real-name registry"),
+        _("Find people and enterprises; open their real-name files."),
+        "workbench:registry-search",
+        None,
+    ),
+    (_("Public notices"), _("Build, publish and finalise lists; resolve objections."), "workbench:notices", None),
+    (
+        _("Registry imports"),
+        _("Import the social-insurance system's files."),
+        "workbench:registry-imports",
+        "portal.import_registry",
+    ),
+    (
+        _("Policy parameters"),
+        _("The dated values the calculators use, with their history."),
+        "workbench:parameters",
+        None,
+    ),
+    (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
+]
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """The back office's front page. BackOfficeTwoFactorMiddleware has already checked role and TOTP."""
-    roles = [ROLE_LABELS[Role(name)] for name in sorted(request.user.role_names) if name in Role._value2member_map_]
-    return render(request, "portal/workbench/index.html", {"roles": roles})
+    user = request.user
+    roles = [ROLE_LABELS[Role(name)] for name in sorted(user.role_names) if name in Role._value2member_map_]
+    sections = []
+    for title, help_text, url_name, permission in SECTIONS:
+        if permission and not user.has_perm(permission):
+            continue
+        try:
+            sections.append({"title": title, "help": help_text, "url": reverse(url_name)})
+        except NoReverseMatch:
+            continue  # a section of a journey not built yet
+    return render(request, "portal/workbench/index.html", {"roles": roles, "sections": sections})
