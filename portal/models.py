@@ -101,3 +101,45 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise_id}"
+
+
+class ResidentAccount(models.Model):
+    """A resident's account, bound to their real-name record (one account per person, through the blind index)."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="resident")
+    person = models.OneToOneField(
+        "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="account"
+    )
+    phone_confirmed_at = models.DateTimeField(_("phone confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident account")
+        verbose_name_plural = _("resident accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} -> {self.person_id}"
+
+
+class PhoneCode(models.Model):
+    """A six-digit code sent to a phone. Stored hashed; expires; a few attempts only; resends throttled."""
+
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=30)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        indexes = [
+            # The latest code of a phone for a purpose, and the resend throttle: WHERE phone=.. AND purpose=..
+            # ORDER BY created_at DESC.
+            models.Index(fields=["phone", "purpose", "created_at"], name="phone_code_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,13 +3,16 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from portal.api import api
-from portal.views import accounts, health, parameters, policies, public, registry, workbench
+from portal.views import accounts, health, parameters, policies, public, registry, resident_accounts, workbench
 
 accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
         path("logout/", accounts.logout, name="logout"),
         path("two-factor/", accounts.two_factor, name="two-factor"),
+        path("signup/resident/", resident_accounts.signup, name="resident-signup"),
+        path("signup/resident/confirm/", resident_accounts.confirm, name="resident-confirm"),
+        path("signup/resident/resend/", resident_accounts.resend, name="resident-resend"),
     ],
     "accounts",
 )

@@ -277,6 +277,8 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
 vars().update(EMAIL_CONFIG)
+# Text messages (phone confirmation codes): a class with send(phone, text); the console sender logs them.
+SMS_SENDER = env.str("SMS_SENDER", default="portal.sms.ConsoleSender")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@tacheng-jobs.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
