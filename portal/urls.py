@@ -3,7 +3,18 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from portal.api import api
-from portal.views import accounts, health, parameters, policies, public, registry, resident_accounts, workbench
+from portal.views import (
+    accounts,
+    cases,
+    health,
+    notices,
+    parameters,
+    policies,
+    public,
+    registry,
+    resident_accounts,
+    workbench,
+)
 
 accounts_patterns = (
     [
@@ -30,8 +41,31 @@ workbench_patterns = (
         path("registry/imports/", registry.import_list, name="registry-imports"),
         path("registry/imports/<int:pk>/", registry.import_detail, name="registry-import"),
         path("registry/imports/<int:pk>/report.csv", registry.import_report, name="registry-import-report"),
+        path("cases/", cases.queue, name="cases"),
+        path("cases/export.xlsx", cases.export, name="export-cases"),
+        path("cases/<int:pk>/", cases.case_detail, name="case"),
+        path("cases/<int:pk>/claim/", cases.claim, name="claim-case"),
+        path("cases/<int:pk>/release/", cases.release, name="release-case"),
+        path("cases/<int:pk>/approve/", cases.approve, name="approve-case"),
+        path("cases/<int:pk>/return/", cases.return_case, name="return-case"),
+        path("cases/<int:pk>/reject/", cases.reject, name="reject-case"),
+        path("notices/", notices.notice_list, name="notices"),
+        path("notices/publish/", notices.publish, name="publish-notice"),
+        path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+        path("notices/<int:pk>/finalise/", notices.finalise, name="finalise-notice"),
+        path("objections/<int:pk>/resolve/", notices.resolve, name="resolve-objection"),
     ],
     "workbench",
+)
+
+public_notice_patterns = (
+    [
+        path("", notices.public_list, name="list"),
+        path("<int:pk>/", notices.public_detail, name="detail"),
+        path("<int:pk>/object/", notices.public_object, name="object"),
+        path("<int:pk>/objection-received/", notices.public_objection_received, name="objection-received"),
+    ],
+    "notices",
 )
 
 urlpatterns = [
@@ -42,6 +76,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include(accounts_patterns)),
+    path("notices/", include(public_notice_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,474 @@
+"""The case workbench: queue, my cases, done; the review page and its decisions (one POST URL per decision).
+
+Generic over CaseKind: the queue lists every kind; the review page renders the kind-specific part from
+`portal/cases/kinds/<kind>.html` with context from KIND_DETAILS (a kind without its own falls back to the answers).
+Scoping: cases_visible_to / get_case_for_staff (another county's case is a 404); deciding needs portal.decide_case
+(auditors read everything and change nothing: their POSTs are a 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.access import get_case_for_staff
+from portal.forms_cases import ApproveForm, QueueFilterForm, ReasonForm
+from registry.access import sees_all_counties
+from registry.audit import audit_trail
+from subsidies.cases import (
+    DECIDE_PERMISSION,
+    TRANSITIONS,
+    TransitionRefused,
+    case_approve,
+    case_claim,
+    case_reject,
+    case_release,
+    case_return,
+    cases_visible_to,
+    registry_figures,
+)
+from subsidies.models import Case, CaseKind, CaseState
+
+S = CaseState
+PAGE_SIZE = 50
+EXPORT_LIMIT = 200_000
+
+TABS: dict[str, dict[str, Any]] = {
+    "queue": {"label": gettext_lazy("Queue"), "states": [S.SUBMITTED, S.RESUBMITTED], "sort": "submitted"},
+    "mine": {"label": gettext_lazy("My cases"), "states": [S.IN_REVIEW], "sort": "submitted"},
+    "returned": {"label": gettext_lazy("With the applicant"), "states": [S.RETURNED], "sort": "-submitted"},
+    "done": {
+        "label": gettext_lazy("Done"),
+        "states": [S.APPROVED, S.REJECTED, S.ON_NOTICE, S.FINAL],
+        "sort": "-submitted",
+    },
+}
+
+
+# --- The queue ---------------------------------------------------------------------------------------------------
+
+
+def _tab(request: HttpRequest) -> str:
+    tab = request.GET.get("tab", "queue")
+    return tab if tab in TABS else "queue"
+
+
+def _filter_form(request: HttpRequest, tab: str) -> QueueFilterForm:
+    return QueueFilterForm(request.GET, states=TABS[tab]["states"], show_county=sees_all_counties(request.user))
+
+
+def _filtered(request: HttpRequest, tab: str, form: QueueFilterForm) -> tuple[QuerySet[Case], str]:
+    """The tab's cases the user may see, narrowed by the valid filters (invalid ones are shown and ignored)."""
+    cases = cases_visible_to(request.user).filter(state__in=TABS[tab]["states"])
+    if tab == "mine":
+        cases = cases.filter(assignee=request.user)
+    form.is_valid()
+    data = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    if data.get("kind"):
+        cases = cases.filter(kind=data["kind"])
+    if data.get("state"):
+        cases = cases.filter(state=data["state"])
+    if data.get("county"):
+        cases = cases.filter(county=data["county"])
+    tz = timezone.get_current_timezone()
+    if data.get("submitted_from"):
+        cases = cases.filter(submitted_at__gte=datetime.combine(data["submitted_from"], time.min, tzinfo=tz))
+    if data.get("submitted_to"):
+        cases = cases.filter(submitted_at__lte=datetime.combine(data["submitted_to"], time.max, tzinfo=tz))
+    sort = data.get("sort") or TABS[tab]["sort"]
+    if data.get("amount_min") is not None or data.get("amount_max") is not None or sort.endswith("amount"):
+        cases = cases.annotate(
+            sort_amount=Coalesce(
+                "approved_amount", "calculated_amount", Value(Decimal("0")), output_field=DecimalField()
+            )
+        )
+        if data.get("amount_min") is not None:
+            cases = cases.filter(sort_amount__gte=data["amount_min"])
+        if data.get("amount_max") is not None:
+            cases = cases.filter(sort_amount__lte=data["amount_max"])
+    return cases, sort
+
+
+def _key_field(sort: str) -> str:
+    return "sort_amount" if sort.endswith("amount") else "submitted_at"
+
+
+def _cursor_of(case: Case, sort: str) -> str:
+    if sort.endswith("amount"):
+        return f"{case.sort_amount}_{case.pk}"  # type: ignore[attr-defined]
+    return f"{int(case.submitted_at.timestamp() * 1_000_000)}_{case.pk}"
+
+
+def _after(cases: QuerySet[Case], sort: str, cursor: str) -> QuerySet[Case]:
+    """Keyset pagination: the rows after (key, id) in the sort order. A malformed cursor means the first page."""
+    try:
+        raw_key, raw_id = cursor.rsplit("_", 1)
+        pk = int(raw_id)
+        if sort.endswith("amount"):
+            key: Any = Decimal(raw_key)
+        else:
+            key = datetime.fromtimestamp(int(raw_key) / 1_000_000, tz=UTC)
+    except (ValueError, InvalidOperation, OverflowError, OSError):
+        return cases
+    field = _key_field(sort)
+    op = "lt" if sort.startswith("-") else "gt"
+    return cases.filter(Q(**{f"{field}__{op}": key}) | Q(**{field: key, f"id__{op}": pk}))
+
+
+def _ordered(cases: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    field = _key_field(sort)
+    return cases.order_by(f"-{field}", "-id") if sort.startswith("-") else cases.order_by(field, "id")
+
+
+@login_required
+@never_cache
+def queue(request: HttpRequest) -> HttpResponse:
+    """Queue / my cases / with the applicant / done, filtered, sorted, one keyset page at a time (no COUNT)."""
+    tab = _tab(request)
+    form = _filter_form(request, tab)
+    cases, sort = _filtered(request, tab, form)
+    cursor = request.GET.get("after", "")
+    if cursor:
+        cases = _after(cases, sort, cursor)
+    page = list(_ordered(cases, sort)[: PAGE_SIZE + 1])
+    next_url = ""
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        params = {k: v for k, v in request.GET.items() if k != "after" and v}
+        params["after"] = _cursor_of(page[-1], sort)
+        next_url = f"{reverse('workbench:cases')}?{urlencode(params)}"
+    base = {k: v for k, v in request.GET.items() if k not in ("after", "tab") and v}
+    tabs = [
+        {"key": key, "label": spec["label"], "url": f"{reverse('workbench:cases')}?{urlencode({'tab': key})}"}
+        for key, spec in TABS.items()
+    ]
+    export_params = {k: v for k, v in request.GET.items() if k != "after" and v}
+    export_params["tab"] = tab
+    return render(
+        request,
+        "portal/cases/queue.html",
+        {
+            "tab": tab,
+            "tab_label": TABS[tab]["label"],
+            "tabs": tabs,
+            "form": form,
+            "cases": page,
+            "next_url": next_url,
+            "first_url": f"{reverse('workbench:cases')}?{urlencode({**base, 'tab': tab})}" if cursor else "",
+            "export_url": f"{reverse('workbench:export-cases')}?{urlencode(export_params)}",
+            "can_decide": request.user.has_perm(DECIDE_PERMISSION),
+            "show_county": sees_all_counties(request.user),
+        },
+    )
+
+
+@login_required
+@never_cache
+def export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an Excel file (write-only workbook; masked values only, never a bank account)."""
+    from openpyxl import Workbook
+
+    tab = _tab(request)
+    form = _filter_form(request, tab)
+    cases, sort = _filtered(request, tab, form)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(TABS[tab]["label"]))
+    sheet.append(
+        [
+            _("Reference number"),
+            _("Policy"),
+            _("State"),
+            _("County"),
+            _("Applicant"),
+            _("Unified social credit code"),
+            _("ID number"),
+            _("Year"),
+            _("Calculated amount (yuan)"),
+            _("Approved amount (yuan)"),
+            _("Submitted"),
+            _("Caseworker"),
+        ]
+    )
+    rows = _ordered(cases, sort).select_related("county", "enterprise", "person", "assignee")[:EXPORT_LIMIT]
+    for case in rows.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                case.reference,
+                case.get_kind_display(),
+                case.get_state_display(),
+                case.county.display_name,
+                _applicant_name(case),
+                case.enterprise.credit_code if case.enterprise_id else "",
+                case.person.id_number_masked if case.person_id else "",
+                case.year,
+                case.calculated_amount,
+                case.approved_amount,
+                timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") if case.submitted_at else "",
+                _user_name(case.assignee) if case.assignee_id else "",
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{tab}-{stamp}.xlsx"'
+    return response
+
+
+def _applicant_name(case: Case) -> str:
+    if case.enterprise_id:
+        return case.enterprise.name
+    return case.person.name if case.person_id else ""
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.username
+
+
+# --- History in plain words -----------------------------------------------------------------------------------
+
+ACTION_WORDS: dict[str, Any] = {
+    "case_draft_start": gettext_lazy("Application started"),
+    **{f"case_{name}": step.label for name, step in TRANSITIONS.items()},
+}
+
+
+def case_history(case: Case) -> list[dict[str, Any]]:
+    """The case's audit trail as sentences: when, who, what happened, why (oldest first)."""
+    events = []
+    for event in audit_trail(case).order_by("occurred_at", "id"):
+        after = event.after or {}
+        details = []
+        if after.get("reference"):
+            details.append(_("reference %(ref)s") % {"ref": after["reference"]})
+        if after.get("approved_amount"):
+            details.append(_("amount %(amount)s yuan") % {"amount": after["approved_amount"]})
+        events.append(
+            {
+                "when": event.occurred_at,
+                "who": _user_name(event.actor),
+                "what": ACTION_WORDS.get(event.action, event.action),
+                "details": "; ".join(details),
+                "reason": event.reason,
+            }
+        )
+    return events
+
+
+# --- The review page ------------------------------------------------------------------------------------------
+
+REFUND_FIELDS = {
+    "standard": [
+        ("ui_premiums_paid_last_year", gettext_lazy("UI premiums paid last year (yuan)")),
+        ("ui_months_paid_in_full", gettext_lazy("Months of UI premiums paid in full")),
+        ("insured_at_start", gettext_lazy("Insured employees at the start of last year")),
+        ("insured_at_end", gettext_lazy("Insured employees at the end of last year")),
+        ("retired_or_deceased", gettext_lazy("Retired or deceased during last year")),
+    ],
+    "hardship": [
+        ("insured_employees", gettext_lazy("Insured employees")),
+        ("monthly_social_insurance_due", gettext_lazy("Monthly social-insurance contributions owed (yuan)")),
+    ],
+}
+ANSWER_LABELS: dict[str, Any] = {
+    "figures_source": gettext_lazy("Source of the figures"),
+    "figures_reason": gettext_lazy("Why the enterprise disagrees with the registry"),
+    "situation": gettext_lazy("Situation"),
+    "measures": gettext_lazy("Job-keeping measures"),
+    "agreement": gettext_lazy("Agreement with staff or union"),
+    "documents": gettext_lazy("Documents"),
+}
+
+
+def _same(answer: Any, registry: Any) -> bool:
+    try:
+        return Decimal(str(answer)) == Decimal(str(registry))
+    except (InvalidOperation, ValueError):
+        return str(answer).strip() == str(registry).strip()
+
+
+def _other_answers(case: Case, shown: set[str]) -> list[dict[str, Any]]:
+    return [
+        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": value}
+        for key, value in case.answers.items()
+        if key not in shown and value not in (None, "", [], {})
+    ]
+
+
+def _refund_details(case: Case) -> dict[str, Any]:
+    """The answers beside the registry's insurance year before the year applied for; differences flagged."""
+    figures = registry_figures(enterprise=case.enterprise, year=case.year) if case.enterprise_id else None
+    fields = REFUND_FIELDS["hardship" if case.track == "hardship" else "standard"]
+    rows = []
+    for key, label in fields:
+        answer = case.answers.get(key)
+        registry = figures.get(key) if figures else None
+        rows.append(
+            {
+                "label": label,
+                "answer": answer,
+                "registry": registry,
+                "differs": figures is not None and answer not in (None, "") and not _same(answer, registry),
+            }
+        )
+    return {
+        "comparison": rows,
+        "registry_year": case.year - 1,
+        "has_registry": figures is not None,
+        "differences": sum(1 for r in rows if r["differs"]),
+        "other_answers": _other_answers(case, {key for key, _label in fields}),
+    }
+
+
+def _answers_details(case: Case) -> dict[str, Any]:
+    return {"other_answers": _other_answers(case, set())}
+
+
+# Kind -> context for its template portal/cases/kinds/<kind>.html. Later kinds (residents, other claims) add theirs.
+KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
+    CaseKind.STABLE_JOB_REFUND: _refund_details,
+}
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    may_decide = user.has_perm(DECIDE_PERMISSION)
+    holds = case.state == S.IN_REVIEW and case.assignee_id == user.pk
+    details = KIND_DETAILS.get(case.kind, _answers_details)(case)
+    return {
+        "case": case,
+        "kind_template": select_template([f"portal/cases/kinds/{case.kind}.html", "portal/cases/kinds/_answers.html"]),
+        "details": details,
+        "calculation": case.calculation,
+        "history": case_history(case),
+        "notice_entries": case.notice_entries.select_related("notice").order_by("-id"),
+        "may_claim": may_decide and case.state in (S.SUBMITTED, S.RESUBMITTED),
+        "may_decide": may_decide and holds,
+        "has_amount": case.calculation is not None,
+        "approve_form": forms.get("approve_form") or ApproveForm(prefix="approve"),
+        "return_form": forms.get("return_form") or ReasonForm(prefix="return"),
+        "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
+        "open_form": forms.get("open_form", ""),
+    }
+
+
+@login_required
+@never_cache
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_staff(request.user, pk)
+    return render(request, "portal/cases/detail.html", _case_context(request, case))
+
+
+def _decider(request: HttpRequest, pk: int) -> Case:
+    """The case, if the user may see it (else 404) and may decide cases (else 403: auditors read only)."""
+    case = get_case_for_staff(request.user, pk)
+    if not request.user.has_perm(DECIDE_PERMISSION):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _decider(request, pk)
+    try:
+        case_claim(case=case, actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("You hold this case now."))
+    return redirect("workbench:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _decider(request, pk)
+    try:
+        case_release(case=case, actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("workbench:case", pk=case.pk)
+    messages.success(request, _("The case is back in the queue."))
+    return redirect("workbench:cases")
+
+
+def _refused(request: HttpRequest, case: Case, form: Any, name: str, refused: TransitionRefused) -> HttpResponse:
+    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+    case.refresh_from_db()
+    context = _case_context(request, case, **{f"{name}_form": form, "open_form": name})
+    return render(request, "portal/cases/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _decider(request, pk)
+    form = ApproveForm(request.POST, prefix="approve")
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/cases/detail.html",
+            _case_context(request, case, approve_form=form, open_form="approve"),
+            status=400,
+        )
+    try:
+        case_approve(
+            case=case,
+            actor=request.user,
+            amount=form.cleaned_data["amount"],
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except TransitionRefused as refused:
+        return _refused(request, case, form, "approve", refused)
+    messages.success(request, _("Approved. The case waits for the next public notice."))
+    return redirect("workbench:case", pk=case.pk)
+
+
+def _with_reason(request: HttpRequest, pk: int, name: str, service: Callable[..., Case], done: str) -> HttpResponse:
+    case = _decider(request, pk)
+    form = ReasonForm(request.POST, prefix=name)
+    if not form.is_valid():
+        context = _case_context(request, case, **{f"{name}_form": form, "open_form": name})
+        return render(request, "portal/cases/detail.html", context, status=400)
+    try:
+        service(case=case, reason=form.cleaned_data["reason"], actor=request.user)
+    except TransitionRefused as refused:
+        return _refused(request, case, form, name, refused)
+    messages.success(request, done)
+    return redirect("workbench:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def return_case(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, "return", case_return, _("Returned to the applicant for correction."))
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(request, pk, "reject", case_reject, _("Rejected. The applicant is told why."))
