@@ -374,3 +374,131 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id}: {self.get_state_display()}"
+
+
+# --- Notices (PDF): the documents an applicant holds, made exactly once by Celery ----------------------------
+
+
+class DocumentKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval notice")
+    REJECTION = "rejection", _("Rejection notice")
+    REGISTRATION_CERTIFICATE = "registration_certificate", _("Unemployment registration certificate")
+    PUBLIC_NOTICE_LIST = "public_notice_list", _("Published list")
+
+
+class NoticeJobState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class NoticeJob(models.Model):
+    """The order to make one document. The database is the source of truth; Redis only carries the job id.
+
+    Written in the transaction of the decision (subsidies.notices), so a committed decision always has its job;
+    the worker (subsidies.tasks.notice_render) and the sweeper (subsidies.tasks.notice_jobs_sweep) bring it to done.
+    The verification code is chosen when the job is written, so a rerun renders the very same document.
+    """
+
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True, related_name="notice_jobs"
+    )
+    registration = models.ForeignKey(
+        "registry.UnemploymentRegistration",
+        verbose_name=_("unemployment registration"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice_jobs",
+    )
+    public_notice = models.ForeignKey(
+        PublicNotice,
+        verbose_name=_("public notice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice_jobs",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=NoticeJobState.choices, default=NoticeJobState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the sweeper may (re)enqueue it: now for a new job, after the backoff for a retry, after the lease for
+    # a running job (a running job whose worker died is no longer locked, and is taken again after its lease).
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.TextField(_("last error"), blank=True)
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    issued_on = models.DateField(_("date of issue"))
+    created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice job")
+        verbose_name_plural = _("notice jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(case__isnull=False), name="notice_job_once_per_case"
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "kind"],
+                condition=models.Q(registration__isnull=False),
+                name="notice_job_once_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["public_notice", "kind"],
+                condition=models.Q(public_notice__isnull=False),
+                name="notice_job_once_per_public_notice",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=["approval", "rejection"], case__isnull=False)
+                    & models.Q(registration__isnull=True, public_notice__isnull=True)
+                )
+                | (
+                    models.Q(kind="registration_certificate", registration__isnull=False)
+                    & models.Q(case__isnull=True, public_notice__isnull=True)
+                )
+                | (
+                    models.Q(kind="public_notice_list", public_notice__isnull=False)
+                    & models.Q(case__isnull=True, registration__isnull=True)
+                ),
+                name="notice_job_one_subject_of_its_kind",
+            ),
+        ]
+        indexes = [
+            # The sweeper: WHERE state IN ('pending', 'running') AND next_attempt_at <= now.
+            models.Index(fields=["state", "next_attempt_at"], name="notice_job_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+
+class Notice(models.Model):
+    """A made document: the PDF in storage at a path fixed by its job, its SHA-256 and its verification code."""
+
+    job = models.OneToOneField(NoticeJob, verbose_name=_("job"), on_delete=models.PROTECT, related_name="notice")
+    file = models.CharField(_("file in storage"), max_length=255, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    reference = models.CharField(_("reference number"), max_length=60)
+    # Shown on the public verify page: the holder (an enterprise's name, or a person's name masked there).
+    holder_name = models.CharField(_("holder"), max_length=200)
+    holder_is_person = models.BooleanField(_("holder is a person"), default=False)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    issued_on = models.DateField(_("date of issue"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.job.get_kind_display()})"
+
+    @property
+    def kind(self) -> str:
+        return self.job.kind
