@@ -8,4 +8,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "heartbeat": {"task": "portal.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
     # 免申即享: refresh this year's stable-job refund offers every night at 02:30 (Asia/Shanghai).
     "refund-offers-nightly": {"task": "subsidies.refund_offers", "schedule": crontab(hour=2, minute=30)},
+    # 公示: finalise the public notices whose period ended without an open objection, daily at 00:30.
+    "notices-finalise-due": {"task": "subsidies.notices_finalise_due", "schedule": crontab(hour=0, minute=30)},
 }

@@ -13,3 +13,13 @@ def refund_offers(year: int | None = None) -> dict[str, int]:
     """Nightly: refresh this year's offers (idempotent; a rerun changes only what changed)."""
     run = refund_offers_compute(year=year or timezone.localdate().year)
     return {"created": run.created, "updated": run.updated, "unchanged": run.unchanged, "deleted": run.deleted}
+
+
+@shared_task(
+    name="subsidies.notices_finalise_due", ignore_result=True, acks_late=True, time_limit=900, soft_time_limit=840
+)
+def notices_finalise_due() -> list[int]:
+    """Daily: finalise every public notice whose period has ended with no open objection (idempotent)."""
+    from subsidies.cases import notices_finalise_due as finalise_due
+
+    return finalise_due()
