@@ -28,10 +28,10 @@ class QueueFilterForm(forms.Form):
         label=_("County"), queryset=County.objects.order_by("code"), required=False, empty_label=_("All counties")
     )
     submitted_from = forms.DateField(
-        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Submitted from"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     submitted_to = forms.DateField(
-        label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Submitted to"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     amount_min = forms.DecimalField(label=_("Amount from (yuan)"), required=False, min_value=0, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Amount to (yuan)"), required=False, min_value=0, decimal_places=2)
@@ -102,7 +102,7 @@ class NoticeBuildForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
     starts_on = forms.DateField(
         label=_("First day of the notice period"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
 
     def clean_starts_on(self) -> Any:
