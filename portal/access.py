@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
+from registry.models import Enterprise
 from subsidies.cases import cases_visible_to
-from subsidies.models import Case
+from subsidies.models import Case, RefundOffer
+
+APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
 
 
 def get_case_for_staff(user: Any, pk: int) -> Case:
@@ -19,3 +23,42 @@ def get_case_for_staff(user: Any, pk: int) -> Case:
         return cases_visible_to(user).get(pk=pk)
     except Case.DoesNotExist:
         raise Http404("no such case") from None
+
+
+# --- Applicants: the enterprises an account acts for (portal.models.EnterpriseMembership) ---------------------
+
+
+def enterprises_of(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises this account acts for (several staff of one enterprise may share access)."""
+    if not (user.is_authenticated and user.has_perm(APPLY_AS_ENTERPRISE)):
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(memberships__user=user).select_related("county").order_by("name", "id")
+
+
+def cases_for_applicant(user: Any) -> QuerySet[Case]:
+    return Case.objects.filter(enterprise__in=enterprises_of(user)).select_related("enterprise", "county")
+
+
+def get_case_for_applicant(user: Any, pk: int) -> Case:
+    """A case of an enterprise the account acts for; any other case is a 404."""
+    try:
+        return cases_for_applicant(user).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("no such case") from None
+
+
+def get_enterprise_for_applicant(user: Any, pk: int) -> Enterprise:
+    try:
+        return enterprises_of(user).get(pk=pk)
+    except Enterprise.DoesNotExist:
+        raise Http404("no such enterprise") from None
+
+
+def get_offer_for_applicant(user: Any, pk: int) -> RefundOffer:
+    """An eligible refund offer (免申即享) of an enterprise the account acts for; any other is a 404."""
+    try:
+        return RefundOffer.objects.select_related("enterprise").get(
+            pk=pk, eligible=True, enterprise__in=enterprises_of(user)
+        )
+    except RefundOffer.DoesNotExist:
+        raise Http404("no such offer") from None

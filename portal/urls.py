@@ -15,12 +15,19 @@ from portal.views import (
     resident_accounts,
     workbench,
 )
+from portal.views.apply import signup as enterprise_signup
+from portal.views.apply import status as apply_status
+from portal.views.apply import wizard as apply_wizard
 
 accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
         path("logout/", accounts.logout, name="logout"),
         path("two-factor/", accounts.two_factor, name="two-factor"),
+        path("signup/enterprise/", enterprise_signup.signup, name="enterprise-signup"),
+        path("signup/enterprise/check-email/", enterprise_signup.check_email, name="check-email"),
+        path("confirm-email/resend/", enterprise_signup.resend_confirmation, name="resend-confirmation"),
+        path("confirm-email/<str:token>/", enterprise_signup.confirm_email, name="confirm-email"),
         path("signup/resident/", resident_accounts.signup, name="resident-signup"),
         path("signup/resident/confirm/", resident_accounts.confirm, name="resident-confirm"),
         path("signup/resident/resend/", resident_accounts.resend, name="resident-resend"),
@@ -68,6 +75,27 @@ public_notice_patterns = (
     "notices",
 )
 
+apply_patterns = (
+    [
+        path("", apply_status.index, name="index"),
+        path("cases/<int:pk>/", apply_status.case_detail, name="case"),
+        path("cases/<int:pk>/confirmation/", apply_status.confirmation, name="confirmation"),
+        path("offers/<int:pk>/", apply_wizard.offer, name="offer"),
+        path(
+            "stable-job-refund/", apply_wizard.start, {"journey": "stable-job-refund"}, name="start-stable-job-refund"
+        ),
+        path(
+            "hardship-recognition/",
+            apply_wizard.start,
+            {"journey": "hardship-recognition"},
+            name="start-hardship-recognition",
+        ),
+        path("<slug:journey>/<int:pk>/check/", apply_wizard.check, name="check"),
+        path("<slug:journey>/<int:pk>/<slug:slug>/", apply_wizard.step, name="step"),
+    ],
+    "apply",
+)
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -77,6 +105,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include(accounts_patterns)),
     path("notices/", include(public_notice_patterns)),
+    path("apply/", include(apply_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -276,6 +276,43 @@ def case_submit(*, case: Case, token: uuid.UUID, actor: Any) -> Case:
     return case
 
 
+def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uuid.UUID, actor: Any) -> Case:
+    """免申即享: the enterprise confirms its RefundOffer; one step creates the standard-track case and submits it.
+
+    The figures are the social-insurance year the offer was computed from (source "offer"). Idempotent like
+    case_submit: the same token returns the case it already submitted.
+    """
+    already = Case.objects.filter(submission_token=token).first()
+    if already is not None:
+        return already
+    if not offer.eligible:
+        raise TransitionRefused(_("This offer is not open: the enterprise does not qualify."))
+    figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
+    if figures is None:
+        raise TransitionRefused(_("The figures this offer was based on are no longer in the registry."))
+    with transaction.atomic():
+        case = case_draft_start(
+            kind=CaseKind.STABLE_JOB_REFUND, enterprise=offer.enterprise, year=offer.year, actor=actor
+        )
+        case = case_draft_save(
+            case=case,
+            actor=actor,
+            track=Track.STANDARD,
+            bank_account=bank_account,
+            answers={
+                **figures,
+                "figures_source": "offer",
+                "figures_change_reason": "",
+                "offer": offer.pk,
+                "offer_amount": str(offer.amount),
+                "bank_name": bank_name,
+                "declaration": True,
+                "declared_at": timezone.now().isoformat(),
+            },
+        )
+        return case_submit(case=case, token=token, actor=actor)
+
+
 # --- The caseworker's side --------------------------------------------------------------------------------
 
 

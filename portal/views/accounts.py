@@ -31,6 +31,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        # Enterprise applicants land on "my applications" (their offers and cases).
+        if self.request.user.has_perm("portal.apply_as_enterprise"):
+            from django.urls import reverse
+
+            return reverse("apply:index")
+        return super().get_default_redirect_url()
+
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         if self.request.user.is_back_office:

@@ -1,0 +1,91 @@
+"""Enterprise sign-up and email confirmation (under /accounts/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.forms_apply import EnterpriseSignupForm
+from portal.services_accounts import (
+    confirmation_email_send,
+    confirmation_user,
+    email_confirmed,
+    enterprise_account_register,
+    membership_email_confirm,
+)
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an enterprise applicant's account, bound to the registry's enterprise (matched or registered)."""
+    form = EnterpriseSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, _membership, matched = enterprise_account_register(
+                credit_code=data["credit_code"],
+                enterprise_name=data["enterprise_name"],
+                contact_name=data["contact_name"],
+                phone=data["phone"],
+                email=data["email"],
+                password=data["password1"],
+                county=data.get("county"),
+                size_class=data.get("size_class") or "",
+                site_url=_site_url(request),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            request.session["signup_matched"] = matched
+            return redirect("accounts:check-email")
+    return render(request, "accounts/enterprise_signup.html", {"form": form})
+
+
+@login_required
+def check_email(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("enterprise")
+    return render(
+        request,
+        "accounts/check_email.html",
+        {
+            "memberships": memberships,
+            "matched": request.session.get("signup_matched"),
+            "confirmed": email_confirmed(user=request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    if request.user.memberships.exists() and not email_confirmed(user=request.user):
+        confirmation_email_send(user=request.user, site_url=_site_url(request))
+        messages.info(request, _("We sent the link again to %(email)s.") % {"email": request.user.email})
+    return redirect("accounts:check-email")
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email opens a page with a button: the confirmation itself is a POST (mail scanners GET)."""
+    user = confirmation_user(token=token)
+    if user is None:
+        return render(request, "accounts/confirm_email.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        membership_email_confirm(user=user)
+        messages.success(request, _("Your email address is confirmed. You can now submit applications."))
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("apply:index")
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm_email.html", {"confirm_user": user, "invalid": False})

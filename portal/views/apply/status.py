@@ -1,0 +1,135 @@
+"""'My applications': each case with its state, reference, amount, history in plain words and next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.access import cases_for_applicant, enterprises_of, get_case_for_applicant
+from portal.services_accounts import email_confirmed
+from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
+from registry.audit import audit_trail
+from subsidies.cases import NEXT_STEP
+from subsidies.models import Case, CaseKind, CaseState, RefundOffer
+from subsidies.parameters import ParameterNotInForce, value_in_force
+
+STATE_BADGE = {
+    CaseState.DRAFT: "text-bg-secondary",
+    CaseState.SUBMITTED: "text-bg-primary",
+    CaseState.IN_REVIEW: "text-bg-primary",
+    CaseState.RETURNED: "text-bg-warning",
+    CaseState.RESUBMITTED: "text-bg-primary",
+    CaseState.APPROVED: "text-bg-success",
+    CaseState.REJECTED: "text-bg-danger",
+    CaseState.ON_NOTICE: "text-bg-info",
+    CaseState.FINAL: "text-bg-success",
+}
+
+
+def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
+    """What an audit row means to the applicant; None for rows that are the back office's business."""
+    if action == "case_draft_start":
+        return _("You started the application.")
+    if action == "case_submit":
+        return _("You submitted the application. Reference number: %(reference)s.") % {
+            "reference": after.get("reference", "")
+        }
+    if action == "case_claim":
+        return _("A caseworker started reviewing it.")
+    if action == "case_return":
+        return _("It was returned to you for correction: %(reason)s") % {"reason": reason}
+    if action == "case_resubmit":
+        return _("You corrected and resubmitted it.")
+    if action == "case_approve":
+        amount = after.get("approved_amount")
+        text = _("It was approved (%(amount)s yuan).") % {"amount": amount} if amount else _("It was approved.")
+        return f"{text} {reason}".strip() if reason else text
+    if action == "case_reject":
+        return _("It was rejected: %(reason)s") % {"reason": reason}
+    if action == "case_publish":
+        return _("It was published for public notice.")
+    if action == "case_reopen":
+        return _("An objection to it was upheld, so it is being reviewed again: %(reason)s") % {"reason": reason}
+    if action == "case_finalise":
+        return _("The decision became final.")
+    # Claims released back to the queue, recalculations and other internal steps are not shown.
+    return None
+
+
+def history(case: Case) -> list[dict[str, Any]]:
+    lines = []
+    for event in audit_trail(case).order_by("occurred_at", "id"):
+        text = _sentence(event.action, event.after or {}, event.reason)
+        if text:
+            lines.append({"when": event.occurred_at, "text": text})
+    return lines
+
+
+def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:
+    """Each enterprise's latest offer, when it qualifies and has not applied for that year yet."""
+    applied = {
+        (c.enterprise_id, c.year)
+        for c in cases
+        if c.kind == CaseKind.STABLE_JOB_REFUND and c.state not in (CaseState.DRAFT, CaseState.REJECTED)
+    }
+    offers = []
+    for enterprise in enterprises_of(user):
+        latest = RefundOffer.objects.filter(enterprise=enterprise).order_by("-year").first()
+        if latest is not None and latest.eligible and (enterprise.pk, latest.year) not in applied:
+            latest.enterprise = enterprise
+            offers.append(latest)
+    return offers
+
+
+def _row(case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "badge": STATE_BADGE[CaseState(case.state)],
+        "next_step": NEXT_STEP[CaseState(case.state)],
+        "continue_url": resume_url(case) if case.state in EDITABLE else None,
+    }
+
+
+@enterprise_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The enterprise's home: offers, applications and what to do next."""
+    enterprises = list(enterprises_of(request.user))
+    cases = list(cases_for_applicant(request.user).order_by("-year", "-created_at", "-id"))
+    return render(
+        request,
+        "portal/apply/index.html",
+        {
+            "enterprises": enterprises,
+            "rows": [_row(c) for c in cases],
+            "offers": _open_offers(request.user, cases),
+            "confirmed": email_confirmed(user=request.user),
+            "journeys": [REFUND, HARDSHIP],
+        },
+    )
+
+
+@enterprise_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_applicant(request.user, pk)
+    return render(request, "portal/apply/case.html", {**_row(case), "history": history(case)})
+
+
+@enterprise_required
+def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Application complete: the reference number and what happens next (GOV.UK confirmation page)."""
+    case = get_case_for_applicant(request.user, pk)
+    if case.state in EDITABLE:
+        return redirect("apply:case", pk=case.pk)
+    today = timezone.localdate()
+    days = {}
+    keys = (("decision_days", "service.decision_working_days"), ("notice_days", "public_notice.working_days"))
+    for name, key in keys:
+        try:
+            days[name] = value_in_force(key, on=today)
+        except ParameterNotInForce:
+            days[name] = "?"
+    return render(request, "portal/apply/confirmation.html", {**_row(case), **days})
