@@ -178,12 +178,18 @@ class StartForm(StyledForm):
     def __init__(self, *args: Any, enterprises: Any, years: list[tuple[int, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
-        if enterprises.count() == 1:
-            self.fields["enterprise"].initial = enterprises.first().pk
-            self.fields["enterprise"].widget = forms.HiddenInput()
+        self.only_enterprise = enterprises.first() if enterprises.count() == 1 else None
+        if self.only_enterprise is not None:
+            del self.fields["enterprise"]  # nothing to choose
         self.fields["year"].choices = years or year_choices()
         if len(self.fields["year"].choices) == 1:
             self.fields["year"].initial = self.fields["year"].choices[0][0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.only_enterprise is not None:
+            data["enterprise"] = self.only_enterprise
+        return data
 
 
 class TrackForm(StyledForm):

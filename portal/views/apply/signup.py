@@ -29,7 +29,7 @@ def _site_url(request: HttpRequest) -> str:
 
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an enterprise applicant's account, bound to the registry's enterprise (matched or registered)."""
-    form = EnterpriseSignupForm(request.POST or None)
+    form = EnterpriseSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

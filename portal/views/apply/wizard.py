@@ -212,7 +212,8 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
     flow = JOURNEYS[journey]
     enterprises = enterprises_of(request.user)
     years = [(y, str(y)) for y in hardship_window_years()] if flow is HARDSHIP else None
-    form = f.StartForm(request.POST or None, enterprises=enterprises, years=years) if enterprises.exists() else None
+    data = request.POST if request.method == "POST" else None
+    form = f.StartForm(data, enterprises=enterprises, years=years) if enterprises.exists() else None
     if request.method == "POST" and form is not None and form.is_valid():
         case = case_draft_start(
             kind=flow.kind,
@@ -245,7 +246,7 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
     current = flow.step(slug)
     index = flow.steps.index(current)
     from_check = request.GET.get("from") == "check"
-    form = build_form(current, case, request.POST or None)
+    form = build_form(current, case, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answers = form.answers()  # type: ignore[attr-defined]
         kwargs: dict[str, Any] = {}
@@ -394,7 +395,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(state__in=[CaseState.REJECTED, *EDITABLE])
         .first()
     )
-    form = f.OfferForm(request.POST or None, initial={"token": uuid.uuid4()})
+    form = f.OfferForm(request.POST if request.method == "POST" else None, initial={"token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         done = Case.objects.filter(submission_token=form.cleaned_data["token"]).first()
         if done is not None and done.enterprise_id == refund_offer.enterprise_id:

@@ -1,0 +1,342 @@
+"""The stable-job refund application (clause (一)): steps, prefilled figures, check your answers, one submission."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import EnterpriseMembership, User
+from portal.roles import Role
+from registry.audit import audit_trail
+from subsidies.cases import case_claim, case_return
+from subsidies.models import Case, CaseKind, CaseState
+from tests.subsidies.cases_helpers import enterprise, submitted_refund
+
+pytestmark = pytest.mark.django_db
+
+BANK = {"bank_name": "中国工商银行塔城分行", "bank_account": "6222 0212 3456 7890 123"}
+REGISTRY_FIGURES = {
+    "ui_premiums_paid_last_year": "48000.00",
+    "ui_months_paid_in_full": "12",
+    "insured_at_start": "40",
+    "insured_at_end": "39",
+    "retired_or_deceased": "1",
+}
+
+
+def applicant(make_user: Any, ent: Any, *, username: str = "wang.fang", confirmed: bool = True) -> User:
+    user = make_user(Role.ENTERPRISE_APPLICANT, username=username)
+    EnterpriseMembership.objects.create(
+        user=user, enterprise=ent, email_confirmed_at=timezone.now() if confirmed else None
+    )
+    return user
+
+
+def english(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def step(case: Case, slug: str) -> str:
+    return reverse("apply:step", args=["stable-job-refund", case.pk, slug])
+
+
+def check(case: Case) -> str:
+    return reverse("apply:check", args=["stable-job-refund", case.pk])
+
+
+def start(client: Client, year: int = 2019) -> Case:
+    response = client.post(reverse("apply:start-stable-job-refund"), {"year": year})
+    case = Case.objects.get(kind=CaseKind.STABLE_JOB_REFUND, year=year)
+    assert response.status_code == 302
+    assert response["Location"] == step(case, "track")
+    return case
+
+
+def fill_in(client: Client, case: Case, figures: dict[str, str] | None = None) -> None:
+    """Walk the steps with the figures as prefilled (or the ones given)."""
+    assert client.post(step(case, "track"), {"track": "standard"})["Location"] == step(case, "figures")
+    assert client.post(step(case, "figures"), figures or REGISTRY_FIGURES)["Location"] == step(case, "bank")
+    assert client.post(step(case, "bank"), BANK)["Location"] == step(case, "declaration")
+    assert client.post(step(case, "declaration"), {"declaration": "on"})["Location"] == check(case)
+
+
+def token_of(response: Any) -> str:
+    return re.search(r'name="token" value="([0-9a-f-]{36})"', response.content.decode()).group(1)
+
+
+@pytest.fixture
+def ent(officer):  # type: ignore[no-untyped-def]
+    """An enterprise of 塔城市 with its 2018 insurance year (48,000 yuan of UI premiums, 12 months, 1 layoff)."""
+    return enterprise(officer)
+
+
+@pytest.fixture
+def user(make_user, ent) -> User:  # type: ignore[no-untyped-def]
+    return applicant(make_user, ent)
+
+
+def test_it_prefills_last_years_figures_and_marks_their_source(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    client.post(step(case, "track"), {"track": "standard"})
+    page = client.get(step(case, "figures")).content.decode()
+    assert 'data-testid="figures-source"' in page
+    assert "From the social-insurance system" in page
+    assert 'value="48000.00"' in page
+    assert 'name="insured_at_start" value="40"' in page
+    client.post(step(case, "figures"), REGISTRY_FIGURES)
+    case.refresh_from_db()
+    assert case.answers["figures_source"] == "registry"
+    assert case.answers["ui_premiums_paid_last_year"] == "48000.00"
+    assert case.answers["insured_at_start"] == 40
+
+
+def test_changing_a_prefilled_figure_needs_a_reason(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    client.post(step(case, "track"), {"track": "standard"})
+    changed = {**REGISTRY_FIGURES, "ui_premiums_paid_last_year": "50000"}
+    response = client.post(step(case, "figures"), changed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_change_reason_error"' in page
+    assert 'href="#id_change_reason"' in page
+    case.refresh_from_db()
+    assert "ui_premiums_paid_last_year" not in case.answers  # nothing changed
+    reason = "December's premiums were paid late and are missing from the system."
+    response = client.post(step(case, "figures"), {**changed, "change_reason": reason})
+    assert response["Location"] == step(case, "bank")
+    case.refresh_from_db()
+    assert case.answers["ui_premiums_paid_last_year"] == "50000.00"
+    assert case.answers["figures_source"] == "applicant"
+    assert case.answers["figures_change_reason"] == reason
+    assert case.answers["figures_changed"] == ["ui_premiums_paid_last_year"]
+
+
+def test_figures_without_a_registry_record_are_entered_by_the_applicant(make_user, officer) -> None:  # type: ignore[no-untyped-def]
+    from registry.models import County
+    from registry.services import enterprise_register
+
+    new = enterprise_register(
+        credit_code="92654202MA7XK2B12N", name="乌苏新企业", county=County.objects.get(code="654202"),
+        size_class="micro", actor=officer,
+    )
+    client = english(applicant(make_user, new, username="new"))
+    case = start(client)
+    client.post(step(case, "track"), {"track": "standard"})
+    page = client.get(step(case, "figures")).content.decode()
+    assert 'data-testid="figures-source"' not in page
+    assert "change_reason" not in page
+    client.post(step(case, "figures"), {**REGISTRY_FIGURES, "ui_premiums_paid_last_year": "1000"})
+    case.refresh_from_db()
+    assert case.answers["figures_source"] == "applicant"
+
+
+def test_each_step_explains_bad_input_next_to_the_field(user: User) -> None:
+    client = Client()
+    client.force_login(user)  # Chinese, the default language
+    case = start(client)
+    response = client.post(step(case, "track"), {})
+    assert response.status_code == 200
+    assert 'id="id_track_error"' in response.content.decode()
+    client.post(step(case, "track"), {"track": "standard"})
+    response = client.post(step(case, "figures"), {**REGISTRY_FIGURES, "insured_at_start": "-3"})
+    assert 'id="id_insured_at_start_error"' in response.content.decode()
+    response = client.post(step(case, "bank"), {"bank_name": "x", "bank_account": "12ab"})
+    assert 'id="id_bank_account_error"' in response.content.decode()
+    response = client.post(step(case, "declaration"), {})
+    assert 'id="id_declaration_error"' in response.content.decode()
+
+
+def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(user: User, ent) -> None:  # type: ignore[no-untyped-def]
+    client = english(user)
+    case = start(client)
+    page = client.get(step(case, "track")).content.decode()
+    assert 'value="hardship"' not in page
+    assert "The hardship track is only for applications for 2019" in page
+    assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
+    # Recognised and published: the enterprise is on the final hardship list of 2019 (clause (一)).
+    Case.objects.create(
+        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, county=ent.county, year=2019, state=CaseState.FINAL,
+        reference="KN-654201-2019-000001", created_by=user,
+    )
+    page = client.get(step(case, "track")).content.decode()
+    assert 'value="hardship"' in page
+    client.post(step(case, "track"), {"track": "hardship"})
+    page = client.get(step(case, "figures")).content.decode()
+    assert 'name="insured_employees" value="39"' in page
+    assert 'name="monthly_social_insurance_due" value="30000.00"' in page
+
+
+def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> None:  # type: ignore[no-untyped-def]
+    Case.objects.create(
+        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, county=ent.county, year=2019, state=CaseState.FINAL,
+        reference="KN-654201-2019-000001", created_by=user,
+    )
+    client = english(user)
+    case = start(client, year=2020)
+    assert 'value="hardship"' not in client.get(step(case, "track")).content.decode()
+
+
+def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    page = client.get(check(case)).content.decode()
+    assert 'data-testid="amount">24000.00' in page  # 50% of 48,000 (clause (一))
+    assert "塔行发〔2019〕16号（一）" in page
+    assert "Layoff rate" in page
+    assert "From the social-insurance system" in page
+    assert "************0123" in page and "6222021234567890123" not in page  # the account is masked
+    assert f'href="{step(case, "figures")}?from=check"' in page
+
+
+def test_a_change_link_returns_to_the_check_page(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    response = client.post(step(case, "bank") + "?from=check", {"bank_name": "农业银行", "bank_account": ""})
+    assert response["Location"] == check(case)
+    case.refresh_from_db()
+    assert case.answers["bank_name"] == "农业银行"
+    assert case.bank_account == "6222021234567890123"  # kept
+
+
+def test_a_double_submit_makes_one_case(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    token = token_of(client.get(check(case)))
+    first = client.post(check(case), {"token": token})
+    second = client.post(check(case), {"token": token})  # a double click, or the browser retrying
+    confirmation = reverse("apply:confirmation", args=[case.pk])
+    assert first["Location"] == confirmation
+    assert second["Location"] == confirmation
+    assert Case.objects.count() == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert case.reference == "WG-654201-2019-000001"
+    assert case.calculated_amount == Decimal("24000.00")
+    assert audit_trail(case).filter(action="case_submit").count() == 1
+
+
+def test_the_confirmation_page_gives_the_reference_and_what_happens_next(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    client.post(check(case), {"token": token_of(client.get(check(case)))})
+    page = client.get(reverse("apply:confirmation", args=[case.pk])).content.decode()
+    assert 'data-testid="reference">WG-654201-2019-000001' in page
+    assert "What happens next" in page
+    assert "塔城市" in page
+
+
+def test_an_unconfirmed_account_cannot_submit(make_user, ent) -> None:  # type: ignore[no-untyped-def]
+    client = english(applicant(make_user, ent, confirmed=False))
+    case = start(client)
+    fill_in(client, case)
+    response = client.post(check(case), {"token": token_of(client.get(check(case)))})
+    assert response.status_code == 400
+    assert "Confirm your email address before you submit" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+
+
+def test_an_unfinished_application_is_resumed_where_it_stopped(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    client.post(step(case, "track"), {"track": "standard"})
+    client.post(step(case, "figures"), REGISTRY_FIGURES)
+    page = client.get(reverse("apply:index")).content.decode()
+    assert f'href="{step(case, "bank")}"' in page
+    # Starting again for the same year continues the same draft.
+    response = client.post(reverse("apply:start-stable-job-refund"), {"year": 2019})
+    assert response["Location"] == step(case, "bank")
+    assert Case.objects.count() == 1
+
+
+def test_the_check_page_sends_unfinished_applications_back_to_the_missing_page(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    client.post(step(case, "track"), {"track": "standard"})
+    page = client.get(check(case)).content.decode()
+    assert f'href="{step(case, "figures")}"' in page
+    response = client.post(check(case), {"token": token_of(client.get(check(case)))})
+    assert response["Location"] == step(case, "figures")
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+
+
+def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(user: User, ent, caseworker) -> None:  # type: ignore[no-untyped-def]
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    client.post(check(case), {"token": token_of(client.get(check(case)))})
+    case.refresh_from_db()
+    case_claim(case=case, actor=caseworker)
+    case_return(case=case, reason="Attach the December payment slip and correct the premiums.", actor=caseworker)
+    index = client.get(reverse("apply:index")).content.decode()
+    assert "Attach the December payment slip" in index
+    assert "Correct and resubmit" in index
+    history = client.get(reverse("apply:case", args=[case.pk])).content.decode()
+    assert "It was returned to you for correction: Attach the December payment slip" in history
+    assert caseworker.username not in history  # no caseworker internals
+    changed = {**REGISTRY_FIGURES, "ui_premiums_paid_last_year": "50000", "change_reason": "December slip attached."}
+    assert client.post(step(case, "figures") + "?from=check", changed)["Location"] == check(case)
+    response = client.post(check(case), {"token": token_of(client.get(check(case)))})
+    assert response["Location"] == reverse("apply:confirmation", args=[case.pk])
+    case.refresh_from_db()
+    assert case.state == CaseState.RESUBMITTED
+    assert case.calculated_amount == Decimal("25000.00")
+    assert "You corrected and resubmitted it." in client.get(reverse("apply:case", args=[case.pk])).content.decode()
+
+
+def test_a_submitted_case_can_no_longer_be_changed(user: User) -> None:
+    client = english(user)
+    case = start(client)
+    fill_in(client, case)
+    client.post(check(case), {"token": token_of(client.get(check(case)))})
+    response = client.post(step(case, "bank"), BANK)
+    assert response["Location"] == reverse("apply:case", args=[case.pk])
+
+
+def test_my_applications_lists_state_reference_amount_history_and_next_step(user: User, ent) -> None:  # type: ignore[no-untyped-def]
+    case = submitted_refund(user, ent)
+    client = english(user)
+    page = client.get(reverse("apply:index")).content.decode()
+    assert case.reference in page
+    assert "Submitted" in page
+    assert "24000.00" in page
+    assert "Waiting for a caseworker of your county to take it." in page
+    detail = client.get(reverse("apply:case", args=[case.pk])).content.decode()
+    assert f"You submitted the application. Reference number: {case.reference}." in detail
+
+
+# --- Scoping: the owner, a colleague of the same enterprise, another enterprise, staff and anonymous ---------------
+
+
+def test_only_members_of_the_enterprise_see_its_case(make_user, user, ent, officer, caseworker) -> None:  # type: ignore[no-untyped-def]
+    case = submitted_refund(user, ent)
+    other = enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+    outsider = applicant(make_user, other, username="outsider")
+    colleague = applicant(make_user, ent, username="colleague")
+    for path in [reverse("apply:case", args=[case.pk]), reverse("apply:confirmation", args=[case.pk])]:
+        assert english(user).get(path).status_code == 200
+        assert english(colleague).get(path).status_code == 200
+        assert english(outsider).get(path).status_code == 404
+        assert english(caseworker).get(path).status_code == 403
+        anonymous = Client().get(path)
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
+    assert case.reference not in english(outsider).get(reverse("apply:index")).content.decode()
+    for slug in ["track", "figures", "bank", "declaration"]:
+        assert english(outsider).get(step(case, slug)).status_code == 404
+    assert english(outsider).post(check(case), {"token": "6f1c1b8e-1111-4a4a-9a9a-000000000000"}).status_code == 404

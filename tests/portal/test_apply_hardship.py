@@ -1,0 +1,59 @@
+"""Hardship recognition (clause (一), 2019): an enterprise in temporary difficulty asks to be recognised."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from subsidies.models import Case, CaseKind, CaseState
+from tests.portal.test_apply import applicant, english
+from tests.subsidies.cases_helpers import enterprise
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "situation": {"situation": "Orders fell by 40% since the autumn of 2018.", "recovery": "New contracts from May."},
+    "measures": {"measures": "No layoffs; reduced hours and rotation; training.", "layoffs_planned": "0"},
+    "agreement": {"agreement": "union", "agreement_details": "Workers' congress of 2019-02-15."},
+    "documents": {"documents": "2018 financial statements\nAgreement with the union, 2019-02-15"},
+    "declaration": {"declaration": "on"},
+}
+
+
+def step(case: Case, slug: str) -> str:
+    return reverse("apply:step", args=["hardship-recognition", case.pk, slug])
+
+
+def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_user, officer) -> None:  # type: ignore[no-untyped-def]
+    ent = enterprise(officer)
+    client = english(applicant(make_user, ent))
+    page = client.get(reverse("apply:start-hardship-recognition")).content.decode()
+    assert "Ask to be recognised as a hardship enterprise" in page
+    client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
+    case = Case.objects.get(kind=CaseKind.HARDSHIP_RECOGNITION)
+    for slug, data in ANSWERS.items():
+        response = client.post(step(case, slug), data)
+        assert response.status_code == 302, (slug, response.content.decode()[-3000:])
+    check = reverse("apply:check", args=["hardship-recognition", case.pk])
+    page = client.get(check).content.decode()
+    assert "Orders fell by 40%" in page
+    assert "Yes, with the trade union" in page
+    token = re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
+    client.post(check, {"token": token})
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert case.reference == "KN-654201-2019-000001"
+    assert case.answers["measures"].startswith("No layoffs")
+
+
+def test_an_agreement_needs_its_details(make_user, officer) -> None:  # type: ignore[no-untyped-def]
+    ent = enterprise(officer)
+    client = english(applicant(make_user, ent))
+    client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
+    case = Case.objects.get(kind=CaseKind.HARDSHIP_RECOGNITION)
+    response = client.post(step(case, "agreement"), {"agreement": "staff"})
+    assert 'id="id_agreement_details_error"' in response.content.decode()
+    response = client.post(step(case, "situation"), {"situation": "bad", "recovery": ""})
+    assert 'id="id_situation_error"' in response.content.decode()

@@ -1,0 +1,87 @@
+"""Offer before applying (免申即享, clause (一)): "you qualify for ¥X — confirm", one page, one case."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from subsidies.models import Case, CaseState, RefundOffer
+from subsidies.services import refund_offers_compute
+from tests.portal.test_apply import applicant, english
+from tests.subsidies.cases_helpers import enterprise, submitted_refund
+
+pytestmark = pytest.mark.django_db
+
+BANK = {"bank_name": "中国工商银行塔城分行", "bank_account": "6222021234567890123", "declaration": "on"}
+
+
+@pytest.fixture
+def offer(officer):  # type: ignore[no-untyped-def]
+    ent = enterprise(officer)
+    refund_offers_compute(year=2019, as_of=date(2019, 3, 1))
+    return RefundOffer.objects.get(enterprise=ent, year=2019)
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
+
+
+def test_my_applications_shows_the_offer_with_its_amount(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+    assert offer.eligible and offer.amount == Decimal("24000.00")
+    client = english(applicant(make_user, offer.enterprise))
+    page = client.get(reverse("apply:index")).content.decode()
+    assert "You qualify for a stable-job refund of ¥24000.00" in page
+    assert reverse("apply:offer", args=[offer.pk]) in page
+
+
+def test_confirming_the_offer_submits_one_case_with_the_offers_figures(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+    client = english(applicant(make_user, offer.enterprise))
+    path = reverse("apply:offer", args=[offer.pk])
+    token = token_of(client.get(path).content.decode())
+    first = client.post(path, {**BANK, "token": token})
+    second = client.post(path, {**BANK, "token": token})
+    case = Case.objects.get()
+    assert first["Location"] == second["Location"] == reverse("apply:confirmation", args=[case.pk])
+    assert case.state == CaseState.SUBMITTED
+    assert case.answers["figures_source"] == "offer"
+    assert case.answers["ui_premiums_paid_last_year"] == "48000.00"
+    assert case.calculated_amount == offer.amount
+    assert case.bank_account_masked.endswith("0123")
+    page = client.get(reverse("apply:index")).content.decode()
+    assert "You qualify for" not in page  # applied: the offer is gone from the page
+    assert case.reference in page
+
+
+def test_the_offer_needs_the_bank_account_and_the_declaration(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+    client = english(applicant(make_user, offer.enterprise))
+    path = reverse("apply:offer", args=[offer.pk])
+    response = client.post(path, {"token": token_of(client.get(path).content.decode())})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_bank_account_error"' in page and 'id="id_declaration_error"' in page
+    assert not Case.objects.exists()
+
+
+def test_an_unconfirmed_account_cannot_confirm_the_offer(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+    client = english(applicant(make_user, offer.enterprise, confirmed=False))
+    path = reverse("apply:offer", args=[offer.pk])
+    response = client.post(path, {**BANK, "token": token_of(client.get(path).content.decode())})
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_another_enterprises_offer_is_not_found(make_user, offer, officer) -> None:  # type: ignore[no-untyped-def]
+    other = enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+    client = english(applicant(make_user, other, username="outsider"))
+    assert client.get(reverse("apply:offer", args=[offer.pk])).status_code == 404
+
+
+def test_an_enterprise_that_already_applied_is_sent_to_its_case(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+    user = applicant(make_user, offer.enterprise)
+    case = submitted_refund(user, offer.enterprise)
+    response = english(user).get(reverse("apply:offer", args=[offer.pk]))
+    assert response["Location"] == reverse("apply:case", args=[case.pk])
