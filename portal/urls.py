@@ -15,6 +15,8 @@ from portal.views import (
     resident_accounts,
     workbench,
 )
+from portal.views import notice_files as notice_views
+from portal.views import verify as verify_views
 from portal.views.apply import signup as enterprise_signup
 from portal.views.apply import status as apply_status
 from portal.views.apply import wizard as apply_wizard
@@ -38,6 +40,8 @@ accounts_patterns = (
 workbench_patterns = (
     [
         path("", workbench.index, name="index"),
+        path("notices/jobs/", notice_views.notice_jobs, name="notice-jobs"),
+        path("notices/jobs/<int:pk>/retry/", notice_views.notice_job_retry_view, name="retry-notice-job"),
         path("parameters/", parameters.parameter_list, name="parameters"),
         path("parameters/<str:key>/", parameters.parameter_detail, name="parameter"),
         path("parameters/<str:key>/add/", parameters.parameter_add_view, name="add-parameter"),
@@ -99,6 +103,10 @@ apply_patterns = (
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("verify/", verify_views.verify_lookup, name="verify-lookup"),
+    path("verify/<str:code>/", verify_views.verify, name="verify"),
+    path("apply/notices/<int:pk>/", notice_views.notice_download, name="notice-download"),
+    path("notices/<int:pk>/pdf/", notice_views.public_notice_pdf, name="notice-pdf"),
     path("policies/", policies.policies, name="policies"),
     path("calculator/<slug:policy>/", policies.calculator, name="calculator"),
     path("i18n/", include("django.conf.urls.i18n")),

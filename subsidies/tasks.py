@@ -15,6 +15,37 @@ def refund_offers(year: int | None = None) -> dict[str, int]:
     return {"created": run.created, "updated": run.updated, "unchanged": run.unchanged, "deleted": run.deleted}
 
 
+# --- Notices (PDF): exactly once; see subsidies.notices --------------------------------------------------------
+
+
+@shared_task(
+    bind=True,
+    name="subsidies.notice_render",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # bounded by the job's own attempts (subsidies.notices.MAX_ATTEMPTS)
+    soft_time_limit=120,
+    time_limit=180,
+)
+def notice_render(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Make one notice from its job id (never personal data in the arguments)."""
+    from subsidies.notices import notice_job_run
+
+    outcome = notice_job_run(job_id=job_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
+
+
+@shared_task(name="subsidies.notice_jobs_sweep", ignore_result=True, soft_time_limit=50, time_limit=55)
+def notice_jobs_sweep() -> int:
+    """Beat, every minute: send the due notice jobs no worker holds (after Redis was down, or a worker died)."""
+    from subsidies.notices import notice_jobs_sweep as sweep
+
+    return len(sweep())
+
+
 @shared_task(
     name="subsidies.notices_finalise_due", ignore_result=True, acks_late=True, time_limit=900, soft_time_limit=840
 )

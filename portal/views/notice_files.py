@@ -1,0 +1,112 @@
+"""Notice files: the applicant's download, the public PDF of a published list, and failed jobs on the workbench."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from subsidies.cases import cases_visible_to
+from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
+from subsidies.notices import (
+    NoticeRefused,
+    notice_job_order,
+    notice_job_retry,
+    notice_jobs_failed_for,
+    notice_jobs_visible_to,
+    notice_open,
+)
+
+APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
+
+
+def get_notice_for_user(user: Any, pk: int) -> Notice:
+    """A made notice its holder may download: members of the case's enterprise, staff who see the case's county
+    (or the registration's), and anyone for a published list. Everything else is a 404, never a 403."""
+    notices = Notice.objects.select_related("job__case", "job__registration", "job__public_notice")
+    notice = notices.filter(pk=pk).first()
+    if notice is None:
+        raise Http404("no such notice")
+    job = notice.job
+    if job.kind == DocumentKind.PUBLIC_NOTICE_LIST:
+        return notice
+    if job.case_id is not None:
+        case = job.case
+        is_member = (
+            user.has_perm(APPLY_AS_ENTERPRISE)
+            and case.enterprise_id is not None
+            and user.memberships.filter(enterprise_id=case.enterprise_id).exists()
+        )
+        if is_member or (user.is_back_office and cases_visible_to(user).filter(pk=case.pk).exists()):
+            return notice
+    elif job.registration_id is not None and user.is_back_office and (
+        notice_jobs_visible_to(user).filter(pk=job.pk).exists()
+    ):
+        return notice
+    raise Http404("no such notice")
+
+
+def _pdf_response(notice: Notice, *, public: bool) -> HttpResponse:
+    response = HttpResponse(notice_open(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.reference}.pdf"'
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder's notice as PDF (from "my applications", or the workbench for staff of the county)."""
+    return _pdf_response(get_notice_for_user(request.user, pk), public=False)
+
+
+@require_GET
+def public_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF of a published list (公示), for everyone. Made once by the workers; ordered here if it never was."""
+    notice_list = get_object_or_404(
+        PublicNotice, pk=pk, state__in=[NoticeListState.PUBLISHED, NoticeListState.FINAL]
+    )
+    job = NoticeJob.objects.filter(public_notice=notice_list, kind=DocumentKind.PUBLIC_NOTICE_LIST).first()
+    if job is None:
+        with transaction.atomic():
+            job = notice_job_order(kind=DocumentKind.PUBLIC_NOTICE_LIST, public_notice=notice_list)
+    if job.state == NoticeJobState.DONE:
+        return _pdf_response(Notice.objects.get(job=job), public=True)
+    response = render(request, "subsidies/notice_preparing.html", {"notice_list": notice_list}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+# --- Workbench: notices that could not be made ---------------------------------------------------------------
+
+
+@login_required
+@permission_required("portal.access_workbench", raise_exception=True)
+@require_GET
+def notice_jobs(request: HttpRequest) -> HttpResponse:
+    """Failed notice jobs of the user's scope, with a retry button; and how many are waiting."""
+    visible = notice_jobs_visible_to(request.user)
+    waiting = visible.filter(Q(state=NoticeJobState.PENDING) | Q(state=NoticeJobState.RUNNING)).count()
+    context = {"failed_notice_jobs": notice_jobs_failed_for(request.user)[:200], "waiting": waiting}
+    return render(request, "subsidies/notice_jobs.html", context)
+
+
+@login_required
+@permission_required("portal.access_workbench", raise_exception=True)
+@require_POST
+def notice_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(notice_jobs_visible_to(request.user), pk=pk)
+    try:
+        notice_job_retry(job=job, actor=request.user)
+    except NoticeRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The notice will be made again in a moment."))
+    return redirect("workbench:notice-jobs")
