@@ -1,0 +1,96 @@
+"""An enterprise signs up, confirms its email, applies with prefilled figures, sees the amount and its reference.
+
+Headless Chromium against the live server; the confirmation link is read from django.core.mail.outbox (the locmem
+backend, in the live server's process). The applicant's pages are checked with axe (no serious or critical
+violations).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from subsidies.models import Case, CaseState
+from tests.subsidies.cases_helpers import enterprise
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Tacheng-Refund-2019"
+
+
+def submit(page) -> None:  # type: ignore[no-untyped-def]
+    page.locator("main form button[type=submit]").first.click()
+
+
+def no_serious_violations(page) -> None:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert serious == [], (page.url, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious])
+
+
+def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(page, officer) -> None:  # type: ignore[no-untyped-def]
+    enterprise(officer)  # imported from the social-insurance system, with its 2018 figures
+
+    page.goto("/accounts/login/")
+    page.locator("main a[href='/accounts/signup/enterprise/']").click()
+    no_serious_violations(page)
+    page.fill("#id_credit_code", "91654201312345673A")  # one character mistyped
+    page.fill("#id_enterprise_name", "塔城测试企业有限公司")
+    page.fill("#id_contact_name", "王芳")
+    page.fill("#id_phone", "13912345678")
+    page.fill("#id_email", "wang.fang@example.com")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    submit(page)
+    assert "信用代码的校验码" in page.locator("#id_credit_code_error").inner_text()
+    no_serious_violations(page)
+    page.fill("#id_credit_code", "91654201312345673Q")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    submit(page)
+    assert page.url.endswith("/accounts/signup/enterprise/check-email/")
+    no_serious_violations(page)
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    submit(page)
+    assert page.url.endswith("/apply/")
+    no_serious_violations(page)
+
+    page.goto("/apply/stable-job-refund/")
+    no_serious_violations(page)
+    page.check("input[name=year][value='2019']")
+    submit(page)
+    page.check("input[name=track][value='standard']")
+    no_serious_violations(page)
+    submit(page)
+    assert page.input_value("#id_ui_premiums_paid_last_year") == "48000.00"
+    assert page.locator("[data-testid=figures-source]").is_visible()
+    no_serious_violations(page)
+    submit(page)
+    page.fill("#id_bank_name", "中国工商银行塔城分行")
+    page.fill("#id_bank_account", "6222021234567890123")
+    submit(page)
+    page.check("#id_declaration")
+    no_serious_violations(page)
+    submit(page)
+
+    assert "24000.00" in page.locator("[data-testid=amount]").inner_text()
+    assert "塔行发〔2019〕16号（一）" in page.locator("#calculation").inner_text()
+    no_serious_violations(page)
+    submit(page)
+
+    assert page.locator("[data-testid=reference]").inner_text() == "WG-654201-2019-000001"
+    no_serious_violations(page)
+    case = Case.objects.get()
+    assert case.state == CaseState.SUBMITTED
+    assert case.answers["figures_source"] == "registry"
+
+    page.goto("/apply/")
+    assert "WG-654201-2019-000001" in page.locator("main").inner_text()
+    page.goto(f"/apply/cases/{case.pk}/")
+    no_serious_violations(page)
