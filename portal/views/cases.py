@@ -15,6 +15,7 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -51,6 +52,25 @@ from subsidies.models import Case, CaseKind, CaseState
 S = CaseState
 PAGE_SIZE = 50
 EXPORT_LIMIT = 200_000
+
+# The columns the queue shows (never the answers, the calculation or the encrypted bank account).
+LIST_FIELDS = [
+    "reference",
+    "kind",
+    "state",
+    "county__code",
+    "county__name",
+    "county__name_en",
+    "enterprise__name",
+    "person__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "year",
+    "calculated_amount",
+    "approved_amount",
+    "submitted_at",
+]
 
 TABS: dict[str, dict[str, Any]] = {
     "queue": {"label": gettext_lazy("Queue"), "states": [S.SUBMITTED, S.RESUBMITTED], "sort": "submitted"},
@@ -139,6 +159,30 @@ def _ordered(cases: QuerySet[Case], sort: str) -> QuerySet[Case]:
     return cases.order_by(f"-{field}", "-id") if sort.startswith("-") else cases.order_by(field, "id")
 
 
+def _filter_fields(form: QueueFilterForm) -> list[dict[str, Any]]:
+    """The filters as plain data, rendered by one loop: the queue is the busiest page, and Django's per-option
+    widget templates cost more than the page's query."""
+    fields = []
+    for bound in form:
+        field = bound.field
+        value = bound.value()
+        fields.append(
+            {
+                "name": bound.html_name,
+                "id": bound.id_for_label,
+                "label": bound.label,
+                "errors": bound.errors,
+                "value": "" if value is None else str(value),
+                "choices": [(str(v), str(label)) for v, label in field.choices]
+                if isinstance(field, forms.ChoiceField)
+                else None,
+                "type": "date" if isinstance(field, forms.DateField) else "text",
+                "decimal": isinstance(field, forms.DecimalField),
+            }
+        )
+    return fields
+
+
 @login_required
 @never_cache
 def queue(request: HttpRequest) -> HttpResponse:
@@ -149,7 +193,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("after", "")
     if cursor:
         cases = _after(cases, sort, cursor)
-    page = list(_ordered(cases, sort)[: PAGE_SIZE + 1])
+    page = list(_ordered(cases, sort).only(*LIST_FIELDS)[: PAGE_SIZE + 1])
+    # One reverse() for the page, not two per row (the queue is the workbench's busiest page).
+    case_url = reverse("workbench:case", args=[0]).removesuffix("0/")
+    for case in page:
+        case.url = f"{case_url}{case.pk}/"  # type: ignore[attr-defined]
     next_url = ""
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
@@ -171,11 +219,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tab_label": TABS[tab]["label"],
             "tabs": tabs,
             "form": form,
+            "filters": _filter_fields(form),
             "cases": page,
             "next_url": next_url,
             "first_url": f"{reverse('workbench:cases')}?{urlencode({**base, 'tab': tab})}" if cursor else "",
             "export_url": f"{reverse('workbench:export-cases')}?{urlencode(export_params)}",
             "can_decide": request.user.has_perm(DECIDE_PERMISSION),
+            "take_label": _("Take"),
             "show_county": sees_all_counties(request.user),
         },
     )

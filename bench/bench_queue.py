@@ -1,0 +1,232 @@
+"""Workbench queue: first page filtered by county and state over 100,000 cases, beside Django admin's changelist.
+
+Builds 100,000 cases spread over the 8 counties and every state after draft (bulk_create, PostgreSQL), starts
+gunicorn on 127.0.0.1 (a free port, 2 sync workers, the portal's own URLconf and middleware, bench settings) and
+drives it from Python threads over loopback for a few seconds per page:
+  - /workbench/cases/?county=<塔城市>&state=submitted            (keyset page, no COUNT)
+  - /admin/subsidies/case/?county__id__exact=<塔城市>&state__exact=submitted   (Django admin, same filter)
+Both as the same signed-in prefecture officer (a superuser, so admin lets them in). Sign-in: the benchmark creates
+the session itself, as after password and TOTP (the session holds django-otp's device key), so the two-factor
+middleware stays on and is measured too. Prints req/s, p50/p95 and the ratio; never asserts a time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+CASES = 100_000
+CONCURRENCY = 4
+SECONDS = 5.0
+YEARS = (2019, 2020)
+
+
+def _populate() -> dict[str, Any]:
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from bench.bench_calculator import _credit_code
+    from portal.models import User
+    from portal.roles import Role
+    from registry.models import County, Enterprise
+    from subsidies.models import Case, CaseKind, CaseState
+
+    rng = random.Random(2019)  # synthetic, reproducible
+    counties = list(County.objects.order_by("code"))
+    code_of = {county.pk: county.code for county in counties}
+    officer = User.objects.create_superuser(username="bench.officer", password=None, email="")
+    officer.groups.add(Group.objects.get(name=Role.PREFECTURE_OFFICER.value))
+    caseworkers = {}
+    for county in counties:
+        worker = User.objects.create_user(username=f"bench.{county.code}", password=None, county=county)
+        worker.groups.add(Group.objects.get(name=Role.COUNTY_CASEWORKER.value))
+        caseworkers[county.pk] = worker
+    states = [s for s in CaseState.values if s != CaseState.DRAFT]
+    weights = [30 if s == CaseState.SUBMITTED else 10 for s in states]
+    enterprises_needed = CASES // len(YEARS)
+    now = timezone.now()
+    batch = 5000
+    sequence = 0
+    for offset in range(0, enterprises_needed, batch):
+        enterprises = Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    credit_code=_credit_code(n),
+                    name=f"基准企业{n:06d}",
+                    county=counties[n % len(counties)],
+                    size_class="small",
+                )
+                for n in range(offset, min(offset + batch, enterprises_needed))
+            ]
+        )
+        cases = []
+        for enterprise in enterprises:
+            for year in YEARS:
+                sequence += 1
+                state = rng.choices(states, weights)[0]
+                amount = Decimal(rng.randint(0, 20_000_000)) / 100
+                decided = state in {CaseState.APPROVED, CaseState.ON_NOTICE, CaseState.FINAL}
+                cases.append(
+                    Case(
+                        kind=CaseKind.STABLE_JOB_REFUND,
+                        state=state,
+                        county_id=enterprise.county_id,
+                        enterprise=enterprise,
+                        year=year,
+                        track="standard",
+                        reference=f"WG-{code_of[enterprise.county_id]}-{year}-{sequence:06d}",
+                        calculated_amount=amount,
+                        approved_amount=amount if decided else None,
+                        created_by=officer,
+                        assignee=caseworkers[enterprise.county_id] if state == CaseState.IN_REVIEW else None,
+                        submitted_at=now - timedelta(minutes=rng.randint(0, 525_600)),
+                    )
+                )
+        Case.objects.bulk_create(cases)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"officer": officer, "county": counties[0]}
+
+
+def _session_cookie(user: Any) -> str:
+    """A session as after password + TOTP: Django's login plus django-otp's verified device."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client.cookies["sessionid"].value
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, float, bytes]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Accept-Language": "zh-hans"})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, time.perf_counter() - started, body
+    finally:
+        conn.close()
+
+
+def _load(port: int, path: str, cookie: str) -> dict[str, float]:
+    latencies: list[list[float]] = [[] for _ in range(CONCURRENCY)]
+    bad = [0] * CONCURRENCY
+    for _ in range(10):  # warm up every worker
+        _get(port, path, cookie)
+    stop = time.perf_counter() + SECONDS
+
+    def worker(i: int) -> None:
+        while time.perf_counter() < stop:
+            status, seconds, _body = _get(port, path, cookie)
+            latencies[i].append(seconds)
+            if status != 200:
+                bad[i] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    every = sorted(s for per in latencies for s in per)
+    return {
+        "rate": len(every) / elapsed,
+        "p50": statistics.median(every) * 1000,
+        "p95": every[int(len(every) * 0.95) - 1] * 1000,
+        "bad": sum(bad),
+    }
+
+
+def _serve(port: int) -> subprocess.Popen[bytes]:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "LOG_LEVEL": "ERROR"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen(
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning", "portal.wsgi"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def main() -> None:
+    from bench.db import fresh_database
+
+    fresh_database()
+    started = time.perf_counter()
+    made = _populate()
+    print(f"   setup: {CASES:,} cases over 8 counties in {time.perf_counter() - started:.1f} s")
+    cookie = _session_cookie(made["officer"])
+    county = made["county"]
+    from django.db import connections
+
+    connections.close_all()
+    pages = {
+        "workbench queue": f"/workbench/cases/?county={county.pk}&state=submitted",
+        "Django admin changelist": f"/admin/subsidies/case/?county__id__exact={county.pk}&state__exact=submitted",
+    }
+    port = _free_port()
+    server = _serve(port)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _get(port, "/healthz", cookie)[0] in {200, 503}:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                print("   gunicorn did not start:", server.stderr.read().decode()[-2000:] if server.stderr else "")
+                return
+            time.sleep(0.2)
+        for label, path in pages.items():
+            status, _seconds, body = _get(port, path, cookie)
+            if status != 200:
+                print(f"   {label} answered {status}; not measuring ({body[:200]!r})")
+                return
+        figures = {label: _load(port, path, cookie) for label, path in pages.items()}
+        print(
+            f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback), "
+            f"first page of {county.code} cases in state submitted, signed in as an officer past TOTP:"
+        )
+        for label, f in figures.items():
+            print(
+                f"   {label}: {f['rate']:,.0f} req/s, p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms "
+                f"({f['bad']:.0f} non-200)"
+            )
+        queue, admin = figures["workbench queue"], figures["Django admin changelist"]
+        print(f"   ratio queue / admin: {queue['rate'] / admin['rate']:.2f}x req/s")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
