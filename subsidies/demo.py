@@ -14,3 +14,6 @@ def seed(*, stdout: Any) -> None:
     for year in years:
         run = refund_offers_compute(year=year)
         stdout.write(f"  refund offers {year}: {run.total} (免申即享, from insurance year {year - 1})")
+    from subsidies.demo_cases import seed_cases
+
+    seed_cases(stdout=stdout)
