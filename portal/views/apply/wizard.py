@@ -365,11 +365,11 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
             return redirect("apply:confirmation", pk=case.pk)  # a double click or a retried POST
         if case.state not in EDITABLE:
             return redirect("apply:case", pk=case.pk)
-        context = _check_context(request, flow, case, form)
         if form.is_valid():
-            if context["missing"]:
-                return redirect(context["missing"][0][1])
-            if not context["confirmed"]:
+            missing = [s for s in flow.steps if not step_done(s, case)]
+            if missing:
+                return redirect(step_url(flow, case, missing[0]))
+            if not email_confirmed(user=request.user):
                 form.add_error(None, _("Confirm your email address before you submit: open the link we sent you."))
             else:
                 try:
@@ -378,7 +378,8 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
                     form.add_error(None, str(exc))
                 else:
                     return redirect("apply:confirmation", pk=case.pk)
-        return render(request, "portal/apply/check.html", context, status=400)
+        # Built only to show the page again: the calculator runs once more, in case_submit, on success.
+        return render(request, "portal/apply/check.html", _check_context(request, flow, case, form), status=400)
     case = _editable_case(request, flow, pk)
     if isinstance(case, HttpResponse):
         return case

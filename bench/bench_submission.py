@@ -1,0 +1,306 @@
+"""Application submission: req/s of the check-your-answers POST under gunicorn, beside a bare view inserting one row.
+
+Setup builds enterprises, each with an insurance year, one confirmed applicant signed in (a session) and one
+complete stable-job refund draft. gunicorn (127.0.0.1, a free port, 2 sync workers, this module's
+app factory) then serves the portal plus a bench-only view that inserts one row; Python threads POST over loopback
+with the same session and CSRF cookies to both: each submission POST submits a different draft (reference number,
+calculator run, audit row, transition). A few seconds of load each. Prints figures; never asserts a time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+DRAFTS = 2000
+CONCURRENCY = 4
+SECONDS = 4.0
+
+
+# --- The bench-only URLconf and WSGI app factory (used by the gunicorn this benchmark starts) ---------------------
+
+
+def bare_insert(request: Any) -> Any:
+    """A POST that inserts one row and answers: the floor of any view that writes."""
+    from django.http import HttpResponse
+
+    from registry.models import AuditEvent
+
+    AuditEvent.objects.create(action="bench_insert", target_type="bench", target_id="0")
+    return HttpResponse("ok")
+
+
+def __getattr__(name: str) -> Any:
+    # Django reads `urlpatterns` only once settings are set up; build it then (module __getattr__, PEP 562).
+    if name == "urlpatterns":
+        from django.urls import include, path
+
+        return [path("bench/insert/", bare_insert), path("", include("portal.urls"))]
+    raise AttributeError(name)
+
+
+def make_app() -> Any:
+    """gunicorn 'bench.bench_submission:make_app()': the portal, plus the bare view, on the bench settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = "bench.bench_submission"
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+# --- Setup --------------------------------------------------------------------------------------------------------
+
+
+def _credit_code(n: int) -> str:
+    from registry.identifiers import credit_code_check_character, organisation_code_check_digit
+
+    org = f"B{n:07d}"
+    body = f"91654201{org}{organisation_code_check_digit(org)}"
+    return body + credit_code_check_character(body)
+
+
+def _populate(count: int) -> list[tuple[int, str]]:
+    """`count` enterprises, each with its insurance year, one confirmed applicant with a signed-in session and a
+    complete draft. Returns (draft pk, session key) pairs."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from portal.models import EnterpriseMembership, User
+    from portal.roles import Role
+    from registry.crypto import mask_bank_account
+    from registry.models import County, Enterprise, InsuranceYear
+    from subsidies.models import Case, CaseKind
+
+    county = County.objects.get(code="654201")
+    enterprises = Enterprise.objects.bulk_create(
+        [
+            Enterprise(credit_code=_credit_code(n), name=f"基准申请企业{n:05d}", county=county, size_class="small")
+            for n in range(count)
+        ]
+    )
+    InsuranceYear.objects.bulk_create(
+        [
+            InsuranceYear(
+                enterprise=e,
+                year=2018,
+                insured_at_start=40,
+                insured_at_end=39,
+                retired_or_deceased=1,
+                ui_premiums_paid=Decimal("48000.00"),
+                ui_months_paid_in_full=12,
+                monthly_social_insurance_due=Decimal("30000.00"),
+            )
+            for e in enterprises
+        ]
+    )
+    unusable = User().password  # nobody signs in with a password: the sessions are made below
+    users = User.objects.bulk_create(
+        [
+            User(username=f"bench-{n}@example.invalid", email=f"bench-{n}@example.invalid", password=unusable)
+            for n in range(count)
+        ]
+    )
+    Group.objects.get(name=Role.ENTERPRISE_APPLICANT.value).user_set.add(*users)
+    now = timezone.now()
+    EnterpriseMembership.objects.bulk_create(
+        [
+            EnterpriseMembership(user=u, enterprise=e, email_confirmed_at=now)
+            for u, e in zip(users, enterprises, strict=True)
+        ]
+    )
+    answers = {
+        "ui_premiums_paid_last_year": "48000.00",
+        "ui_months_paid_in_full": 12,
+        "insured_at_start": 40,
+        "insured_at_end": 39,
+        "retired_or_deceased": 1,
+        "figures_source": "registry",
+        "bank_name": "中国工商银行塔城分行",
+        "declaration": True,
+    }
+    account = "6222021234567890123"
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                kind=CaseKind.STABLE_JOB_REFUND,
+                enterprise=e,
+                county=county,
+                year=2019,
+                track="standard",
+                answers=answers,
+                bank_account=account,
+                bank_account_masked=mask_bank_account(account),
+                created_by=u,
+            )
+            for u, e in zip(users, enterprises, strict=True)
+        ],
+        batch_size=1000,
+    )
+    store = SessionStore()
+    expires = now + timezone.timedelta(hours=2)
+    sessions = [
+        Session(
+            session_key=get_random_string(32),
+            session_data=store.encode(
+                {
+                    SESSION_KEY: str(user.pk),
+                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    HASH_SESSION_KEY: user.get_session_auth_hash(),
+                }
+            ),
+            expire_date=expires,
+        )
+        for user in users
+    ]
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return [(c.pk, s.session_key) for c, s in zip(cases, sessions, strict=True)]
+
+
+# --- Load ---------------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(port: int, path: str, fields: dict[str, str], cookie: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        conn.request("POST", path, body=urlencode(fields), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _load(request: Any, expected: int) -> tuple[float, int, int]:
+    """Requests per second from CONCURRENCY threads for SECONDS: (rate, count, unexpected statuses)."""
+    done = [0] * CONCURRENCY
+    bad = [0] * CONCURRENCY
+    stop = time.perf_counter() + SECONDS
+
+    def worker(i: int) -> None:
+        while time.perf_counter() < stop:
+            status = request()
+            if status is None:  # nothing left to submit
+                return
+            done[i] += 1
+            if status != expected:
+                bad[i] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - started), sum(done), sum(bad)
+
+
+def _gunicorn(drafts: list[tuple[int, str]]) -> None:
+    port = _free_port()
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "LOG_LEVEL": "ERROR"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning",
+         "bench.bench_submission:make_app()"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    from django.utils.crypto import get_random_string
+
+    csrf = get_random_string(32)  # the CSRF cookie's secret, sent back in the form as a browser does
+    pending = iter(drafts)
+    lock = threading.Lock()
+    bare_cookie = f"sessionid={drafts[-1][1]}; csrftoken={csrf}"  # the same middleware work, signed in
+
+    def bare() -> int:
+        return _post(port, "/bench/insert/", {"csrfmiddlewaretoken": csrf}, bare_cookie)
+
+    def submit() -> int | None:
+        with lock:
+            pk, session = next(pending, (None, None))
+        if pk is None:
+            return None
+        fields = {"csrfmiddlewaretoken": csrf, "token": str(uuid.uuid4())}
+        cookie = f"sessionid={session}; csrftoken={csrf}"
+        return _post(port, f"/apply/stable-job-refund/{pk}/check/", fields, cookie)
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if bare() == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                print("   gunicorn did not start:", server.stderr.read().decode()[-2000:] if server.stderr else "")
+                return
+            time.sleep(0.2)
+        first = submit()
+        if first != 302:
+            print(f"   the submission answered {first}; not measuring")
+            return
+        for _ in range(10):  # warm up both
+            bare()
+            submit()
+        bare_rate, bare_n, bare_bad = _load(bare, 200)
+        submit_rate, submit_n, submit_bad = _load(submit, 302)
+        print(f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback):")
+        print(f"   bare view inserting one row: {bare_rate:,.0f} req/s ({bare_n} requests, {bare_bad} unexpected)")
+        print(
+            f"   application submission (check page POST): {submit_rate:,.0f} req/s "
+            f"({submit_n} submitted, {submit_bad} unexpected)"
+        )
+        print(f"   ratio submission / bare insert: {submit_rate / bare_rate:.2f} (issue 5 aims at >= 0.7)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    from django.db import connections
+
+    from bench.db import fresh_database
+    from subsidies.models import Case, CaseState
+
+    fresh_database()
+    started = time.perf_counter()
+    drafts = _populate(DRAFTS)
+    print(
+        f"   setup: {len(drafts):,} enterprises, each with a signed-in applicant and a complete refund draft, "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    connections.close_all()
+    _gunicorn(drafts)
+    submitted = Case.objects.filter(state=CaseState.SUBMITTED).count()
+    print(f"   cases submitted: {submitted:,}; each with one reference number and one audit row")
