@@ -197,7 +197,7 @@ class TrackForm(StyledForm):
 
     def __init__(self, *args: Any, hardship_allowed: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(Track.STANDARD.value, _("Standard track: 50% of last year's unemployment-insurance premiums"))]
+        choices = [(Track.STANDARD.value, _("Standard track: half of last year's unemployment-insurance premiums"))]
         if hardship_allowed:
             choices.append(
                 (Track.HARDSHIP.value, _("Hardship track: for enterprises on the published 2019 hardship list"))
