@@ -149,7 +149,7 @@ def seed_cases(*, stdout: Any) -> None:
                 svc.case_claim(case=case, actor=worker)
                 svc.case_return(case=case, reason="请补充上年末参保职工花名册。", actor=worker)
             resubmitted.refresh_from_db()
-            svc.case_draft_save(case=resubmitted, answers={"figures_reason": "已补充花名册"}, actor=applicant)
+            svc.case_draft_save(case=resubmitted, answers={"figures_change_reason": "已补充花名册"}, actor=applicant)
             svc.case_submit(case=resubmitted, token=uuid.uuid4(), actor=applicant)
             svc.case_claim(case=rejected, actor=worker)
             reason = (
@@ -168,8 +168,9 @@ def seed_cases(*, stdout: Any) -> None:
                 applicant,
                 change={
                     "insured_at_end": int(row.get("insured_at_end", 10)) + 2,
-                    "figures_source": "enterprise",
-                    "figures_reason": "年末新招两名职工，社保系统尚未更新。",
+                    "figures_source": "applicant",
+                    "figures_change_reason": "年末新招两名职工，社保系统尚未更新。",
+                    "figures_changed": ["insured_at_end"],
                 },
             )
         if len(extra) > 1:

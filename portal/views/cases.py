@@ -345,11 +345,28 @@ REFUND_FIELDS = {
 }
 ANSWER_LABELS: dict[str, Any] = {
     "figures_source": gettext_lazy("Source of the figures"),
+    "figures_change_reason": gettext_lazy("Why the enterprise disagrees with the registry"),
     "figures_reason": gettext_lazy("Why the enterprise disagrees with the registry"),
+    "figures_changed": gettext_lazy("Figures changed by the enterprise"),
+    "bank_name": gettext_lazy("Bank and branch"),
+    "declaration": gettext_lazy("Declaration"),
+    "declared_at": gettext_lazy("Declared at"),
     "situation": gettext_lazy("Situation"),
+    "recovery": gettext_lazy("Why do you expect to recover, and when?"),
     "measures": gettext_lazy("Job-keeping measures"),
+    "layoffs_planned": gettext_lazy("How many employees do you plan to lay off this year?"),
     "agreement": gettext_lazy("Agreement with staff or union"),
+    "agreement_details": gettext_lazy("When and how was it agreed?"),
     "documents": gettext_lazy("Documents"),
+}
+ANSWER_VALUES: dict[tuple[str, Any], Any] = {
+    ("figures_source", "registry"): gettext_lazy("From the social-insurance system"),
+    ("figures_source", "applicant"): gettext_lazy("Entered or changed by the enterprise"),
+    ("figures_source", "enterprise"): gettext_lazy("Entered or changed by the enterprise"),
+    ("agreement", "union"): gettext_lazy("Yes, with the trade union"),
+    ("agreement", "staff"): gettext_lazy("Yes, with the staff or their representatives"),
+    ("agreement", "none"): gettext_lazy("Not yet"),
+    ("declaration", True): gettext_lazy("Made"),
 }
 
 
@@ -360,9 +377,19 @@ def _same(answer: Any, registry: Any) -> bool:
         return str(answer).strip() == str(registry).strip()
 
 
+def _answer_value(key: str, value: Any) -> Any:
+    if isinstance(value, list):
+        labels = {k: label for rows in REFUND_FIELDS.values() for k, label in rows}
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    try:
+        return ANSWER_VALUES.get((key, value), value)
+    except TypeError:  # an unhashable answer (a dict): shown as it is
+        return value
+
+
 def _other_answers(case: Case, shown: set[str]) -> list[dict[str, Any]]:
     return [
-        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": value}
+        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": _answer_value(key, value)}
         for key, value in case.answers.items()
         if key not in shown and value not in (None, "", [], {})
     ]
@@ -389,7 +416,8 @@ def _refund_details(case: Case) -> dict[str, Any]:
         "registry_year": case.year - 1,
         "has_registry": figures is not None,
         "differences": sum(1 for r in rows if r["differs"]),
-        "other_answers": _other_answers(case, {key for key, _label in fields}),
+        # Both tracks' figures are prefilled; the other track's are not part of this application.
+        "other_answers": _other_answers(case, {key for rows in REFUND_FIELDS.values() for key, _label in rows}),
     }
 
 

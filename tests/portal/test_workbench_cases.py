@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -292,3 +293,14 @@ def test_case_urls_by_user(client_for, caseworker, caseworker_wusu, applicant, c
 @pytest.mark.parametrize("name", ["workbench:cases", "workbench:export-cases"])
 def test_list_urls_refuse_an_enterprise_applicant(client_for, applicant, name: str) -> None:
     assert client_for(applicant).get(reverse(name)).status_code == 403
+
+
+def test_a_kind_without_its_own_template_shows_its_answers_in_words(client_for, caseworker, applicant, officer) -> None:
+    ent = enterprise(officer)
+    recognition = svc.case_draft_start(kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=2019, actor=applicant)
+    svc.case_draft_save(case=recognition, answers={"situation": "订单下降三成", "agreement": "union"}, actor=applicant)
+    recognition = svc.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
+    page = _text(client_for(caseworker).get(reverse("workbench:case", args=[recognition.pk])))
+    assert "订单下降三成" in page
+    assert "是，已与工会协商" in page  # the answer in words, not its code
+    assert recognition.reference in _text(client_for(caseworker).get(reverse("workbench:cases")))
