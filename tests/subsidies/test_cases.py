@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.roles import Role
 from registry.audit import audit_trail
@@ -19,6 +19,13 @@ from subsidies.models import Case, CaseState, NoticeListKind, ObjectionState
 from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched in English here; the pages' tests check them in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
