@@ -18,6 +18,12 @@ SECTIONS = [
     ),
     (_("Public notices"), _("Build, publish and finalise lists; resolve objections."), "workbench:notices", None),
     (
+        _("Notices (PDF)"),
+        _("Approval and rejection notices being made; retry the ones that failed."),
+        "workbench:notice-jobs",
+        None,
+    ),
+    (
         _("Registry imports"),
         _("Import the social-insurance system's files."),
         "workbench:registry-imports",

@@ -38,6 +38,8 @@ def _demo_user(username: str, role: Role, county_code: str | None, full_name: st
     if created:
         user.set_password(DEMO_PASSWORD)
     user.county = County.objects.get(code=county_code) if county_code else None
+    # Officers keep reference data such as the holiday calendar and service offices in the admin.
+    user.is_staff = role == Role.PREFECTURE_OFFICER
     user.save()
     user.groups.set([Group.objects.get(name=role.value)])
     secret = None
