@@ -441,3 +441,48 @@ class SensitiveAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor} {self.field}"
+
+
+class DifficultyCategory(models.TextChoices):
+    """就业困难人员 categories (clause (九), Xinjiang practice)."""
+
+    ZERO_EMPLOYMENT_FAMILY = "zero_employment_family", _("Zero-employment family or both spouses unemployed")
+    LOW_INCOME_UNEMPLOYED = "low_income_unemployed", _("Minimum-living-allowance (低保) recipient unemployed 6+ months")
+    DISABLED_UNEMPLOYED = "disabled_unemployed", _("Partly disabled person unemployed 6+ months")
+    OLDER_WORKER = "older_worker", _("Woman aged 45 or over, or man aged 55 or over")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Unemployed for a year or more")
+    GRADUATE_UNEMPLOYED = "graduate_unemployed", _("Graduate unemployed for a year or more")
+    LAND_EXPROPRIATED = "land_expropriated", _("Farmer whose land was expropriated")
+
+
+class DifficultyRecognition(models.Model):
+    """A person recognised as employment-difficult (就业困难人员认定), with the categories and dates that apply."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="difficulty_recognitions"
+    )
+    registration = models.ForeignKey(
+        UnemploymentRegistration,
+        verbose_name=_("unemployment registration"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="difficulty_recognitions",
+    )
+    categories = models.JSONField(_("categories"), default=list)
+    recognised_on = models.DateField(_("recognised on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employment-difficult recognition")
+        verbose_name_plural = _("employment-difficult recognitions")
+        ordering = ["-recognised_on", "-id"]
+        indexes = [
+            # "Is this person recognised on day D?": WHERE person_id=.. AND recognised_on <= D.
+            models.Index(fields=["person", "recognised_on"], name="difficulty_person_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.recognised_on}"

@@ -40,7 +40,21 @@ from subsidies.models import (
 
 S = CaseState
 
-REFERENCE_PREFIX = {CaseKind.STABLE_JOB_REFUND: "WG", CaseKind.HARDSHIP_RECOGNITION: "KN"}
+# The reference's prefix per kind: WG-654201-2019-000123.
+REFERENCE_PREFIX = {
+    CaseKind.STABLE_JOB_REFUND: "WG",  # 稳岗
+    CaseKind.HARDSHIP_RECOGNITION: "KN",  # 困难企业
+    CaseKind.UNEMPLOYMENT_REGISTRATION: "SY",  # 失业登记
+    CaseKind.DIFFICULTY_RECOGNITION: "KR",  # 困难人员
+    CaseKind.TRAINING_SUBSIDY: "PX",  # 培训
+    CaseKind.LIVING_ALLOWANCE: "SH",  # 生活费
+    CaseKind.SKILL_UPGRADE: "JN",  # 技能
+    CaseKind.INTERNSHIP_BASE: "JD",  # 见习基地
+    CaseKind.INTERNSHIP: "JX",  # 见习
+    CaseKind.STARTUP_LOAN: "CD",  # 创业担保贷款
+    CaseKind.IN_JOB_TRAINING: "GP",  # 岗位培训
+    CaseKind.GUARANTEE_REFERRAL: "RZ",  # 融资担保
+}
 # Kinds whose approvals are published for public notice (公示) before they become final (clause (一)).
 PUBLISHED_KINDS = {
     CaseKind.STABLE_JOB_REFUND: NoticeListKind.REFUND_APPROVALS,
@@ -224,6 +238,31 @@ def case_draft_start(*, kind: str, enterprise: Enterprise, year: int, actor: Any
     return case
 
 
+def case_draft_new(
+    *,
+    kind: str,
+    year: int,
+    county: Any,
+    actor: Any,
+    person: Any = None,
+    enterprise: Enterprise | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Case:
+    """A new draft for kinds of which an applicant may have several (claims); the caller checks any once-only rule."""
+    with transaction.atomic():
+        case = Case.objects.create(
+            kind=kind,
+            person=person,
+            enterprise=enterprise,
+            county=county,
+            year=year,
+            answers=answers or {},
+            created_by=actor,
+        )
+        audit_record(actor=actor, action="case_draft_start", target=case, after={"state": case.state})
+    return case
+
+
 def case_draft_save(
     *, case: Case, answers: dict[str, Any], actor: Any, track: str | None = None, bank_account: str | None = None
 ) -> Case:
@@ -399,6 +438,10 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
         case.decision_reason = override_reason.strip()
         extra = {"approved_amount": str(case.approved_amount)} if case.approved_amount is not None else {}
         transition(case, "approve", actor=actor, reason=override_reason, extra=extra)
+        if case.kind not in PUBLISHED_KINDS:
+            # No public notice for this kind: the approval is the final decision.
+            case.finalised_at = case.decided_at
+            transition(case, "finalise", actor=actor)
     return case
 
 

@@ -98,8 +98,21 @@ class RefundOffer(models.Model):
 
 
 class CaseKind(models.TextChoices):
+    # Enterprises, clause (一)
     STABLE_JOB_REFUND = "stable_job_refund", _("Stable-job refund")
     HARDSHIP_RECOGNITION = "hardship_recognition", _("Hardship-enterprise recognition")
+    # Residents, clause (九)
+    UNEMPLOYMENT_REGISTRATION = "unemployment_registration", _("Unemployment registration")
+    DIFFICULTY_RECOGNITION = "difficulty_recognition", _("Employment-difficult recognition")
+    # Claims, clauses (二), (三), (五), (六), (七), (八)
+    TRAINING_SUBSIDY = "training_subsidy", _("Training subsidy")
+    LIVING_ALLOWANCE = "living_allowance", _("Training living allowance")
+    SKILL_UPGRADE = "skill_upgrade", _("Skill-upgrade subsidy")
+    INTERNSHIP_BASE = "internship_base", _("Internship base registration")
+    INTERNSHIP = "internship", _("Internship subsidy")
+    STARTUP_LOAN = "startup_loan", _("Guaranteed start-up loan")
+    IN_JOB_TRAINING = "in_job_training", _("In-job training support")
+    GUARANTEE_REFERRAL = "guarantee_referral", _("Financing-guarantee referral")
 
 
 class CaseState(models.TextChoices):
