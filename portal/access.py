@@ -32,7 +32,11 @@ def enterprises_of(user: Any) -> QuerySet[Enterprise]:
     """The enterprises this account acts for (several staff of one enterprise may share access)."""
     if not (user.is_authenticated and user.has_perm(APPLY_AS_ENTERPRISE)):
         return Enterprise.objects.none()
-    return Enterprise.objects.filter(memberships__user=user).select_related("county").order_by("name", "id")
+    return (
+        Enterprise.objects.filter(memberships__user=user, memberships__approved_at__isnull=False)
+        .select_related("county")
+        .order_by("name", "id")
+    )
 
 
 def cases_for_applicant(user: Any) -> QuerySet[Case]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import STAFF_ROLES, Role
@@ -93,6 +94,18 @@ class EnterpriseMembership(models.Model):
     )
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    # Credit codes are public, so knowing one must not open an enterprise's file: a sign-up for an enterprise
+    # already in the registry waits (approved_at empty) until a colleague already acting for it, or a caseworker
+    # of its county, approves it (portal.services_accounts.enterprise_account_register / membership_approve).
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        User,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships_approved",
+    )
 
     class Meta:
         verbose_name = _("enterprise membership")

@@ -83,7 +83,10 @@ def enterprise_account_register(
             enterprise = enterprise_register(
                 credit_code=code, name=enterprise_name, county=county, size_class=size_class, actor=user
             )
-        membership = EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
+        # A new enterprise is the applicant's own; one already in the registry waits for approval.
+        membership = EnterpriseMembership.objects.create(
+            user=user, enterprise=enterprise, approved_at=None if matched else timezone.now()
+        )
         audit_record(
             actor=user,
             action="enterprise_account_register",
@@ -149,3 +152,69 @@ def membership_email_confirm(*, user: User) -> int:
 def email_confirmed(*, user: Any) -> bool:
     """May this account submit? Only once its email address is confirmed."""
     return EnterpriseMembership.objects.filter(user=user, email_confirmed_at__isnull=False).exists()
+
+
+class MembershipRefused(Exception):
+    """The actor may not approve or refuse this request; str() says why."""
+
+
+def membership_may_decide(*, membership: EnterpriseMembership, actor: Any) -> bool:
+    """A colleague already acting for the enterprise, or a caseworker/officer who decides cases in its county."""
+    if EnterpriseMembership.objects.filter(
+        user=actor, enterprise_id=membership.enterprise_id, approved_at__isnull=False
+    ).exists():
+        return True
+    if not actor.has_perm("portal.decide_case"):
+        return False
+    return actor.has_perm("portal.view_all_counties") or actor.county_id == membership.enterprise.county_id
+
+
+def membership_approve(*, membership: EnterpriseMembership, actor: Any) -> EnterpriseMembership:
+    """Let a pending account act for the enterprise (sees its cases and offers, may apply)."""
+    with transaction.atomic():
+        membership = EnterpriseMembership.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
+        if not membership_may_decide(membership=membership, actor=actor):
+            raise MembershipRefused(
+                _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
+            )
+        if membership.approved_at is None:
+            membership.approved_at = timezone.now()
+            membership.approved_by = actor
+            membership.save(update_fields=["approved_at", "approved_by"])
+            audit_record(
+                actor=actor, action="enterprise_membership_approve", target=membership, after={"approved": True}
+            )
+    return membership
+
+
+def membership_refuse(*, membership: EnterpriseMembership, actor: Any) -> None:
+    """Turn a pending request down: the account no longer asks to act for the enterprise."""
+    with transaction.atomic():
+        membership = EnterpriseMembership.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
+        if not membership_may_decide(membership=membership, actor=actor):
+            raise MembershipRefused(
+                _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
+            )
+        if membership.approved_at is not None:
+            raise MembershipRefused(_("This person already acts for the enterprise."))
+        audit_record(
+            actor=actor,
+            action="enterprise_membership_refuse",
+            target=membership.enterprise,
+            before={"user": membership.user_id},
+        )
+        membership.delete()
+
+
+def memberships_pending_for(*, user: Any) -> Any:
+    """Requests the user may decide: other accounts waiting to act for an enterprise the user acts for."""
+    return (
+        EnterpriseMembership.objects.filter(
+            approved_at__isnull=True,
+            enterprise__memberships__user=user,
+            enterprise__memberships__approved_at__isnull=False,
+        )
+        .exclude(user=user)
+        .select_related("user", "enterprise")
+        .distinct()
+    )
