@@ -235,6 +235,9 @@ class Case(models.Model):
             models.Index(fields=["county", "state", "submitted_at", "id"], name="case_queue_idx"),
             # "My cases": WHERE assignee_id=.. AND state=..
             models.Index(fields=["assignee", "state"], name="case_assignee_idx"),
+            # The dashboard (subsidies.statistics): cases received / decided in a period, grouped by county and kind.
+            models.Index(fields=["submitted_at", "county", "kind"], name="case_submitted_stats_idx"),
+            models.Index(fields=["decided_at", "county", "kind"], name="case_decided_stats_idx"),
         ]
 
     def __str__(self) -> str:
@@ -515,3 +518,123 @@ class Notice(models.Model):
     @property
     def kind(self) -> str:
         return self.job.kind
+
+
+# --- Incubators, clause (四): targets to the end of 2020 as data, and what was recognised -----------------------
+
+
+class IncubatorKind(models.TextChoices):
+    MAKER_SPACE = "maker_space", _("Maker space (众创空间)")
+    TECH_INCUBATOR = "tech_incubator", _("Technology business incubator (科技企业孵化器)")
+    INNOVATION_BASE = "innovation_base", _("Innovation base (众创基地)")
+    STAR_SPACE = "star_space", _("Rural innovation space (星创天地)")
+    DEMONSTRATION_BASE = "demonstration_base", _("Start-up incubation demonstration base")
+
+
+class IncubatorLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Autonomous region")
+    PREFECTURE = "prefecture", _("Prefecture")
+    COUNTY = "county", _("County or city")
+
+
+class IncubatorGoal(models.TextChoices):
+    """The programme goals of clause (四) beside the counts of incubators."""
+
+    JOBS = "jobs", _("Jobs created by incubated firms")
+    AGRICULTURAL_FIRMS = "agricultural_firms", _("Agricultural firms and new farm businesses incubated")
+    RURAL_LEADERS = "rural_leaders", _("Rural science and technology start-up leaders trained")
+    MENTORS = "mentors", _("Start-up mentors")
+
+
+class IncubatorTarget(models.Model):
+    """One target of clause (四): a number of incubators of a kind and level, or a programme goal, by a deadline."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=IncubatorKind.choices, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=IncubatorLevel.choices, blank=True)
+    goal = models.CharField(_("goal"), max_length=30, choices=IncubatorGoal.choices, blank=True)
+    target = models.PositiveIntegerField(_("target"))
+    deadline = models.DateField(_("to be reached by"))
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("incubator target")
+        verbose_name_plural = _("incubator targets")
+        ordering = ["goal", "kind", "level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(goal="") & ~models.Q(kind="") & ~models.Q(level=""))
+                | (~models.Q(goal="") & models.Q(kind="", level="")),
+                name="incubator_target_count_or_goal",
+            ),
+            models.UniqueConstraint(fields=["kind", "level", "goal", "deadline"], name="incubator_target_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal or self.kind}/{self.level}: {self.target} by {self.deadline}"
+
+
+class Incubator(models.Model):
+    """A recognised start-up carrier (maker space, incubator, 众创基地, 星创天地) at the level that recognised it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=IncubatorKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=IncubatorLevel.choices)
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="incubators"
+    )
+    recognised_on = models.DateField(_("recognised on"))
+    recognised_by = models.CharField(_("recognised by"), max_length=200, blank=True)
+    mentors = models.PositiveIntegerField(_("start-up mentors"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incubator")
+        verbose_name_plural = _("incubators")
+        ordering = ["county__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind", "level"], name="incubator_once_per_kind_level"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncubatorTenant(models.Model):
+    """A firm (or farm business) incubated: entered, maybe left, with the jobs it created."""
+
+    incubator = models.ForeignKey(
+        Incubator, verbose_name=_("incubator"), on_delete=models.CASCADE, related_name="tenants"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise in the registry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incubator_tenancies",
+    )
+    agricultural = models.BooleanField(_("agricultural firm or new farm business"), default=False)
+    entered_on = models.DateField(_("entered on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    jobs_created = models.PositiveIntegerField(_("jobs created"), default=0)
+    rural_leaders = models.PositiveIntegerField(_("rural start-up leaders trained"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incubator tenant")
+        verbose_name_plural = _("incubator tenants")
+        ordering = ["incubator_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["incubator", "name"], name="incubator_tenant_once"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("entered_on")),
+                name="incubator_tenant_left_after_entering",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

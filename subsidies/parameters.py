@@ -142,6 +142,12 @@ DEFINITIONS: dict[str, Definition] = {
         _d("registration.max_age_women", INTEGER, _("Unemployment registration: working age ends (women)")),
         _d("service.decision_working_days", INTEGER, _("Service target from submission to decision (working days)")),
         _d("layoff_warning.grades", DECIMAL_LIST, _("Layoff early-warning grades (fall in insured headcount)")),
+        _d(
+            "registration_warning.rise",
+            DECIMAL,
+            _("Registration early warning: rise of a county's new registrations above its trailing average"),
+        ),
+        _d("registration_warning.trailing_months", INTEGER, _("Registration early warning: months of the average")),
     ]
 }
 
