@@ -211,9 +211,10 @@ class Case(models.Model):
             ),
             # One live application per enterprise, kind and year (a draft included); a rejected one may be
             # followed by a new application.
+            # Internship claims are one per intern (clause (五)), so a host has several in a year.
             models.UniqueConstraint(
                 fields=["kind", "enterprise", "year"],
-                condition=models.Q(enterprise__isnull=False) & ~models.Q(state="rejected"),
+                condition=models.Q(enterprise__isnull=False) & ~models.Q(state="rejected") & ~models.Q(kind="internship"),
                 name="case_one_live_per_enterprise_kind_year",
             ),
             # A case in review is held by exactly one caseworker.
@@ -638,3 +639,144 @@ class IncubatorTenant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Enterprise claims: internships (五), start-up loans (三), guarantee referrals (二) -------------------------
+
+
+class InternCategory(models.TextChoices):
+    GRADUATE = "graduate", _("Graduate who left school unemployed")
+    YOUTH = "youth", _("Unemployed youth aged 16-24")
+
+
+class InternshipPlacement(models.Model):
+    """One intern at a host enterprise: the facts of an internship claim (clause (五)), one per case.
+
+    The intern is a registry Person found (or added) by the blind index of the ID number; the number itself is
+    never stored here.
+    """
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="placement")
+    intern = models.ForeignKey(
+        "registry.Person", verbose_name=_("intern"), on_delete=models.PROTECT, related_name="internships"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=InternCategory.choices)
+    start_date = models.DateField(_("start date"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    host_monthly_pay = models.DecimalField(_("host's monthly pay (yuan)"), max_digits=10, decimal_places=2)
+    accident_policy_number = models.CharField(_("accident-insurance policy number"), max_length=60)
+    hired_after_months = models.PositiveSmallIntegerField(_("hired after (months)"), null=True, blank=True)
+    contract_years = models.PositiveSmallIntegerField(_("contract length (years)"), null=True, blank=True)
+    social_insurance = models.BooleanField(_("social insurance paid"), default=False)
+
+    class Meta:
+        verbose_name = _("internship placement")
+        verbose_name_plural = _("internship placements")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="placement_months_positive"),
+            models.CheckConstraint(condition=models.Q(host_monthly_pay__gte=0), name="placement_pay_not_negative"),
+        ]
+        indexes = [
+            # "Is this intern already placed?": WHERE intern_id = ..
+            models.Index(fields=["intern", "start_date"], name="placement_intern_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.intern_id} from {self.start_date}"
+
+
+class Loan(models.Model):
+    """A guaranteed start-up loan actually granted (clause (三)), recorded against a certified startup_loan case."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="loan")
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="loans"
+    )
+    lender = models.CharField(_("lending bank"), max_length=120)
+    amount = models.DecimalField(_("amount granted (yuan)"), max_digits=14, decimal_places=2)
+    granted_on = models.DateField(_("granted on"))
+    annual_rate = models.DecimalField(_("annual interest rate"), max_digits=8, decimal_places=6)
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("start-up loan")
+        verbose_name_plural = _("start-up loans")
+        ordering = ["-granted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="loan_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(annual_rate__gte=0) & models.Q(annual_rate__lte=1), name="loan_rate_0_1"
+            ),
+            models.CheckConstraint(condition=models.Q(term_months__gte=1), name="loan_term_positive"),
+        ]
+        indexes = [
+            # The reward: SUM(amount) WHERE county_id=.. AND granted_on BETWEEN Jan 1 and Dec 31.
+            models.Index(fields=["county", "granted_on"], name="loan_county_granted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lender} {self.amount} ({self.granted_on})"
+
+
+class InterestSubsidyPayment(models.Model):
+    """One payment of interest subsidy (贴息) on a loan, for a period within one loan year."""
+
+    loan = models.ForeignKey(Loan, verbose_name=_("loan"), on_delete=models.PROTECT, related_name="payments")
+    loan_year = models.PositiveSmallIntegerField(_("loan year"))
+    period_from = models.DateField(_("period from"))
+    period_to = models.DateField(_("period to"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interest-subsidy payment")
+        verbose_name_plural = _("interest-subsidy payments")
+        ordering = ["loan", "period_from", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="interest_payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")), name="interest_payment_period_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(loan_year__gte=1) & models.Q(loan_year__lte=3), name="interest_payment_year_1_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.amount} ({self.period_from}..{self.period_to})"
+
+
+class ReferralState(models.TextChoices):
+    REFERRED = "referred", _("Referred to the guarantee company")
+    ACCEPTED = "accepted", _("Accepted by the guarantee company")
+    DECLINED = "declined", _("Declined by the guarantee company")
+
+
+class GuaranteeReferral(models.Model):
+    """A quality-list enterprise referred to the government guarantee company (clause (二)); no amount."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referral")
+    guarantee_company = models.CharField(_("guarantee company"), max_length=120)
+    state = models.CharField(_("state"), max_length=20, choices=ReferralState.choices, default=ReferralState.REFERRED)
+    referred_on = models.DateField(_("referred on"))
+    responded_on = models.DateField(_("answered on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("guarantee referral")
+        verbose_name_plural = _("guarantee referrals")
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="referred") | models.Q(responded_on__isnull=False),
+                name="referral_answer_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_state_display()}"
