@@ -214,7 +214,9 @@ class Case(models.Model):
             # Internship claims are one per intern (clause (五)), so a host has several in a year.
             models.UniqueConstraint(
                 fields=["kind", "enterprise", "year"],
-                condition=models.Q(enterprise__isnull=False) & ~models.Q(state="rejected") & ~models.Q(kind="internship"),
+                condition=models.Q(enterprise__isnull=False)
+                & ~models.Q(state="rejected")
+                & ~models.Q(kind="internship"),
                 name="case_one_live_per_enterprise_kind_year",
             ),
             # A case in review is held by exactly one caseworker.
