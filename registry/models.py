@@ -486,3 +486,41 @@ class DifficultyRecognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.recognised_on}"
+
+
+class ReferralKind(models.TextChoices):
+    """Where a person in need is referred to the civil affairs bureau (民政局), clause (十一)."""
+
+    LOW_INCOME = "low_income", _("Minimum living allowance (低保)")
+    TEMPORARY_ASSISTANCE = "temporary_assistance", _("Temporary assistance")
+
+
+class Referral(models.Model):
+    """A caseworker referred a person to the civil affairs bureau (clause (十一)); part of the real-name file.
+
+    The case it was made from is kept by its reference only (the registry does not depend on subsidies).
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(_("referred for"), max_length=30, choices=ReferralKind.choices)
+    note = models.TextField(_("note"))
+    county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="referrals")
+    case_reference = models.CharField(_("from case"), max_length=40, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral to civil affairs")
+        verbose_name_plural = _("referrals to civil affairs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(note=""), name="referral_has_note"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["low_income", "temporary_assistance"]), name="referral_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
