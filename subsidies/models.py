@@ -782,3 +782,42 @@ class GuaranteeReferral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_state_display()}"
+
+
+# --- Evidence uploads of applicants (resident journey, clause (九); claims may use them too) -----------------
+
+
+class Evidence(models.Model):
+    """A file an applicant uploaded for a case: PDF, JPEG or PNG, type checked from the content.
+
+    Stored in the private storage (settings.PRIVATE_MEDIA_ROOT, never under a public URL) at a path fixed by the
+    row; served only by a view that checks who asks (subsidies.residents.evidence_for_*).
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="evidence")
+    # What it proves: "residence", or a DifficultyCategory value, or a claim's own purpose.
+    purpose = models.CharField(_("what it shows"), max_length=40)
+    file = models.CharField(_("file in private storage"), max_length=255, unique=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="evidence_type_allowed",
+            ),
+            models.CheckConstraint(condition=models.Q(size__lte=5 * 1024 * 1024), name="evidence_at_most_5_mb"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.original_name}"
