@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.forms_registry import ImportForm, RevealForm, SearchForm
+from portal.models import EnterpriseMembership
+from portal.services_accounts import MembershipRefused, membership_approve, membership_refuse
 from registry.access import enterprises_for_user, get_enterprise_for_user, get_person_for_user, people_for_user
 from registry.audit import audit_trail
 from registry.crypto import id_number_index, mask_id_number
@@ -127,8 +129,27 @@ def enterprise_file(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             "insurance_years": enterprise.insurance_years.order_by("-year"),
             "trail": audit_trail(enterprise).select_related("actor")[:100],
+            "memberships": enterprise.memberships.select_related("user").order_by("approved_at", "id"),
+            "may_decide": request.user.has_perm("portal.decide_case"),
         },
     )
+
+
+@require_POST
+def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A caseworker of the enterprise's county approves or turns down an account's request to act for it."""
+    membership = get_object_or_404(EnterpriseMembership.objects.select_related("enterprise", "user"), pk=pk)
+    enterprise = get_enterprise_for_user(request.user, membership.enterprise_id)  # 404 outside the county
+    try:
+        if request.POST.get("decision") == "approve":
+            membership_approve(membership=membership, actor=request.user)
+            messages.success(request, _("The account can now act for the enterprise."))
+        else:
+            membership_refuse(membership=membership, actor=request.user)
+            messages.info(request, _("The request was turned down."))
+    except MembershipRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("workbench:registry-enterprise", pk=enterprise.pk)
 
 
 @login_required

@@ -12,6 +12,8 @@ import re
 import pytest
 from django.core import mail
 
+from portal.models import EnterpriseMembership
+from portal.services_accounts import membership_approve
 from subsidies.models import Case, CaseState
 from tests.subsidies.cases_helpers import enterprise
 
@@ -32,7 +34,7 @@ def no_serious_violations(page) -> None:  # type: ignore[no-untyped-def]
     assert serious == [], (page.url, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious])
 
 
-def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(page, officer) -> None:  # type: ignore[no-untyped-def]
+def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(page, officer, caseworker) -> None:  # type: ignore[no-untyped-def]
     enterprise(officer)  # imported from the social-insurance system, with its 2018 figures
 
     page.goto("/accounts/login/")
@@ -59,7 +61,12 @@ def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(page,
     page.goto(link)
     submit(page)
     assert page.url.endswith("/apply/")
+    # The enterprise is already in the registry: its file opens only once the county's office approves.
+    assert page.locator("[data-testid=membership-waiting]").is_visible()
     no_serious_violations(page)
+    membership_approve(membership=EnterpriseMembership.objects.get(), actor=caseworker)
+    page.reload()
+    assert page.locator("[data-testid=membership-waiting]").count() == 0
 
     page.goto("/apply/stable-job-refund/")
     no_serious_violations(page)

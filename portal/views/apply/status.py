@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.access import cases_for_applicant, enterprises_of, get_case_for_applicant
-from portal.services_accounts import email_confirmed
+from portal.models import EnterpriseMembership
+from portal.services_accounts import (
+    MembershipRefused,
+    email_confirmed,
+    membership_approve,
+    membership_refuse,
+    memberships_pending_for,
+)
 from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
 from subsidies.cases import NEXT_STEP
@@ -108,8 +117,31 @@ def index(request: HttpRequest) -> HttpResponse:
             "offers": _open_offers(request.user, cases),
             "confirmed": email_confirmed(user=request.user),
             "journeys": [REFUND, HARDSHIP],
+            "waiting": EnterpriseMembership.objects.filter(user=request.user, approved_at__isnull=True).select_related(
+                "enterprise__county"
+            ),
+            "requests": memberships_pending_for(user=request.user),
         },
     )
+
+
+@require_POST
+@enterprise_required
+def decide_membership(request: HttpRequest, pk: int) -> HttpResponse:
+    """A colleague approves or refuses another account's request to act for their enterprise."""
+    membership = get_object_or_404(memberships_pending_for(user=request.user), pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            membership_approve(membership=membership, actor=request.user)
+            messages.success(
+                request, _("%(name)s can now act for the enterprise.") % {"name": membership.user.first_name}
+            )
+        else:
+            membership_refuse(membership=membership, actor=request.user)
+            messages.info(request, _("The request was turned down."))
+    except MembershipRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("apply:index")
 
 
 @enterprise_required
