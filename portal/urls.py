@@ -49,6 +49,7 @@ workbench_patterns = (
         path("registry/people/<int:pk>/", registry.person_file, name="registry-person"),
         path("registry/people/<int:pk>/reveal/", registry.person_reveal, name="registry-person-reveal"),
         path("registry/enterprises/<int:pk>/", registry.enterprise_file, name="registry-enterprise"),
+        path("registry/memberships/<int:pk>/decide/", registry.membership_decide, name="decide-membership"),
         path("registry/imports/", registry.import_list, name="registry-imports"),
         path("registry/imports/<int:pk>/", registry.import_detail, name="registry-import"),
         path("registry/imports/<int:pk>/report.csv", registry.import_report, name="registry-import-report"),
@@ -83,6 +84,7 @@ apply_patterns = (
     [
         path("", apply_status.index, name="index"),
         path("cases/<int:pk>/", apply_status.case_detail, name="case"),
+        path("memberships/<int:pk>/decide/", apply_status.decide_membership, name="decide-membership"),
         path("cases/<int:pk>/confirmation/", apply_status.confirmation, name="confirmation"),
         path("offers/<int:pk>/", apply_wizard.offer, name="offer"),
         path(
