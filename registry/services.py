@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
@@ -19,6 +19,8 @@ from registry.identifiers import parse_credit_code, parse_id_number
 from registry.models import (
     BenefitPeriod,
     County,
+    DifficultyCategory,
+    DifficultyRecognition,
     EndReason,
     Enterprise,
     InsuranceYear,
@@ -322,3 +324,120 @@ def enterprise_reveal_bank_account(*, enterprise: Enterprise, actor: Any, reason
             actor=actor, enterprise=enterprise, field=SensitiveAccessLog.Field.BANK_ACCOUNT, reason=reason
         )
     return enterprise.bank_account
+
+
+# --- Employment-difficult recognition (就业困难人员认定, clause (九)) ---------------------------------------------
+
+
+def recognition_current(*, person: Person, on: dt.date) -> DifficultyRecognition | None:
+    """The recognition in force for the person on a day (recognised by then, not ended, not expired), if any."""
+    return (
+        DifficultyRecognition.objects.filter(person=person, recognised_on__lte=on)
+        .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+        .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
+        .order_by("-recognised_on", "-id")
+        .first()
+    )
+
+
+def recognition_grant(
+    *,
+    person: Person,
+    categories: list[str],
+    recognised_on: dt.date,
+    actor: Any,
+    registration: UnemploymentRegistration | None = None,
+    valid_until: dt.date | None = None,
+    reason: str = "",
+) -> DifficultyRecognition:
+    """Flag a person as employment-difficult with the accepted categories and dates (clause (九)).
+
+    A new recognition replaces the one in force (which ends the day before), so a person has one at a time.
+    """
+    chosen = [c for c in DifficultyCategory.values if c in set(categories)]
+    if not chosen or len(chosen) != len(set(categories)):
+        raise ValidationError({"categories": _("Choose at least one category, from the list.")})
+    if valid_until is not None and valid_until < recognised_on:
+        raise ValidationError({"valid_until": _("A recognition cannot end before it starts.")})
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        current = (
+            DifficultyRecognition.objects.select_for_update()
+            .filter(person=person, ended_on__isnull=True)
+            .order_by("-recognised_on", "-id")
+        )
+        for previous in current:
+            recognition_end(
+                recognition=previous,
+                ended_on=max(previous.recognised_on, recognised_on - dt.timedelta(days=1)),
+                actor=actor,
+                reason="replaced by a new recognition",
+            )
+        recognition = DifficultyRecognition.objects.create(
+            person=person,
+            registration=registration,
+            categories=chosen,
+            recognised_on=recognised_on,
+            valid_until=valid_until,
+        )
+        audit_record(
+            actor=actor,
+            action="recognition_grant",
+            target=recognition,
+            after={
+                "person": person.pk,
+                "categories": chosen,
+                "recognised_on": str(recognised_on),
+                "valid_until": str(valid_until) if valid_until else None,
+                "registration": registration.pk if registration else None,
+            },
+            reason=reason,
+        )
+    return recognition
+
+
+def recognition_end(
+    *, recognition: DifficultyRecognition, ended_on: dt.date, actor: Any, reason: str = ""
+) -> DifficultyRecognition:
+    """End a recognition (the person no longer qualifies, or a new recognition replaces it)."""
+    with transaction.atomic():
+        recognition = DifficultyRecognition.objects.select_for_update().get(pk=recognition.pk)
+        if recognition.ended_on is not None:
+            raise ValidationError(_("This recognition has already ended."))
+        if ended_on < recognition.recognised_on:
+            raise ValidationError({"ended_on": _("A recognition cannot end before the day it was made.")})
+        recognition.ended_on = ended_on
+        recognition.save(update_fields=["ended_on"])
+        audit_record(
+            actor=actor,
+            action="recognition_end",
+            target=recognition,
+            before={"ended_on": None},
+            after={"ended_on": str(ended_on)},
+            reason=reason,
+        )
+    return recognition
+
+
+QUALITY_LIST_PERMISSION = "portal.manage_parameters"
+
+
+def enterprise_quality_list_set(*, enterprise: Enterprise, on_list: bool, actor: Any, reason: str = "") -> Enterprise:
+    """Put an enterprise on the quality-enterprise list (名优企业名录, clause (二)) or take it off; officers only."""
+    if not actor.has_perm(QUALITY_LIST_PERMISSION):
+        raise PermissionDenied(_("Only prefecture officers maintain the quality-enterprise list."))
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if enterprise.on_quality_list == on_list:
+            return enterprise
+        enterprise.on_quality_list = on_list
+        enterprise.save(update_fields=["on_quality_list", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="enterprise_quality_list_set",
+            target=enterprise,
+            before={"on_quality_list": not on_list},
+            after={"on_quality_list": on_list},
+            reason=reason,
+        )
+    return enterprise

@@ -11,3 +11,11 @@ class SubsidiesConfig(AppConfig):
         from subsidies.notices import register_hooks
 
         register_hooks()
+        # Approving a resident's registration or recognition changes the registry in the same transaction.
+        from subsidies import residents
+
+        residents.register_hooks()
+        # The once-only rules of the residents' claims (clauses (七), (八)) are checked again at approval.
+        from subsidies.claims_people import register_hooks as register_claim_hooks
+
+        register_claim_hooks()

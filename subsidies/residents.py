@@ -1,0 +1,664 @@
+"""The resident journey (clause (九)): unemployment registration where you live, employment-difficult recognition,
+re-employment, referrals to civil affairs (十一) and evidence uploads.
+
+The case states are those of subsidies.cases (submit, claim, return, approve, reject); this module adds what is
+particular to these kinds: the checks before submission (working age, one active registration per person, evidence),
+and the effects of an approval, run by the ON_TRANSITION hook `on_transition` inside the approval's transaction:
+- unemployment registration: the registry's UnemploymentRegistration is opened (an active one elsewhere is ended
+  first when the resident asked to move it) and the registration certificate is ordered;
+- employment-difficult recognition: the registry's DifficultyRecognition is granted with the accepted categories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.audit import audit_record
+from registry.models import (
+    County,
+    DifficultyCategory,
+    DifficultyRecognition,
+    EndReason,
+    Person,
+    Referral,
+    ReferralKind,
+    RegistrationStatus,
+    UnemploymentRegistration,
+)
+from registry.services import (
+    person_snapshot,
+    recognition_current,
+    recognition_grant,
+    registration_end,
+    registration_open,
+)
+from subsidies.cases import DECIDE_PERMISSION, VIEW_ALL_PERMISSION, TransitionRefused, case_approve, case_submit
+from subsidies.models import Case, CaseKind, CaseState, Evidence
+from subsidies.parameters import value_in_force
+
+S = CaseState
+REGISTRATION = CaseKind.UNEMPLOYMENT_REGISTRATION
+RECOGNITION = CaseKind.DIFFICULTY_RECOGNITION
+RESIDENT_KINDS = (REGISTRATION, RECOGNITION)
+# A case that is still on its way: a person has at most one of each kind.
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
+WAITING_STATES = (S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
+
+# Clause (九), Xinjiang practice: women aged 45 or over and men aged 55 or over are employment-difficult.
+OLDER_WOMAN_AGE = 45
+OLDER_MAN_AGE = 55
+# Months of registered unemployment that make a category (clause (九)).
+LONG_TERM_MONTHS = 12
+SIX_MONTHS = 6
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+# The first bytes of each accepted type: the content decides, never the file name.
+MAGIC = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+RESIDENCE = "residence"  # the purpose of a residence document (residence permit, rental contract)
+
+WORK_END_REASONS = [
+    ("contract_ended", gettext_lazy("My contract ended")),
+    ("dismissed", gettext_lazy("I was dismissed or laid off")),
+    ("resigned", gettext_lazy("I resigned")),
+    ("closed", gettext_lazy("The employer closed or went bankrupt")),
+    ("graduated", gettext_lazy("I have just left school and never worked")),
+    ("farming", gettext_lazy("I stopped farming (land taken or given up)")),
+    ("other", gettext_lazy("Another reason")),
+]
+
+
+# --- Ages and dates ---------------------------------------------------------------------------------------------
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years on `day` (a birthday on 29 February counts from 1 March in other years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (2019-01-31 to 2019-02-28 is 0, to 2019-03-01 is 1)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(0, months)
+
+
+@dataclass(frozen=True)
+class WorkingAge:
+    ok: bool
+    age: int
+    minimum: int
+    maximum: int  # the first age that is no longer working age
+    message: str
+
+
+def working_age_check(*, person: Person, on: date) -> WorkingAge:
+    """Is the person of working age on the day of application? Ages from dated parameters (sample, clause (九))."""
+    minimum = int(value_in_force("registration.min_age", on=on))
+    key = "registration.max_age_women" if person.sex == "F" else "registration.max_age_men"
+    maximum = int(value_in_force(key, on=on))
+    age = age_on(person.birth_date, on)
+    if age < minimum:
+        message = _(
+            "You can register from the day you turn %(min)s. Your ID number shows you are %(age)s on %(day)s."
+        ) % {"min": minimum, "age": age, "day": on.isoformat()}
+        return WorkingAge(False, age, minimum, maximum, message)
+    if age >= maximum:
+        message = _(
+            "Unemployment registration is for people under %(max)s (working age for %(who)s). Your ID number shows "
+            "you are %(age)s on %(day)s. Ask your service office about pensions and other help."
+        ) % {
+            "max": maximum,
+            "who": _("women") if person.sex == "F" else _("men"),
+            "age": age,
+            "day": on.isoformat(),
+        }
+        return WorkingAge(False, age, minimum, maximum, message)
+    return WorkingAge(True, age, minimum, maximum, "")
+
+
+def active_registration(person: Person) -> UnemploymentRegistration | None:
+    return (
+        UnemploymentRegistration.objects.filter(person=person, status=RegistrationStatus.ACTIVE)
+        .select_related("residence_county")
+        .first()
+    )
+
+
+def _open_case(person: Person, kind: str) -> Case | None:
+    return Case.objects.filter(person=person, kind=kind, state__in=OPEN_STATES).order_by("-id").first()
+
+
+def _lock_person(person: Person) -> Person:
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _editable(case: Case) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.state not in (S.DRAFT, S.RETURNED):
+        raise TransitionRefused(_("This application has been submitted and can no longer be changed."))
+    return case
+
+
+# --- Unemployment registration (常住地失业登记) -------------------------------------------------------------------
+
+
+def registration_draft_start(*, person: Person, actor: Any, today: date | None = None) -> Case:
+    """The person's open registration application, or a new draft in their county of residence.
+
+    Refused outside working age, and when the person is already registered where they live now.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        person = _lock_person(person)
+        existing = _open_case(person, REGISTRATION)
+        if existing is not None:
+            return existing
+        age = working_age_check(person=person, on=today)
+        if not age.ok:
+            raise TransitionRefused(age.message)
+        case = Case.objects.create(
+            kind=REGISTRATION,
+            person=person,
+            county=person.residence_county,
+            year=today.year,
+            answers={},
+            created_by=actor,
+        )
+        audit_record(actor=actor, action="case_draft_start", target=case, after={"state": case.state})
+    return case
+
+
+def residence_needs_evidence(person: Person, county: County) -> bool:
+    """户口 elsewhere than the county of residence: the resident shows where they live (clause (九))."""
+    return person.hukou_area_code != county.code
+
+
+def registration_residence_save(
+    *, case: Case, county: County, address: str, residence_permit: str, move: bool, actor: Any
+) -> Case:
+    """The first page: where the resident lives. The case goes to that county's queue."""
+    with transaction.atomic():
+        case = _editable(case)
+        if case.state == S.RETURNED and case.county_id != county.pk:
+            raise TransitionRefused(
+                _("A returned application stays with the county that returned it. Withdraw and apply again instead."),
+                field="residence_county",
+            )
+        before = case.county_id
+        case.county = county
+        case.answers = {
+            **case.answers,
+            "residence_county": county.code,
+            "address": address.strip(),
+            "residence_permit": residence_permit.strip(),
+            "hukou_area_code": case.person.hukou_area_code,
+            "move_registration": bool(move),
+        }
+        case.save()
+        if before != county.pk:
+            audit_record(
+                actor=actor, action="case_county_change", target=case, before={"county": before},
+                after={"county": county.pk},
+            )
+    return case
+
+
+def registration_answers_save(*, case: Case, answers: dict[str, Any], actor: Any) -> Case:
+    with transaction.atomic():
+        case = _editable(case)
+        case.answers = {**case.answers, **answers}
+        case.save()
+    return case
+
+
+def registration_problems(case: Case, *, today: date) -> list[str]:
+    """What stops a registration application from being submitted, in words the resident understands."""
+    person = case.person
+    problems = []
+    age = working_age_check(person=person, on=today)
+    if not age.ok:
+        problems.append(age.message)
+    active = active_registration(person)
+    if active is not None:
+        if active.residence_county_id == case.county_id:
+            problems.append(
+                _("You are already registered as unemployed in %(county)s since %(day)s.")
+                % {"county": active.residence_county.display_name, "day": active.registered_on.isoformat()}
+            )
+        elif not case.answers.get("move_registration"):
+            problems.append(
+                _(
+                    "You are registered as unemployed in %(county)s since %(day)s. Ask to move your registration "
+                    "on the first page: it ends there when you are registered here."
+                )
+                % {"county": active.residence_county.display_name, "day": active.registered_on.isoformat()}
+            )
+    county = case.county
+    if (
+        residence_needs_evidence(person, county)
+        and not case.answers.get("residence_permit")
+        and not case.evidence.filter(purpose=RESIDENCE).exists()
+    ):
+        problems.append(
+            _("Your household registration is not in %(county)s: give your residence permit number or upload a "
+              "document showing where you live.") % {"county": county.display_name}
+        )
+    if not case.answers.get("able_and_willing"):
+        problems.append(_("Make the declaration that you are able to work and want to work."))
+    return problems
+
+
+def registration_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date | None = None) -> Case:
+    """Submit (or resubmit) a registration application once (the token), after the checks of clause (九).
+
+    The person's row is locked, so two applications submitted at once cannot both pass the checks.
+    """
+    already = Case.objects.filter(submission_token=token).first()
+    if already is not None:
+        return already
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        person = _lock_person(case.person)
+        case = Case.objects.select_related("person", "county").get(pk=case.pk)
+        if case.submission_token == token:
+            return case
+        other = (
+            Case.objects.filter(person=person, kind=REGISTRATION, state__in=WAITING_STATES)
+            .exclude(pk=case.pk)
+            .first()
+        )
+        if other is not None:
+            raise TransitionRefused(
+                _("You already have a registration application waiting: %(reference)s.")
+                % {"reference": other.reference}
+            )
+        problems = registration_problems(case, today=today)
+        if problems:
+            raise TransitionRefused(" ".join(problems))
+        if case.answers.get("move_registration"):
+            active = active_registration(person)
+            case.answers = {**case.answers, "move_from": active.residence_county.code if active else ""}
+            case.save()
+        return case_submit(case=case, token=token, actor=actor)
+
+
+def _registration_approved(case: Case, actor: Any) -> None:
+    """Open the registry's registration (ending an active one elsewhere when this is a move); order the certificate."""
+    from subsidies.notices import registration_certificate_order
+
+    today = timezone.localdate()
+    person = _lock_person(case.person)
+    active = active_registration(person)
+    if active is not None:
+        if active.residence_county_id == case.county_id or not case.answers.get("move_registration"):
+            raise TransitionRefused(
+                _("This person is already registered in %(county)s since %(day)s. Reject this application, or ask "
+                  "the resident to ask for a move.")
+                % {"county": active.residence_county.display_name, "day": active.registered_on.isoformat()}
+            )
+        registration_end(registration=active, ended_on=today, reason=EndReason.MOVED, actor=actor)
+    try:
+        registration = registration_open(person=person, registered_on=today, actor=actor, residence_county=case.county)
+    except ValidationError as exc:
+        raise TransitionRefused(" ".join(exc.messages)) from None
+    if person.residence_county_id != case.county_id or person.address != case.answers.get("address", person.address):
+        before = person_snapshot(person)
+        person.residence_county = case.county
+        person.address = case.answers.get("address", person.address)[:200]
+        person.save(update_fields=["residence_county", "address", "updated_at"])
+        audit_record(actor=actor, action="person_residence_change", target=person, before=before,
+                     after=person_snapshot(person), reason=case.reference or "")
+    case.answers = {**case.answers, "registration": registration.pk}
+    case.save(update_fields=["answers", "updated_at"])
+    registration_certificate_order(registration=registration, actor=actor)
+
+
+def registration_of(case: Case) -> UnemploymentRegistration | None:
+    pk = case.answers.get("registration")
+    return UnemploymentRegistration.objects.filter(pk=pk).select_related("residence_county").first() if pk else None
+
+
+def registration_report_work(
+    *, registration: UnemploymentRegistration, started_on: date, employer: str, actor: Any
+) -> UnemploymentRegistration:
+    """Re-employment (reported by the resident or recorded by a caseworker) ends the registration; any open
+    unemployment-benefit period stops from the following month (clause (十), registry.services.registration_end)."""
+    if started_on > timezone.localdate():
+        raise TransitionRefused(
+            _("Enter the day you started work. You can report a job once it has started."), field="started_on"
+        )
+    if not employer.strip():
+        raise TransitionRefused(_("Enter the name of your new employer."), field="employer")
+    with transaction.atomic():
+        try:
+            registration = registration_end(
+                registration=registration, ended_on=started_on, reason=EndReason.REEMPLOYED, actor=actor
+            )
+        except ValidationError as exc:
+            field = "started_on" if hasattr(exc, "error_dict") else None
+            raise TransitionRefused(" ".join(exc.messages), field=field) from None
+        audit_record(
+            actor=actor,
+            action="reemployment_report",
+            target=registration,
+            after={"started_on": str(started_on), "employer": employer.strip()[:200]},
+        )
+    return registration
+
+
+# --- Employment-difficult recognition (就业困难人员认定) ------------------------------------------------------------
+
+
+def recognition_proven(*, person: Person, registration: UnemploymentRegistration | None, on: date) -> dict[str, str]:
+    """The categories the registry proves by itself on a day, each with the fact that proves it (clause (九)).
+
+    Age comes from the ID number; months of unemployment from the registration; the family and disability facts
+    from the real-name file. Categories the registry cannot prove ask for evidence.
+    """
+    proven: dict[str, str] = {}
+    age = age_on(person.birth_date, on)
+    threshold = OLDER_WOMAN_AGE if person.sex == "F" else OLDER_MAN_AGE
+    if age >= threshold:
+        proven[DifficultyCategory.OLDER_WORKER] = _("Aged %(age)s on %(day)s (from the ID number).") % {
+            "age": age,
+            "day": on.isoformat(),
+        }
+    months = months_between(registration.registered_on, on) if registration is not None else 0
+    registered = _("registered unemployed for %(months)s months") % {"months": months}
+    if months >= LONG_TERM_MONTHS:
+        proven[DifficultyCategory.LONG_TERM_UNEMPLOYED] = registered
+        if person.graduation_date is not None:
+            proven[DifficultyCategory.GRADUATE_UNEMPLOYED] = _("Graduated %(day)s; %(registered)s.") % {
+                "day": person.graduation_date.isoformat(),
+                "registered": registered,
+            }
+    if months >= SIX_MONTHS:
+        if person.low_income_family:
+            proven[DifficultyCategory.LOW_INCOME_UNEMPLOYED] = _("低保 family in the registry; %(registered)s.") % {
+                "registered": registered
+            }
+        if person.is_disabled:
+            proven[DifficultyCategory.DISABLED_UNEMPLOYED] = _("Disabled person in the registry; %(registered)s.") % {
+                "registered": registered
+            }
+    if person.zero_employment_family:
+        proven[DifficultyCategory.ZERO_EMPLOYMENT_FAMILY] = _("Zero-employment family in the registry.")
+    if person.land_expropriated_farmer:
+        proven[DifficultyCategory.LAND_EXPROPRIATED] = _("Land-expropriated farmer in the registry.")
+    return proven
+
+
+def recognition_draft_start(*, person: Person, actor: Any, today: date | None = None) -> Case:
+    """The person's open recognition application, or a new draft; needs an active registration (clause (九))."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        person = _lock_person(person)
+        existing = _open_case(person, RECOGNITION)
+        if existing is not None:
+            return existing
+        registration = active_registration(person)
+        if registration is None:
+            raise TransitionRefused(
+                _("Register as unemployed where you live first: recognition is asked for from a registration.")
+            )
+        proven = recognition_proven(person=person, registration=registration, on=today)
+        case = Case.objects.create(
+            kind=RECOGNITION,
+            person=person,
+            county=registration.residence_county,
+            year=today.year,
+            answers={"registration": registration.pk, "categories": list(proven), "proven": proven},
+            created_by=actor,
+        )
+        audit_record(actor=actor, action="case_draft_start", target=case, after={"state": case.state})
+    return case
+
+
+def recognition_missing_evidence(case: Case) -> list[str]:
+    """Chosen categories the registry does not prove and for which nothing has been uploaded yet."""
+    proven = case.answers.get("proven", {})
+    uploaded = set(case.evidence.values_list("purpose", flat=True))
+    return [c for c in case.answers.get("categories", []) if c not in proven and c not in uploaded]
+
+
+def recognition_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date | None = None) -> Case:
+    already = Case.objects.filter(submission_token=token).first()
+    if already is not None:
+        return already
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        person = _lock_person(case.person)
+        case = Case.objects.get(pk=case.pk)
+        if case.submission_token == token:
+            return case
+        registration = active_registration(person)
+        if registration is None:
+            raise TransitionRefused(_("Your unemployment registration has ended, so recognition cannot be asked for."))
+        if not case.answers.get("categories"):
+            raise TransitionRefused(_("Choose at least one category that applies to you."), field="categories")
+        missing = recognition_missing_evidence(case)
+        if missing:
+            raise TransitionRefused(
+                _("Upload evidence for: %(list)s.")
+                % {"list": ", ".join(str(DifficultyCategory(c).label) for c in missing)}
+            )
+        if not case.answers.get("declaration"):
+            raise TransitionRefused(_("Make the declaration first."))
+        # The registry's proof is taken again on the day of submission.
+        case.answers = {
+            **case.answers,
+            "registration": registration.pk,
+            "proven": recognition_proven(person=person, registration=registration, on=today),
+        }
+        case.save()
+        return case_submit(case=case, token=token, actor=actor)
+
+
+def recognition_decide(*, case: Case, accepted: list[str], reason: str, actor: Any) -> Case:
+    """The caseworker decides per category: the accepted ones are recognised (an approval); none accepted means
+    the caseworker rejects the application instead, with a reason."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        asked = set(locked.answers.get("categories", []))
+        unknown = set(accepted) - asked
+        if unknown:
+            raise TransitionRefused(_("Only the categories the resident asked for can be accepted."), field="accepted")
+        if not accepted:
+            raise TransitionRefused(
+                _("Accept at least one category, or reject the application with a reason."), field="accepted"
+            )
+        if locked.state != S.IN_REVIEW or locked.assignee_id != actor.pk:
+            raise TransitionRefused(_("Take the case before you decide it."))
+        locked.answers = {
+            **locked.answers,
+            "accepted_categories": [c for c in DifficultyCategory.values if c in set(accepted)],
+            "refused_categories": [c for c in DifficultyCategory.values if c in asked - set(accepted)],
+        }
+        locked.save(update_fields=["answers", "updated_at"])
+        return case_approve(case=locked, actor=actor, override_reason=reason)
+
+
+def _recognition_approved(case: Case, actor: Any) -> None:
+    accepted = case.answers.get("accepted_categories") or []
+    if not accepted:
+        raise TransitionRefused(
+            _("Choose the categories you accept in the recognition form below, then recognise."), field="accepted"
+        )
+    person = _lock_person(case.person)
+    registration = active_registration(person)
+    recognition = recognition_grant(
+        person=person,
+        categories=accepted,
+        recognised_on=timezone.localdate(),
+        registration=registration,
+        actor=actor,
+        reason=case.reference or "",
+    )
+    case.answers = {**case.answers, "recognition": recognition.pk}
+    case.save(update_fields=["answers", "updated_at"])
+
+
+def recognition_of(case: Case) -> DifficultyRecognition | None:
+    pk = case.answers.get("recognition")
+    return DifficultyRecognition.objects.filter(pk=pk).first() if pk else None
+
+
+def person_recognition(person: Person, *, on: date | None = None) -> DifficultyRecognition | None:
+    """The person's recognition in force (for the claims: training living allowance (七) and others)."""
+    return recognition_current(person=person, on=on or timezone.localdate())
+
+
+# --- The approval hook -------------------------------------------------------------------------------------------
+
+
+def on_transition(case: Case, name: str) -> None:
+    """ON_TRANSITION hook: the registry effects of approving these kinds, in the approval's transaction."""
+    if name != "approve" or case.kind not in RESIDENT_KINDS:
+        return
+    actor = case.assignee
+    if case.kind == REGISTRATION:
+        _registration_approved(case, actor)
+    else:
+        _recognition_approved(case, actor)
+
+
+def register_hooks() -> None:
+    from subsidies import cases
+
+    if on_transition not in cases.ON_TRANSITION:
+        # First: a refused effect must stop the approval before its notice is ordered.
+        cases.ON_TRANSITION.insert(0, on_transition)
+
+
+# --- Referral to civil affairs (十一) --------------------------------------------------------------------------
+
+
+def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral:
+    """A caseworker refers the resident of a case to the civil affairs bureau (低保 or temporary assistance)."""
+    if not actor.has_perm(DECIDE_PERMISSION):
+        raise TransitionRefused(_("Your role cannot record referrals."))
+    if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != case.county_id:
+        raise TransitionRefused(_("This case belongs to another county's queue."))
+    if case.person_id is None:
+        raise TransitionRefused(_("Only a resident's case can lead to a referral."))
+    if kind not in ReferralKind.values:
+        raise TransitionRefused(_("Choose what the person is referred for."), field="kind")
+    if not note.strip():
+        raise TransitionRefused(_("Write a note for the civil affairs bureau."), field="note")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            person_id=case.person_id,
+            kind=kind,
+            note=note.strip(),
+            county=case.county,
+            case_reference=case.reference or "",
+            referred_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="referral_record",
+            target=referral,
+            after={"person": case.person_id, "kind": kind, "case": case.reference},
+        )
+        audit_record(actor=actor, action="case_referral", target=case, after={"referral": referral.pk, "kind": kind})
+    return referral
+
+
+# --- Evidence uploads --------------------------------------------------------------------------------------------
+
+
+def private_storage() -> FileSystemStorage:
+    """The storage of evidence: outside the public media root, never served by a URL of its own."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def sniff_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the first bytes of a file, or None when it is none of PDF, JPEG, PNG."""
+    for magic, content_type, extension in MAGIC:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def evidence_add(*, case: Case, purpose: str, upload: Any, actor: Any) -> Evidence:
+    """Keep an uploaded file for a case: PDF, JPEG or PNG (by content), at most 5 MB; drafts and returned cases."""
+    size = getattr(upload, "size", None) or 0
+    if size > MAX_EVIDENCE_BYTES:
+        raise TransitionRefused(
+            _("The file is %(mb)s MB. Upload a file of 5 MB or less (a photo at a lower resolution, or a PDF).")
+            % {"mb": f"{size / 1024 / 1024:.1f}"},
+            field="file",
+        )
+    if size == 0:
+        raise TransitionRefused(_("The file is empty."), field="file")
+    upload.seek(0)
+    head = upload.read(16)
+    kind = sniff_type(head)
+    if kind is None:
+        raise TransitionRefused(
+            _("Upload a PDF, JPEG or PNG file. This file is none of them, whatever its name says."), field="file"
+        )
+    content_type, extension = kind
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    name = f"evidence/{case.pk}/{uuid.uuid4().hex}.{extension}"
+    with transaction.atomic():
+        case = _editable(case)
+        storage = private_storage()
+        upload.seek(0)
+        stored = storage.save(name, ContentFile(upload.read()))
+        try:
+            evidence = Evidence.objects.create(
+                case=case,
+                purpose=purpose[:40],
+                file=stored,
+                original_name=(getattr(upload, "name", "") or "upload")[-200:],
+                content_type=content_type,
+                size=size,
+                sha256=digest.hexdigest(),
+                uploaded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="evidence_add",
+                target=case,
+                after={"evidence": evidence.pk, "purpose": evidence.purpose, "type": content_type, "size": size},
+            )
+        except Exception:
+            storage.delete(stored)
+            raise
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
+    """Remove an upload from a case that can still be changed."""
+    with transaction.atomic():
+        _editable(evidence.case)
+        name = evidence.file
+        audit_record(actor=actor, action="evidence_remove", target=evidence.case, after={"evidence": evidence.pk})
+        evidence.delete()
+        transaction.on_commit(lambda: private_storage().delete(name))
+
+
+def evidence_open(evidence: Evidence) -> Any:
+    return private_storage().open(evidence.file, "rb")
