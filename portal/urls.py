@@ -6,6 +6,7 @@ from portal.api import api
 from portal.views import (
     accounts,
     cases,
+    dashboard,
     health,
     notices,
     parameters,
@@ -42,6 +43,8 @@ workbench_patterns = (
         path("", workbench.index, name="index"),
         path("notices/jobs/", notice_views.notice_jobs, name="notice-jobs"),
         path("notices/jobs/<int:pk>/retry/", notice_views.notice_job_retry_view, name="retry-notice-job"),
+        path("dashboard/", dashboard.dashboard, name="dashboard"),
+        path("dashboard/export.xlsx", dashboard.export, name="dashboard-export"),
         path("parameters/", parameters.parameter_list, name="parameters"),
         path("parameters/<str:key>/", parameters.parameter_detail, name="parameter"),
         path("parameters/<str:key>/add/", parameters.parameter_add_view, name="add-parameter"),

@@ -1,0 +1,474 @@
+"""Statistics for the prefecture dashboard (clauses (十二), (十三), (十四)): pure aggregation in the database.
+
+Every figure is one grouped query (county x month x kind), never a Python loop over cases. Functions take a
+`Scope` (period, counties, kinds) and return plain rows, so the dashboard page, its Excel export and the daily
+digest read the same numbers.
+
+Definitions (what a figure counts):
+- received: cases whose submitted_at falls in the month (a resubmission is not a new case);
+- approved / rejected: cases decided in the month (decided_at) that are now approved, on notice or final /
+  rejected. A case submitted and decided in the same month counts in both;
+- amount approved: the approved amounts of the cases approved in the month;
+- amount paid: the approved amounts of the cases that became final in the month (finalised_at): a final
+  decision is what the fund pays out;
+- time to decision: calendar days from submission to decision of the cases decided in the period;
+- waiting past the service target: open cases (submitted, in review, resubmitted) older than the parameter
+  service.decision_working_days, in working days (subsidies.workdays). Returned cases wait for the applicant
+  and are not counted.
+"""
+
+from __future__ import annotations
+
+import statistics as pystats
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import County, DifficultyRecognition, UnemploymentRegistration
+from subsidies.models import CalendarDay, Case, CaseKind, CaseState
+from subsidies.parameters import value_in_force
+from subsidies.workdays import is_working_day
+
+S = CaseState
+APPROVED_STATES = (S.APPROVED, S.ON_NOTICE, S.FINAL)
+OPEN_STATES = (S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED)
+
+
+class Fund(models.TextChoices):
+    UNEMPLOYMENT_INSURANCE = "ui_fund", _("Unemployment-insurance fund")
+    EMPLOYMENT_SUBSIDY = "employment_subsidy_fund", _("Employment subsidy fund")
+    GUARANTEED_LOANS = "guaranteed_loans", _("Guaranteed loans (bank funds, not a subsidy)")
+
+
+# Which fund pays each kind. Clause (一): the stable-job refund is paid from the unemployment-insurance fund.
+# Clauses (五), (六), (七), (八): the internship allowance, training, living allowance, skill-upgrade and in-job
+# training support are paid from the employment subsidy fund. Clause (三): a start-up loan's amount is a bank loan
+# (its interest subsidy is the fund's cost), so it is shown apart and never added to a fund.
+FUND_OF_KIND: dict[str, str] = {kind: Fund.EMPLOYMENT_SUBSIDY for kind in CaseKind.values}
+FUND_OF_KIND[CaseKind.STABLE_JOB_REFUND] = Fund.UNEMPLOYMENT_INSURANCE
+FUND_OF_KIND[CaseKind.HARDSHIP_RECOGNITION] = Fund.UNEMPLOYMENT_INSURANCE
+FUND_OF_KIND[CaseKind.STARTUP_LOAN] = Fund.GUARANTEED_LOANS
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard looks at: months [start, end] (first days), counties (None: all), kinds (None: all)."""
+
+    start: date
+    end: date
+    county_ids: tuple[int, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+
+    @property
+    def months(self) -> list[date]:
+        months, month = [], self.start
+        while month <= self.end:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=_tz())
+
+    @property
+    def end_at(self) -> datetime:
+        """The first instant after the period (exclusive)."""
+        return datetime.combine(next_month(self.end), time.min, tzinfo=_tz())
+
+    def cases(self) -> models.QuerySet[Case]:
+        qs = Case.objects.exclude(state=S.DRAFT)
+        if self.county_ids is not None:
+            qs = qs.filter(county_id__in=self.county_ids)
+        if self.kinds is not None:
+            qs = qs.filter(kind__in=self.kinds)
+        return qs
+
+
+def _month(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+@dataclass
+class Table:
+    """One table of the dashboard: column headings and rows of plain values (also what the export writes)."""
+
+    key: str
+    title: Any
+    columns: list[Any]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+# --- Registrations and recognitions (clause (九)) ----------------------------------------------------------------
+
+
+def registrations_by_county_month(scope: Scope) -> dict[tuple[int, date], dict[str, int]]:
+    """{(county_id, month): {"opened": n, "ended": n, "recognitions": n}} — three grouped queries."""
+    out: dict[tuple[int, date], dict[str, int]] = {}
+
+    def add(rows: Any, name: str) -> None:
+        for county_id, month, n in rows:
+            out.setdefault((county_id, _month(month)), {"opened": 0, "ended": 0, "recognitions": 0})[name] = n
+
+    regs = UnemploymentRegistration.objects.all()
+    recs = DifficultyRecognition.objects.all()
+    if scope.county_ids is not None:
+        regs = regs.filter(residence_county_id__in=scope.county_ids)
+        recs = recs.filter(person__residence_county_id__in=scope.county_ids)
+    last = next_month(scope.end) - timedelta(days=1)
+    add(
+        regs.filter(registered_on__range=(scope.start, last))
+        .annotate(m=TruncMonth("registered_on"))
+        .values_list("residence_county_id", "m")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "opened",
+    )
+    add(
+        regs.filter(ended_on__range=(scope.start, last))
+        .annotate(m=TruncMonth("ended_on"))
+        .values_list("residence_county_id", "m")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "ended",
+    )
+    add(
+        recs.filter(recognised_on__range=(scope.start, last))
+        .annotate(m=TruncMonth("recognised_on"))
+        .values_list("person__residence_county_id", "m")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "recognitions",
+    )
+    return out
+
+
+# --- Cases by kind ----------------------------------------------------------------------------------------------
+
+
+def cases_by_county_month_kind(scope: Scope) -> dict[tuple[int, date, str], dict[str, Any]]:
+    """{(county_id, month, kind): {received, approved, rejected, amount_approved, amount_paid}} in three queries."""
+    zero = Decimal("0.00")
+    out: dict[tuple[int, date, str], dict[str, Any]] = {}
+
+    def row(county_id: int, month: Any, kind: str) -> dict[str, Any]:
+        return out.setdefault(
+            (county_id, _month(month), kind),
+            {"received": 0, "approved": 0, "rejected": 0, "amount_approved": zero, "amount_paid": zero},
+        )
+
+    tz = _tz()
+    cases = scope.cases()
+    received = (
+        cases.filter(submitted_at__gte=scope.start_at, submitted_at__lt=scope.end_at)
+        .annotate(m=TruncMonth("submitted_at", tzinfo=tz))
+        .values_list("county_id", "m", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for county_id, month, kind, n in received:
+        row(county_id, month, kind)["received"] = n
+    decided = (
+        cases.filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at)
+        .annotate(m=TruncMonth("decided_at", tzinfo=tz))
+        .values_list("county_id", "m", "kind")
+        .annotate(
+            approved=Count("id", filter=Q(state__in=APPROVED_STATES)),
+            rejected=Count("id", filter=Q(state=S.REJECTED)),
+            amount=Sum("approved_amount", filter=Q(state__in=APPROVED_STATES)),
+        )
+        .order_by()
+    )
+    for county_id, month, kind, approved, rejected, amount in decided:
+        r = row(county_id, month, kind)
+        r["approved"], r["rejected"], r["amount_approved"] = approved, rejected, amount or zero
+    paid = (
+        cases.filter(state=S.FINAL, finalised_at__gte=scope.start_at, finalised_at__lt=scope.end_at)
+        .annotate(m=TruncMonth("finalised_at", tzinfo=tz))
+        .values_list("county_id", "m", "kind")
+        .annotate(amount=Sum("approved_amount"))
+        .order_by()
+    )
+    for county_id, month, kind, amount in paid:
+        row(county_id, month, kind)["amount_paid"] = amount or zero
+    return out
+
+
+# --- Time to decision -------------------------------------------------------------------------------------------
+
+
+class PercentileCont(models.Aggregate):
+    """PostgreSQL percentile_cont(f) WITHIN GROUP (ORDER BY expr)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """percentile_cont's linear interpolation, for databases without it (SQLite)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def decision_times(scope: Scope) -> dict[tuple[int, str], dict[str, Any]]:
+    """{(county_id, kind): {"decided": n, "median_days": x, "p90_days": y}} for cases decided in the period.
+
+    Days are calendar days from submission to decision, to one decimal. PostgreSQL computes the percentiles;
+    elsewhere the durations of the period are read and interpolated the same way.
+    """
+    decided = scope.cases().filter(
+        decided_at__gte=scope.start_at, decided_at__lt=scope.end_at, submitted_at__isnull=False
+    )
+    duration = F("decided_at") - F("submitted_at")
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    if connection.vendor == "postgresql":
+        seconds = models.Func(
+            duration, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=models.FloatField()
+        )
+        rows = (
+            decided.values_list("county_id", "kind")
+            .annotate(n=Count("id"), p50=PercentileCont(seconds, 0.5), p90=PercentileCont(seconds, 0.9))
+            .order_by()
+        )
+        for county_id, kind, n, p50, p90 in rows:
+            out[(county_id, kind)] = {"decided": n, "median_days": _days(p50), "p90_days": _days(p90)}
+        return out
+    groups: dict[tuple[int, str], list[float]] = {}
+    for county_id, kind, submitted, decided_at in decided.values_list(
+        "county_id", "kind", "submitted_at", "decided_at"
+    ):
+        groups.setdefault((county_id, kind), []).append((decided_at - submitted).total_seconds())
+    for group, values in groups.items():
+        out[group] = {
+            "decided": len(values),
+            "median_days": _days(pystats.median(values)),
+            "p90_days": _days(_percentile(values, 0.9)),
+        }
+    return out
+
+
+def _days(seconds: float | None) -> Decimal | None:
+    if seconds is None:
+        return None
+    return (Decimal(str(seconds)) / Decimal(86400)).quantize(Decimal("0.1"))
+
+
+# --- Waiting past the service target ----------------------------------------------------------------------------
+
+
+def service_target_cutoff(today: date, working_days: int) -> date:
+    """The day D such that a case submitted before D has waited more than `working_days` working days by today.
+
+    Age = working days after the submission day up to and including today (subsidies.workdays.working_days_between).
+    Walking back from today, the (working_days + 1)-th working day met is D: submitted on D, the age is exactly
+    `working_days`; submitted on any earlier day, it is more.
+    """
+    exceptions = dict(
+        CalendarDay.objects.filter(day__range=(today - timedelta(days=working_days * 3 + 60), today)).values_list(
+            "day", "kind"
+        )
+    )
+    day, seen = today, 0
+    while True:
+        if is_working_day(day, exceptions):
+            seen += 1
+            if seen == working_days + 1:
+                return day
+        day -= timedelta(days=1)
+
+
+def waiting_past_target(scope: Scope, *, today: date | None = None) -> dict[tuple[int, str], int]:
+    """{(county_id, kind): open cases past the service target today} — one grouped query."""
+    today = today or timezone.localdate()
+    target = int(value_in_force("service.decision_working_days", on=today))
+    cutoff = datetime.combine(service_target_cutoff(today, target), time.min, tzinfo=_tz())
+    rows = (
+        scope.cases()
+        .filter(state__in=OPEN_STATES, submitted_at__lt=cutoff)
+        .values_list("county_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(county_id, kind): n for county_id, kind, n in rows}
+
+
+# --- The dashboard's tables ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    counties: list[County]
+    tables: list[Table]
+    totals: dict[str, Any]
+    target_days: int
+
+
+def _counties(scope: Scope) -> list[County]:
+    counties = County.objects.order_by("code")
+    if scope.county_ids is not None:
+        counties = counties.filter(pk__in=scope.county_ids)
+    return list(counties)
+
+
+def build(scope: Scope, *, today: date | None = None) -> Dashboard:
+    """Every table of the dashboard for the scope, from a handful of grouped queries."""
+    today = today or timezone.localdate()
+    counties = _counties(scope)
+    names = {c.pk: c.display_name for c in counties}
+    kinds = [k for k in CaseKind if scope.kinds is None or k.value in scope.kinds]
+    kind_label = {k.value: k.label for k in CaseKind}
+    zero = Decimal("0.00")
+
+    regs = registrations_by_county_month(scope)
+    registrations = Table(
+        "registrations",
+        _("Unemployment registrations and employment-difficult recognitions"),
+        [_("County"), _("Month"), _("Registrations opened"), _("Registrations ended"), _("Recognitions")],
+    )
+    for county in counties:
+        for month in scope.months:
+            figures = regs.get((county.pk, month))
+            if figures:
+                registrations.rows.append(
+                    [
+                        county.display_name,
+                        month.strftime("%Y-%m"),
+                        figures["opened"],
+                        figures["ended"],
+                        figures["recognitions"],
+                    ]
+                )
+
+    by_kind = cases_by_county_month_kind(scope)
+    cases = Table(
+        "cases",
+        _("Cases received, approved and rejected"),
+        [
+            _("County"),
+            _("Month"),
+            _("Policy"),
+            _("Received"),
+            _("Approved"),
+            _("Rejected"),
+            _("Amount approved (yuan)"),
+            _("Amount paid (yuan)"),
+        ],
+    )
+    for (county_id, month, kind), r in sorted(by_kind.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+        if county_id not in names:
+            continue
+        cases.rows.append(
+            [
+                names[county_id],
+                month.strftime("%Y-%m"),
+                kind_label.get(kind, kind),
+                r["received"],
+                r["approved"],
+                r["rejected"],
+                r["amount_approved"],
+                r["amount_paid"],
+            ]
+        )
+
+    funds: dict[tuple[str, str], list[Decimal]] = {}
+    per_month: dict[date, dict[str, Any]] = {m: {"received": 0, "approved": 0, "rejected": 0} for m in scope.months}
+    for (_county_id, month, kind), r in by_kind.items():
+        acc = funds.setdefault((FUND_OF_KIND.get(kind, Fund.EMPLOYMENT_SUBSIDY), kind), [zero, zero])
+        acc[0] += r["amount_approved"]
+        acc[1] += r["amount_paid"]
+        if month in per_month:
+            for name in ("received", "approved", "rejected"):
+                per_month[month][name] += r[name]
+    fund_table = Table(
+        "funds",
+        _("Amounts by fund and policy"),
+        [_("Fund"), _("Policy"), _("Amount approved (yuan)"), _("Amount paid (yuan)")],
+    )
+    fund_label = dict(Fund.choices)
+    for (fund, kind), (approved, paid) in sorted(funds.items()):
+        fund_table.rows.append([fund_label[fund], kind_label.get(kind, kind), approved, paid])
+
+    times = decision_times(scope)
+    waiting = waiting_past_target(scope, today=today)
+    target_days = int(value_in_force("service.decision_working_days", on=today))
+    service = Table(
+        "service",
+        _("Time from submission to decision, and cases waiting past the service target"),
+        [
+            _("County"),
+            _("Policy"),
+            _("Decided"),
+            _("Median (days)"),
+            _("90th percentile (days)"),
+            _("Waiting past the target today"),
+        ],
+    )
+    for county in counties:
+        for kind in kinds:
+            t = times.get((county.pk, kind.value))
+            w = waiting.get((county.pk, kind.value), 0)
+            if t or w:
+                service.rows.append(
+                    [
+                        county.display_name,
+                        kind.label,
+                        t["decided"] if t else 0,
+                        t["median_days"] if t else None,
+                        t["p90_days"] if t else None,
+                        w,
+                    ]
+                )
+
+    monthly = Table(
+        "monthly",
+        _("Cases per month"),
+        [_("Month"), _("Received"), _("Approved"), _("Rejected")],
+        [[m.strftime("%Y-%m"), v["received"], v["approved"], v["rejected"]] for m, v in per_month.items()],
+    )
+    totals = {
+        "received": sum(r["received"] for r in by_kind.values()),
+        "approved": sum(r["approved"] for r in by_kind.values()),
+        "rejected": sum(r["rejected"] for r in by_kind.values()),
+        "amount_approved": sum((r["amount_approved"] for r in by_kind.values()), zero),
+        "amount_paid": sum((r["amount_paid"] for r in by_kind.values()), zero),
+        "waiting": sum(waiting.values()),
+        "registrations_opened": sum(r["opened"] for r in regs.values()),
+    }
+    return Dashboard(
+        scope=scope,
+        counties=counties,
+        tables=[monthly, registrations, cases, fund_table, service],
+        totals=totals,
+        target_days=target_days,
+    )

@@ -1,0 +1,93 @@
+"""The dashboard page and its Excel export: figures, filters, scoping (caseworker: own county; auditor: read-only)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portal.roles import Role
+from tests.subsidies.dashboard_helpers import build_world
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("workbench:dashboard")
+EXPORT = reverse("workbench:dashboard-export")
+PERIOD = {"start": "2019-03", "end": "2019-04"}
+
+
+@pytest.fixture
+def world(officer):
+    return build_world(officer)
+
+
+def _main(response) -> str:
+    """The page's own content (the footer lists every county's service office)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def _sheets(response) -> dict[str, list[tuple]]:
+    workbook = load_workbook(BytesIO(response.content), read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def test_it_shows_the_officer_every_county_with_charts_and_tables(client_for, officer, world):
+    response = client_for(officer).get(URL, PERIOD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<svg class="dashboard-chart"' in html
+    assert 'id="total-received">5<' in html
+    assert 'id="total-amount-approved">35800.00<' in html
+    assert "塔城市" in html and "乌苏市" in html
+    assert 'id="total-waiting">' in html
+
+
+def test_it_shows_a_caseworker_only_their_county_whatever_the_address_asks(client_for, caseworker_wusu, world):
+    client = client_for(caseworker_wusu)
+    response = client.get(URL, PERIOD)
+    html = _main(response)
+    assert 'id="total-received">1<' in html
+    assert "塔城市" not in html
+    # Asking for another county's figures is refused at the field, and shows nothing of that county.
+    response = client.get(URL, {**PERIOD, "county": world["tacheng"].pk})
+    assert response.status_code == 400
+    assert "塔城市" not in _main(response)
+    export = client.get(EXPORT, {**PERIOD, "county": world["tacheng"].pk})
+    cells = [str(c) for rows in _sheets(export).values() for row in rows for c in row]
+    assert not any("塔城" in c for c in cells)
+    export = client.get(EXPORT, PERIOD)
+    cells = [str(c) for rows in _sheets(export).values() for row in rows for c in row]
+    assert not any("塔城" in c for c in cells)
+    assert any("乌苏" in c for c in cells)
+
+
+def test_it_lets_the_auditor_read_the_dashboard_but_not_record_anything(client_for, auditor, world):
+    response = client_for(auditor).get(URL, PERIOD)
+    assert response.status_code == 200
+    assert 'id="total-received">5<' in response.content.decode()
+    assert 'method="post"' not in _main(response)
+
+
+def test_it_exports_every_table_to_excel(client_for, officer, world):
+    response = client_for(officer).get(EXPORT, PERIOD)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheets = _sheets(response)
+    assert len(sheets) >= 5
+    monthly = next(rows for title, rows in sheets.items() if rows and len(rows[0]) == 4 and rows[1][0] == "2019-03")
+    assert monthly[1][1:] == (4, 2, 0)  # March: received 4, approved 2 (A and Wusu's), rejected 0
+    assert monthly[2][1:] == (1, 1, 1)  # April: the training subsidy received and approved; B rejected
+
+
+def test_it_refuses_a_period_that_ends_before_it_starts_with_a_message_at_the_field(client_for, officer, world):
+    response = client_for(officer).get(URL, {"start": "2019-04", "end": "2019-03"})
+    assert response.status_code == 400
+    assert 'id="id_end_error"' in response.content.decode()
+
+
+def test_it_is_refused_to_people_without_the_workbench(client_for, make_user, world):
+    applicant = make_user(Role.ENTERPRISE_APPLICANT)
+    response = client_for(applicant).get(URL)
+    assert response.status_code in (302, 403)
