@@ -413,7 +413,8 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
         case = _lock(case)
         _check_may_decide(case, actor)
         _check_holder(case, actor)
-        if case.kind == CaseKind.STABLE_JOB_REFUND:
+        # Every kind with a calculator's result (claims too) is approved at that amount, or another with a reason.
+        if case.kind == CaseKind.STABLE_JOB_REFUND or case.calculation is not None:
             not_eligible = case.calculation is None or not case.calculation.get("eligible")
             if not_eligible and amount is None:
                 raise TransitionRefused(

@@ -1,0 +1,265 @@
+"""Residents' claims under /apply/claims/ (namespace `claims`): training subsidy and living allowance (七),
+skill-upgrade subsidy (八), start-up loan eligibility for an individual (三), and the resident's list of claims.
+
+One page per claim (the claim is made after the fact, with everything at hand), submitted once (the form's token);
+the services in subsidies.claims_people check the registry and refuse with the reason next to the field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.forms_claims_people import SkillUpgradeClaimForm, StartupLoanClaimForm, TrainingClaimForm
+from portal.views.apply.status import history
+from portal.views.cases import KIND_DETAILS
+from registry.models import Person
+from subsidies.cases import TransitionRefused
+from subsidies.claims_people import (
+    CERTIFICATE_LEVELS,
+    LOAN_CATEGORIES,
+    RESIDENT_KINDS,
+    TRAINING_TYPES,
+    claim_checks,
+    insured_months_known,
+    next_step,
+    skill_upgrade_claim_submit,
+    startup_loan_claim_submit,
+    training_claim_submit,
+)
+from subsidies.models import Case, CaseKind, CaseState
+
+APPLY_AS_RESIDENT = "portal.apply_as_resident"
+
+CLAIMS = {
+    "training": {
+        "title": gettext_lazy("Claim the training subsidy and living allowance"),
+        "lead": gettext_lazy(
+            "After training for the unemployed: the cost of the training, up to 1,800 yuan, if you passed; and, for "
+            "registered unemployed employment-difficult people and zero-employment families, 50 yuan per training "
+            "day for at most 30 days, once a year (clause (七))."
+        ),
+    },
+    "skill-upgrade": {
+        "title": gettext_lazy("Claim the skill-upgrade subsidy"),
+        "lead": gettext_lazy(
+            "Insured employees who obtained a vocational qualification or skill-level certificate: 1,000, 1,500 or "
+            "2,000 yuan by level, once per occupation and level (clause (八))."
+        ),
+    },
+    "startup-loan": {
+        "title": gettext_lazy("Ask to be certified for a guaranteed start-up loan"),
+        "lead": gettext_lazy(
+            "Registered unemployed people, graduates and other qualifying people starting a business can borrow up "
+            "to 150,000 yuan with a government guarantee; the interest of years 1 and 2 is subsidised (clause (三)). "
+            "The county certifies that you qualify; then you take the certification to the handling bank."
+        ),
+    },
+}
+
+
+def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in with a resident account bound to a real-name record (staff and enterprises get a 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(APPLY_AS_RESIDENT) or not hasattr(request.user, "resident"):
+            raise PermissionDenied(_("Only resident accounts can claim here."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _person(request: HttpRequest) -> Person:
+    return request.user.resident.person  # type: ignore[union-attr]
+
+
+def get_claim_for_resident(user: Any, pk: int) -> Case:
+    """A submitted claim of the resident's own person; any other case is a 404."""
+    try:
+        return (
+            Case.objects.select_related("county", "person")
+            .exclude(state=CaseState.DRAFT)
+            .get(pk=pk, person=user.resident.person, kind__in=RESIDENT_KINDS)
+        )
+    except Case.DoesNotExist:
+        raise Http404("no such claim") from None
+
+
+@resident_required
+def index(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(request, "portal/claims/people/index.html", {"person": person, "claims": CLAIMS})
+
+
+def _claim_page(
+    request: HttpRequest,
+    slug: str,
+    form: Any,
+    submit: Callable[[dict[str, Any]], list[Case] | Case],
+    **extra: Any,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = submit(form.cleaned_data)
+        except TransitionRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        else:
+            made = made if isinstance(made, list) else [made]
+            messages.success(
+                request,
+                _("Claim submitted. Reference number: %(references)s.")
+                % {"references": ", ".join(c.reference for c in made)},
+            )
+            return redirect("claims:claim", pk=made[0].pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "slug": slug, **CLAIMS[slug], **extra}
+    return render(request, "portal/claims/people/claim_form.html", context, status=status)
+
+
+def _token_initial() -> dict[str, Any]:
+    return {"token": uuid.uuid4()}
+
+
+@resident_required
+def training(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = TrainingClaimForm(request.POST if request.method == "POST" else None, initial=_token_initial())
+
+    def submit(data: dict[str, Any]) -> list[Case]:
+        return training_claim_submit(
+            person=person,
+            data=data,
+            bank_account=data["bank_account"],
+            living_allowance=data["living_allowance"],
+            token=data["token"],
+            actor=request.user,
+        )
+
+    return _claim_page(request, "training", form, submit)
+
+
+@resident_required
+def skill_upgrade(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    known = insured_months_known(person)
+    form = SkillUpgradeClaimForm(
+        request.POST if request.method == "POST" else None, initial=_token_initial(), insured_months_known=known
+    )
+
+    def submit(data: dict[str, Any]) -> Case:
+        return skill_upgrade_claim_submit(
+            person=person, data=data, bank_account=data["bank_account"], token=data["token"], actor=request.user
+        )
+
+    return _claim_page(request, "skill-upgrade", form, submit, insured_months_known=known)
+
+
+@resident_required
+def startup_loan(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = StartupLoanClaimForm(request.POST if request.method == "POST" else None, initial=_token_initial())
+
+    def submit(data: dict[str, Any]) -> Case:
+        return startup_loan_claim_submit(person=person, data=data, token=data["token"], actor=request.user)
+
+    return _claim_page(request, "startup-loan", form, submit)
+
+
+@resident_required
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_claim_for_resident(request.user, pk)
+    return render(
+        request,
+        "portal/claims/people/claim.html",
+        {"case": case, "checks": claim_checks(case), "next_step": next_step(case), "history": history(case)},
+    )
+
+
+# --- The workbench review page of these kinds (portal.views.cases.KIND_DETAILS) --------------------------------
+
+ANSWER_LABELS: dict[str, Any] = {
+    "institution": gettext_lazy("Training institution"),
+    "course": gettext_lazy("Course"),
+    "training_type": gettext_lazy("Type of training"),
+    "training_start": gettext_lazy("First day of the training"),
+    "training_end": gettext_lazy("Last day of the training"),
+    "hours": gettext_lazy("Hours of training"),
+    "cost": gettext_lazy("Cost of the training (yuan)"),
+    "result": gettext_lazy("Result"),
+    "certificate_number": gettext_lazy("Certificate number"),
+    "bank_name": gettext_lazy("Bank and branch"),
+    "training_reference": gettext_lazy("Training subsidy claim"),
+    "occupation": gettext_lazy("Occupation (trade)"),
+    "certificate_level": gettext_lazy("Level of the certificate"),
+    "certificate_date": gettext_lazy("Date of the certificate"),
+    "insured_months": gettext_lazy("Months insured"),
+    "insured_months_source": gettext_lazy("Source of the months insured"),
+    "application_date": gettext_lazy("Date of the claim"),
+    "applicant": gettext_lazy("Applicant"),
+    "category": gettext_lazy("Qualifying person"),
+    "category_details": gettext_lazy("Details"),
+    "business_name": gettext_lazy("Name of the business"),
+    "business_activity": gettext_lazy("What the business does"),
+    "requested_amount": gettext_lazy("Loan requested (yuan)"),
+}
+HIDDEN_ANSWERS = {"occupation_key", "training_case"}
+
+
+def _answer_value(key: str, value: Any) -> Any:
+    choices: dict[str, dict[str, Any]] = {
+        "training_type": TRAINING_TYPES,
+        "certificate_level": CERTIFICATE_LEVELS,
+        "category": LOAN_CATEGORIES,
+        "result": {"passed": gettext_lazy("Passed"), "not_passed": gettext_lazy("Did not pass")},
+        "insured_months_source": {
+            "registry": gettext_lazy("From the social-insurance system"),
+            "applicant": gettext_lazy("Entered by the applicant"),
+        },
+        "applicant": {"individual": gettext_lazy("Individual"), "enterprise": gettext_lazy("Enterprise")},
+    }
+    return choices.get(key, {}).get(value, value) if isinstance(value, str) else value
+
+
+def claim_details(case: Case) -> dict[str, Any]:
+    """Context of templates/portal/cases/kinds/<kind>.html: the answers in words and the cross-checks."""
+    rows = [
+        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": _answer_value(key, value)}
+        for key, value in case.answers.items()
+        if key not in HIDDEN_ANSWERS and value not in (None, "", [], {})
+    ]
+    related = None
+    if case.kind == CaseKind.LIVING_ALLOWANCE and case.answers.get("training_case"):
+        related = Case.objects.filter(pk=case.answers["training_case"]).first()
+    elif case.kind == CaseKind.TRAINING_SUBSIDY:
+        related = Case.objects.filter(kind=CaseKind.LIVING_ALLOWANCE, answers__training_case=case.pk).first()
+    return {"rows": rows, "checks": claim_checks(case), "related": related, "other_answers": rows}
+
+
+def startup_loan_details(case: Case) -> dict[str, Any]:
+    """The start-up loan review page serves both applicants: an individual's case (here) and an enterprise's (the
+    enterprise-claims module, portal.views.claims_enterprises.startup_loan_review_details). Enterprise-claims agent:
+    keep this dispatch (or call claim_details for person cases) when you register your details for this kind."""
+    if case.person_id:
+        return claim_details(case)
+    try:
+        from portal.views.claims_enterprises import startup_loan_review_details
+    except ImportError:  # the enterprise claims are not installed
+        return {"other_answers": [], "checks": []}
+    return startup_loan_review_details(case)
+
+
+for _kind in (CaseKind.TRAINING_SUBSIDY, CaseKind.LIVING_ALLOWANCE, CaseKind.SKILL_UPGRADE):
+    KIND_DETAILS[_kind] = claim_details
+KIND_DETAILS[CaseKind.STARTUP_LOAN] = startup_loan_details
