@@ -12,4 +12,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "refund-offers-nightly": {"task": "subsidies.refund_offers", "schedule": crontab(hour=2, minute=30)},
     # 公示: finalise the public notices whose period ended without an open objection, daily at 00:30.
     "notices-finalise-due": {"task": "subsidies.notices_finalise_due", "schedule": crontab(hour=0, minute=30)},
+    # 分级预警: the daily digest of early warnings to the prefecture officers, at 07:30.
+    "warnings-digest": {"task": "subsidies.warnings_digest", "schedule": crontab(hour=7, minute=30)},
 }

@@ -54,3 +54,13 @@ def notices_finalise_due() -> list[int]:
     from subsidies.cases import notices_finalise_due as finalise_due
 
     return finalise_due()
+
+
+@shared_task(name="subsidies.warnings_digest", ignore_result=True, acks_late=True, time_limit=600, soft_time_limit=540)
+def warnings_digest(day: str | None = None) -> int:
+    """Daily: mail the early warnings (clause (十二)) to the prefecture officers, once per day (idempotent)."""
+    from datetime import date
+
+    from subsidies.warnings import warnings_digest_send
+
+    return warnings_digest_send(today=date.fromisoformat(day) if day else timezone.localdate())

@@ -91,3 +91,14 @@ def test_it_is_refused_to_people_without_the_workbench(client_for, make_user, wo
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
     response = client_for(applicant).get(URL)
     assert response.status_code in (302, 403)
+
+
+def test_it_shows_early_warnings_with_a_link_to_the_real_name_file_in_scope(client_for, officer, caseworker_wusu):
+    from tests.subsidies.test_warnings import _ent
+
+    ent = _ent(officer, "91654201312345673Q", "654201", start=100, end=65)  # 35%: grade 3
+    html = _main(client_for(officer).get(URL))
+    assert 'id="warnings-title"' in html
+    assert reverse("workbench:registry-enterprise", args=[ent.pk]) in html
+    assert ent.name in html
+    assert ent.name not in _main(client_for(caseworker_wusu).get(URL))
