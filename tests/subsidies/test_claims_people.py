@@ -67,9 +67,7 @@ def test_it_submits_once_for_the_same_token() -> None:
 
 def test_living_allowance_day_31_is_unpaid_clause_7() -> None:
     user, person = make_resident()
-    _subsidy, allowance = submit_training(
-        person, user, training_start=date(2020, 7, 1), training_end=date(2020, 7, 31)
-    )
+    _subsidy, allowance = submit_training(person, user, training_start=date(2020, 7, 1), training_end=date(2020, 7, 31))
     assert allowance.calculated_amount == Decimal("1500.00")  # 30 days, not 31
     days = next(c for c in claim_checks(allowance) if c.code == "days_paid")
     assert "31" in days.reason and "30" in days.reason
