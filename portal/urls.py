@@ -16,6 +16,8 @@ from portal.views import (
     resident_accounts,
     workbench,
 )
+from portal.views import claims_enterprises as enterprise_claims_views
+from portal.views import loans as loan_views
 from portal.views import notice_files as notice_views
 from portal.views import verify as verify_views
 from portal.views.apply import signup as enterprise_signup
@@ -64,6 +66,14 @@ workbench_patterns = (
         path("cases/<int:pk>/approve/", cases.approve, name="approve-case"),
         path("cases/<int:pk>/return/", cases.return_case, name="return-case"),
         path("cases/<int:pk>/reject/", cases.reject, name="reject-case"),
+        path("loans/", loan_views.loan_list, name="loans"),
+        path("loans/rewards/", loan_views.rewards, name="loan-rewards"),
+        path("loans/cases/<int:case_pk>/record/", loan_views.loan_new, name="loan-new"),
+        path("loans/<int:pk>/", loan_views.loan_detail, name="loan"),
+        path("loans/<int:pk>/payments/", loan_views.payment_add, name="loan-payment"),
+        path("quality-list/", loan_views.quality_list, name="quality-list"),
+        path("quality-list/<int:pk>/set/", loan_views.quality_list_set, name="quality-list-set"),
+        path("referrals/<int:pk>/answer/", loan_views.referral_answer, name="referral-respond"),
         path("notices/", notices.notice_list, name="notices"),
         path("notices/publish/", notices.publish, name="publish-notice"),
         path("notices/<int:pk>/", notices.notice_detail, name="notice"),
@@ -118,6 +128,16 @@ claims_patterns = (
     "claims",
 )
 
+enterprise_claims_patterns = (
+    [
+        path("", enterprise_claims_views.index, name="index"),
+        path("new/<slug:claim>/", enterprise_claims_views.new, name="new"),
+        path("cases/<int:pk>/edit/", enterprise_claims_views.edit, name="edit"),
+        path("cases/<int:pk>/check/", enterprise_claims_views.check, name="check"),
+    ],
+    "enterprise_claims",
+)
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -132,6 +152,7 @@ urlpatterns = [
     path("accounts/", include(accounts_patterns)),
     path("notices/", include(public_notice_patterns)),
     path("apply/claims/", include(claims_patterns)),
+    path("apply/enterprise-claims/", include(enterprise_claims_patterns)),
     path("apply/", include(apply_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),

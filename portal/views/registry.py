@@ -130,6 +130,8 @@ def enterprise_file(request: HttpRequest, pk: int) -> HttpResponse:
             "insurance_years": enterprise.insurance_years.order_by("-year"),
             "trail": audit_trail(enterprise).select_related("actor")[:100],
             "memberships": enterprise.memberships.select_related("user").order_by("approved_at", "id"),
+            # Every application of the enterprise, with its amount (实名制: the history of help in one place).
+            "cases": enterprise.cases.exclude(state="draft").select_related("loan").order_by("-year", "-submitted_at"),
             "may_decide": request.user.has_perm("portal.decide_case"),
         },
     )

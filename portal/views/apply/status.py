@@ -94,12 +94,21 @@ def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:
     return offers
 
 
+def _continue_url(case: Case) -> str:
+    """The wizard's page for its journeys; the enterprise claims (clauses (二)-(六)) continue on their own pages."""
+    from portal.views import claims_enterprises
+
+    if case.kind in claims_enterprises.CLAIM_OF_KIND:
+        return claims_enterprises.resume_url(case)
+    return resume_url(case)
+
+
 def _row(case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "badge": STATE_BADGE[CaseState(case.state)],
         "next_step": NEXT_STEP[CaseState(case.state)],
-        "continue_url": resume_url(case) if case.state in EDITABLE else None,
+        "continue_url": _continue_url(case) if case.state in EDITABLE else None,
     }
 
 
