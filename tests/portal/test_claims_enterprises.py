@@ -1,0 +1,173 @@
+"""Enterprise claim pages and loan pages: the journey through the forms, and scoping (owner / other / county)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import EnterpriseMembership
+from portal.roles import Role
+from subsidies import claims_enterprises as claims
+from subsidies.models import Case, CaseKind, CaseState
+from tests.subsidies.claims_enterprises_helpers import ID_1998, approved_base, decided, enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def applicant_for(make_user, ent, username):  # type: ignore[no-untyped-def]
+    user = make_user(Role.ENTERPRISE_APPLICANT, username=username)
+    EnterpriseMembership.objects.create(user=user, enterprise=ent, email_confirmed_at=timezone.now())
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return user, client
+
+
+@pytest.fixture
+def host(officer):  # type: ignore[no-untyped-def]
+    return enterprise(officer)
+
+
+def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_urls(make_user, host, caseworker):
+    user, client = applicant_for(make_user, host, "host")
+    approved_base(user, host, caseworker)
+    response = client.post(
+        reverse("enterprise_claims:new", args=["internship"]),
+        {
+            "enterprise": host.pk,
+            "id_number": ID_1998,
+            "intern_name": "阿依古丽",
+            "category": "youth",
+            "start_date": "2019-03-01",
+            "months": "6",
+            "host_monthly_pay": "1000",
+            "accident_policy_number": "PICC-1",
+        },
+    )
+    case = Case.objects.get(kind=CaseKind.INTERNSHIP)
+    assert response.status_code == 302 and ID_1998 not in response["Location"]
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert "654202********0021" in text and ID_1998 not in text
+    assert "9720.00" in text
+    response = client.post(reverse("enterprise_claims:check", args=[case.pk]), {"token": str(uuid.uuid4())})
+    assert response["Location"] == reverse("apply:confirmation", args=[case.pk])
+    case.refresh_from_db()
+    index = client.get(reverse("apply:index")).content.decode()
+    assert case.state == CaseState.SUBMITTED and case.reference in index
+
+
+def test_it_shows_a_bad_id_number_next_to_the_field(make_user, host):
+    _user, client = applicant_for(make_user, host, "host")
+    response = client.post(
+        reverse("enterprise_claims:new", args=["internship"]),
+        {"enterprise": host.pk, "id_number": "654202199807080022", "intern_name": "x", "category": "youth"},
+    )
+    assert response.status_code == 400
+    assert "check character" in response.content.decode()
+    assert not Case.objects.filter(kind=CaseKind.INTERNSHIP).exists()
+
+
+def test_it_shows_the_failed_check_before_submission(make_user, host):
+    _user, client = applicant_for(make_user, host, "host")
+    client.post(
+        reverse("enterprise_claims:new", args=["guarantee-referral"]),
+        {"enterprise": host.pk, "purpose": "流动资金", "contact": "王芳"},
+    )
+    case = Case.objects.get(kind=CaseKind.GUARANTEE_REFERRAL)
+    page = client.get(reverse("enterprise_claims:check", args=[case.pk])).content.decode()
+    assert "not on the quality-enterprise list" in page
+    response = client.post(reverse("enterprise_claims:check", args=[case.pk]), {"token": str(uuid.uuid4())})
+    assert response.status_code == 400
+    assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
+
+
+def test_it_keeps_claims_to_their_enterprise_and_county(make_user, host, caseworker, caseworker_wusu, client_for):
+    owner, owner_client = applicant_for(make_user, host, "owner")
+    other_ent = enterprise(owner, code="92654202MA7XK2B12N", county="654202")
+    _other, other_client = applicant_for(make_user, other_ent, "other")
+    base = claims.internship_base_start(
+        enterprise=host, answers={"positions": "a", "capacity": 1, "supervisor": "b"}, actor=owner
+    )
+    assert owner_client.get(reverse("enterprise_claims:check", args=[base.pk])).status_code == 200
+    assert other_client.get(reverse("enterprise_claims:check", args=[base.pk])).status_code == 404
+    assert other_client.get(reverse("enterprise_claims:edit", args=[base.pk])).status_code == 404
+    base = claims.claim_submit(case=base, token=uuid.uuid4(), actor=owner)
+    case_url = reverse("workbench:case", args=[base.pk])
+    assert client_for(caseworker).get(case_url).status_code == 200
+    assert client_for(caseworker_wusu).get(case_url).status_code == 404
+
+
+def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore[no-untyped-def]
+    make_user, host, officer, caseworker, caseworker_wusu, client_for
+):
+    owner, _client = applicant_for(make_user, host, "owner")
+    case = claims.startup_loan_enterprise_start(
+        enterprise=host,
+        year=2019,
+        answers={"requested_amount": "500000", "current_staff": 40, "new_qualifying_hires": 10, "contract_years": 1},
+        actor=owner,
+    )
+    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    officer_client = client_for(officer)
+    response = officer_client.post(
+        reverse("workbench:loan-new", args=[case.pk]),
+        {
+            "lender": "农行塔城分行",
+            "amount": "500000",
+            "granted_on": "2019-06-01",
+            "annual_rate_percent": "4.35",
+            "term_months": "36",
+        },
+    )
+    loan = Case.objects.get(pk=case.pk).loan
+    assert response["Location"] == reverse("workbench:loan", args=[loan.pk])
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "21750.00" in page
+    assert client_for(caseworker).get(reverse("workbench:loan", args=[loan.pk])).status_code == 200
+    assert client_for(caseworker_wusu).get(reverse("workbench:loan", args=[loan.pk])).status_code == 404
+    response = client_for(caseworker).post(
+        reverse("workbench:loan-payment", args=[loan.pk]),
+        {
+            "loan_year": "1",
+            "period_from": "2019-06-01",
+            "period_to": "2019-12-31",
+            "amount": "1",
+            "paid_on": "2020-01-05",
+        },
+    )
+    assert response.status_code == 403
+    rewards = officer_client.get(reverse("workbench:loan-rewards"), {"year": 2019}).content.decode()
+    assert "5000.00" in rewards
+    file_page = client_for(caseworker).get(reverse("workbench:registry-enterprise", args=[host.pk])).content.decode()
+    assert case.reference in file_page
+
+
+def test_it_lets_only_officers_change_the_quality_list(host, officer, caseworker, client_for):
+    url = reverse("workbench:quality-list-set", args=[host.pk])
+    assert client_for(caseworker).post(url, {"on_list": "1"}).status_code == 403
+    assert client_for(officer).post(url, {"on_list": "1"}).status_code == 302
+    host.refresh_from_db()
+    assert host.on_quality_list is True
+    page = client_for(officer).get(reverse("workbench:quality-list")).content.decode()
+    assert host.name in page
+
+
+def test_it_records_the_guarantee_companys_answer_on_the_review_page(make_user, host, officer, caseworker, client_for):
+    owner, _client = applicant_for(make_user, host, "owner")
+    from registry.services import enterprise_quality_list_set
+
+    enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
+    case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "a", "contact": "b"}, actor=owner)
+    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    response = client_for(caseworker).post(
+        reverse("workbench:referral-respond", args=[case.referral.pk]),
+        {"answer": "declined", "responded_on": timezone.localdate().isoformat(), "note": "抵押不足"},
+    )
+    assert response["Location"] == reverse("workbench:case", args=[case.pk])
+    case.referral.refresh_from_db()
+    assert case.referral.state == "declined"
