@@ -24,6 +24,9 @@ from portal.views import verify as verify_views
 from portal.views.apply import signup as enterprise_signup
 from portal.views.apply import status as apply_status
 from portal.views.apply import wizard as apply_wizard
+from portal.views.residents import journeys as resident_journeys
+from portal.views.residents import services as resident_services
+from portal.views.residents import workbench as resident_workbench
 
 accounts_patterns = (
     [
@@ -71,6 +74,10 @@ workbench_patterns = (
         path("cases/<int:pk>/approve/", cases.approve, name="approve-case"),
         path("cases/<int:pk>/return/", cases.return_case, name="return-case"),
         path("cases/<int:pk>/reject/", cases.reject, name="reject-case"),
+        path("cases/<int:pk>/recognise/", resident_workbench.recognise, name="recognise-case"),
+        path("cases/<int:pk>/referral/", resident_workbench.refer, name="refer-case"),
+        path("registrations/<int:pk>/work/", resident_workbench.record_work, name="record-work"),
+        path("evidence/<int:pk>/", resident_workbench.evidence_download, name="evidence"),
         path("loans/", loan_views.loan_list, name="loans"),
         path("loans/rewards/", loan_views.rewards, name="loan-rewards"),
         path("loans/cases/<int:case_pk>/record/", loan_views.loan_new, name="loan-new"),
@@ -156,6 +163,32 @@ claims_patterns = (
     "claims",
 )
 
+residents_patterns = (
+    [
+        path("", resident_services.index, name="index"),
+        path("cases/<int:pk>/", resident_services.case_detail, name="case"),
+        path("cases/<int:pk>/confirmation/", resident_services.confirmation, name="confirmation"),
+        path("registrations/<int:pk>/report-work/", resident_services.report_work, name="report-work"),
+        path("evidence/<int:pk>/", resident_services.evidence_download, name="evidence"),
+        path("evidence/<int:pk>/remove/", resident_services.evidence_remove, name="remove-evidence"),
+        path(
+            "unemployment-registration/",
+            resident_journeys.start,
+            {"journey": "unemployment-registration"},
+            name="start-unemployment-registration",
+        ),
+        path(
+            "difficulty-recognition/",
+            resident_journeys.start,
+            {"journey": "difficulty-recognition"},
+            name="start-difficulty-recognition",
+        ),
+        path("<slug:journey>/<int:pk>/check/", resident_journeys.check, name="check"),
+        path("<slug:journey>/<int:pk>/<slug:slug>/", resident_journeys.step, name="step"),
+    ],
+    "residents",
+)
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -172,6 +205,7 @@ urlpatterns = [
     path("apply/claims/", include(claims_patterns)),
     path("apply/enterprise-claims/", include(enterprise_claims_patterns)),
     path("apply/claims/", include(claims_patterns)),
+    path("apply/services/", include(residents_patterns)),
     path("apply/", include(apply_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),

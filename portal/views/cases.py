@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
 from portal.forms_cases import ApproveForm, QueueFilterForm, ReasonForm
+from portal.views.residents import review as resident_review
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
 from subsidies.cases import (
@@ -428,6 +429,8 @@ def _answers_details(case: Case) -> dict[str, Any]:
 # Kind -> context for its template portal/cases/kinds/<kind>.html. Later kinds (residents, other claims) add theirs.
 KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
     CaseKind.STABLE_JOB_REFUND: _refund_details,
+    CaseKind.UNEMPLOYMENT_REGISTRATION: resident_review.registration_details,
+    CaseKind.DIFFICULTY_RECOGNITION: resident_review.recognition_details,
 }
 
 

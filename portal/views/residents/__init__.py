@@ -1,0 +1,1 @@
+"""The resident journey's pages (clause (九)): my services, unemployment registration, recognition, evidence."""

@@ -1,0 +1,213 @@
+"""'My services' for residents: registrations, recognitions, claims and notices, each with its state and next step;
+a case's page, the confirmation after submitting, reporting new work, and the resident's own uploads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.forms_residents_journey import ReportWorkForm
+from portal.views.apply.status import STATE_BADGE, history
+from portal.views.residents.access import (
+    cases_for_resident,
+    get_case_for_resident,
+    get_evidence_for_resident,
+    get_registration_for_resident,
+    person_of,
+    recognitions_for_resident,
+    resident_required,
+)
+from portal.views.residents.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITION, REGISTRATION, resume_url
+from registry.models import DifficultyCategory, RegistrationStatus
+from subsidies import residents as r
+from subsidies.cases import NEXT_STEP, TransitionRefused
+from subsidies.models import Case, CaseKind, CaseState, Evidence
+from subsidies.parameters import ParameterNotInForce, value_in_force
+
+S = CaseState
+# Next steps where the enterprise wording (public notice) does not fit a resident's case.
+RESIDENT_NEXT_STEP: dict[tuple[str, str], Any] = {
+    (CaseKind.UNEMPLOYMENT_REGISTRATION, S.FINAL): gettext_lazy(
+        "Registered. Download your registration certificate; you can now use the services and policies of the "
+        "county where you live. Tell us when you find work."
+    ),
+    (CaseKind.DIFFICULTY_RECOGNITION, S.FINAL): gettext_lazy(
+        "Recognised. Ask your service office about employment assistance and the subsidies it opens."
+    ),
+    (CaseKind.UNEMPLOYMENT_REGISTRATION, S.SUBMITTED): gettext_lazy(
+        "Waiting for a caseworker of the county where you live to take it."
+    ),
+}
+# A claim kind's own pages register here (the claims journey): kind -> function(case) -> url to continue a draft.
+CONTINUE_URLS: dict[str, Any] = {}
+
+
+def next_step(case: Case) -> Any:
+    return RESIDENT_NEXT_STEP.get((case.kind, case.state)) or NEXT_STEP[CaseState(case.state)]
+
+
+def state_label(case: Case) -> Any:
+    if case.kind == CaseKind.UNEMPLOYMENT_REGISTRATION and case.state == S.FINAL:
+        return _("Registered")
+    if case.kind == CaseKind.DIFFICULTY_RECOGNITION and case.state == S.FINAL:
+        return _("Recognised")
+    return case.get_state_display()
+
+
+def _continue_url(case: Case) -> str | None:
+    if case.state not in EDITABLE:
+        return None
+    if case.kind in JOURNEY_OF_KIND:
+        return resume_url(case)
+    builder = CONTINUE_URLS.get(case.kind)
+    return builder(case) if builder else None
+
+
+def row(case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "badge": STATE_BADGE[CaseState(case.state)],
+        "state_label": state_label(case),
+        "next_step": next_step(case),
+        "continue_url": _continue_url(case),
+    }
+
+
+@resident_required
+@never_cache
+def index(request: HttpRequest) -> HttpResponse:
+    """The resident's home: registration, recognition, claims and notices, with what to do next."""
+    person = person_of(request.user)
+    today = timezone.localdate()
+    cases = list(
+        cases_for_resident(request.user).prefetch_related("notice_jobs__notice").order_by("-created_at", "-id")
+    )
+    registrations = list(
+        person.registrations.select_related("residence_county").prefetch_related("notice_jobs__notice")
+    )
+    active = next((reg for reg in registrations if reg.status == RegistrationStatus.ACTIVE), None)
+    recognitions = [
+        {"recognition": rec, "labels": [DifficultyCategory(c).label for c in rec.categories]}
+        for rec in recognitions_for_resident(request.user)
+    ]
+    resident_kinds = (CaseKind.UNEMPLOYMENT_REGISTRATION, CaseKind.DIFFICULTY_RECOGNITION)
+    return render(
+        request,
+        "portal/residents/index.html",
+        {
+            "person": person,
+            "active": active,
+            "registrations": registrations,
+            "recognitions": recognitions,
+            "current_recognition": r.person_recognition(person, on=today),
+            "application_rows": [row(c) for c in cases if c.kind in resident_kinds],
+            "claim_rows": [row(c) for c in cases if c.kind not in resident_kinds],
+            "registration_journey": REGISTRATION,
+            "recognition_journey": RECOGNITION,
+            "age": r.working_age_check(person=person, on=today),
+        },
+    )
+
+
+@resident_required
+@never_cache
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_resident(request.user, pk)
+    registration = r.registration_of(case) if case.kind == CaseKind.UNEMPLOYMENT_REGISTRATION else None
+    recognition = r.recognition_of(case) if case.kind == CaseKind.DIFFICULTY_RECOGNITION else None
+    return render(
+        request,
+        "portal/residents/case.html",
+        {
+            **row(case),
+            "history": history(case),
+            "registration": registration,
+            "recognition": recognition,
+            "recognised_labels": [DifficultyCategory(c).label for c in recognition.categories] if recognition else [],
+            "evidence": case.evidence.all(),
+        },
+    )
+
+
+@resident_required
+@never_cache
+def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_resident(request.user, pk)
+    if case.state in EDITABLE:
+        return redirect("residents:case", pk=case.pk)
+    try:
+        days = value_in_force("service.decision_working_days", on=timezone.localdate())
+    except ParameterNotInForce:
+        days = "?"
+    return render(request, "portal/residents/confirmation.html", {**row(case), "decision_days": days})
+
+
+@resident_required
+def report_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident found work: the registration ends (and benefit stops from the next month, clause (十))."""
+    registration = get_registration_for_resident(request.user, pk)
+    if registration.status != RegistrationStatus.ACTIVE:
+        messages.info(request, _("This registration has already ended."))
+        return redirect("residents:index")
+    form = ReportWorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            r.registration_report_work(
+                registration=registration,
+                started_on=form.cleaned_data["started_on"],
+                employer=form.cleaned_data["employer"],
+                actor=request.user,
+            )
+        except TransitionRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        else:
+            messages.success(
+                request, _("Congratulations on your new job. Your unemployment registration has ended.")
+            )
+            return redirect("residents:index")
+    return render(
+        request,
+        "portal/residents/report_work.html",
+        {"registration": registration, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def evidence_response(evidence: Evidence) -> FileResponse:
+    """The file, never cached by a shared cache, never sniffed into another type by the browser."""
+    response = FileResponse(
+        r.evidence_open(evidence),
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type == "application/pdf",
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@resident_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    return evidence_response(get_evidence_for_resident(request.user, pk))
+
+
+@resident_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_evidence_for_resident(request.user, pk)
+    case = evidence.case
+    try:
+        r.evidence_remove(evidence=evidence, actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect(_continue_url(case) or "residents:index")

@@ -1,0 +1,200 @@
+"""The resident pages (clause (九)): the registration wizard, the review in the workbench, recognition, my services,
+uploads and referrals, with scoping: the owner, another resident, a caseworker of the county and of another."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from registry.models import Referral, RegistrationStatus, UnemploymentRegistration
+from registry.services import registration_open
+from subsidies.models import Case, CaseState, Evidence
+from tests.subsidies.test_residents_helpers import person, registration_submitted, resident_user
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _private(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.LANGUAGE_CODE = "en"
+
+
+def en(client: Client) -> Client:
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def follow_wizard(client: Client, county_pk: int, *, upload: bytes | None = None, permit: str = "") -> Case:
+    page = client.post("/apply/services/unemployment-registration/")
+    assert page.status_code == 302, page.content.decode()[:2000]
+    url = page["Location"]
+    assert url.endswith("/residence/")
+    data: dict = {"residence_county": county_pk, "address": "乌苏市虹桥街道 12 号", "residence_permit": permit}
+    if upload is not None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data["residence_document"] = SimpleUploadedFile("居住证明.png", upload, content_type="image/png")
+    page = client.post(url, data)
+    assert page.status_code == 302, page.content.decode()
+    page = client.post(page["Location"], {"able_and_willing": "on"})
+    page = client.post(
+        page["Location"],
+        {"work_end_reason": "contract_ended", "last_employer": "某公司", "work_ended_on": "2019-01-31"},
+    )
+    page = client.post(page["Location"], {"occupation": "仓库管理员", "expected_wage": "2500"})
+    check = page["Location"]
+    assert check.endswith("/check/")
+    html = client.get(check).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    done = client.post(check, {"token": token})
+    assert done.status_code == 302 and done["Location"].endswith("/confirmation/")
+    again = client.post(check, {"token": token})  # a double click
+    assert again["Location"] == done["Location"]
+    return Case.objects.get(person__account__user=client.user)  # type: ignore[attr-defined]
+
+
+def resident_client(who, client_for) -> Client:  # type: ignore[no-untyped-def]
+    user = resident_user(who)
+    client = en(client_for(user))
+    client.user = user  # type: ignore[attr-defined]
+    return client
+
+
+def test_a_resident_registers_where_they_live_and_a_caseworker_there_registers_it(
+    client_for, caseworker_wusu, caseworker, county
+) -> None:
+    who = person(area="654201", county="654201")  # 户口 in 塔城市
+    client = resident_client(who, client_for)
+    wusu = county("654202")
+    # Living in 乌苏市 with 户口 elsewhere: evidence of residence is asked for.
+    client.post("/apply/services/unemployment-registration/")
+    case = Case.objects.get(person=who)
+    page = client.post(f"/apply/services/unemployment-registration/{case.pk}/residence/",
+                       {"residence_county": wusu.pk, "address": "乌苏市"})
+    assert page.status_code == 400
+    assert "residence permit" in page.content.decode()
+    case = follow_wizard(client, wusu.pk, upload=PNG)
+    assert case.state == CaseState.SUBMITTED and case.county.code == "654202"
+    confirmation = client.get(f"/apply/services/cases/{case.pk}/confirmation/").content.decode()
+    assert case.reference in confirmation
+
+    # Another county's caseworker does not see it; the 乌苏市 caseworker registers it.
+    assert en(client_for(caseworker)).get(f"/workbench/cases/{case.pk}/").status_code == 404
+    staff = en(client_for(caseworker_wusu))
+    review = staff.get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert "household registration elsewhere" in review
+    evidence = Evidence.objects.get(case=case)
+    assert staff.get(f"/workbench/evidence/{evidence.pk}/").status_code == 200
+    assert en(client_for(caseworker)).get(f"/workbench/evidence/{evidence.pk}/").status_code == 404
+    staff.post(f"/workbench/cases/{case.pk}/claim/")
+    review = staff.get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert "Register as unemployed" in review
+    staff.post(f"/workbench/cases/{case.pk}/approve/", {"approve-amount": "", "approve-override_reason": ""})
+    registration = UnemploymentRegistration.objects.get(person=who)
+    assert registration.residence_county.code == "654202"
+
+    services = client.get("/apply/services/").content.decode()
+    assert "Registered" in services and "Tell us you found work" in services
+
+
+def test_my_services_and_cases_are_the_owners_only(client_for, caseworker_wusu) -> None:
+    owner = resident_client(person(), client_for)
+    case = registration_submitted(owner.user)  # type: ignore[attr-defined]
+    other = resident_client(person(birth=date(1990, 1, 1)), client_for)
+    assert owner.get(f"/apply/services/cases/{case.pk}/").status_code == 200
+    assert other.get(f"/apply/services/cases/{case.pk}/").status_code == 404
+    assert case.reference not in other.get("/apply/services/").content.decode()
+    assert en(client_for(caseworker_wusu)).get("/apply/services/").status_code == 403
+
+
+def test_another_user_cannot_fetch_an_upload(client_for) -> None:
+    owner = resident_client(person(), client_for)
+    client = owner
+    client.post("/apply/services/unemployment-registration/")
+    case = Case.objects.get(person=owner.user.resident.person)  # type: ignore[attr-defined]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post(
+        f"/apply/services/unemployment-registration/{case.pk}/residence/",
+        {"residence_county": case.county_id, "address": "x",
+         "residence_document": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\0" * 100)},
+    )
+    assert page.status_code == 400 and "PDF, JPEG or PNG" in page.content.decode()
+    page = client.post(
+        f"/apply/services/unemployment-registration/{case.pk}/residence/",
+        {"residence_county": case.county_id, "address": "x",
+         "residence_document": SimpleUploadedFile("a.png", PNG + b"\0" * (5 * 1024 * 1024))},
+    )
+    assert page.status_code == 400 and "5 MB" in page.content.decode()
+    page = client.post(
+        f"/apply/services/unemployment-registration/{case.pk}/residence/",
+        {"residence_county": case.county_id, "address": "x", "residence_document": SimpleUploadedFile("a.png", PNG)},
+    )
+    assert page.status_code == 302
+    evidence = Evidence.objects.get()
+    got = owner.get(f"/apply/services/evidence/{evidence.pk}/")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PNG
+    assert got["X-Content-Type-Options"] == "nosniff"
+    other = resident_client(person(birth=date(1991, 1, 1)), client_for)
+    assert other.get(f"/apply/services/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_a_woman_of_46_is_recognised_and_sees_it(client_for, caseworker_wusu) -> None:
+    today = timezone.localdate()
+    who = person(birth=date(today.year - 46, 1, 1), sex="F")
+    client = resident_client(who, client_for)
+    registration_open(person=who, registered_on=today, actor=None)
+    start = client.get("/apply/services/difficulty-recognition/").content.decode()
+    assert "Woman aged 45 or over" in start
+    page = client.post("/apply/services/difficulty-recognition/")
+    page = client.post(page["Location"], {"categories": ["older_worker"]})
+    page = client.get(page["Location"])
+    assert page.status_code == 302 or "nothing to upload" in page.content.decode()
+    case = Case.objects.get(person=who)
+    page = client.post(f"/apply/services/difficulty-recognition/{case.pk}/evidence/", {})
+    page = client.post(page["Location"], {"declaration": "on"})
+    html = client.get(page["Location"]).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert client.post(page["Location"], {"token": token}).status_code == 302
+    staff = en(client_for(caseworker_wusu))
+    staff.post(f"/workbench/cases/{case.pk}/claim/")
+    page = staff.post(f"/workbench/cases/{case.pk}/recognise/", {"recognise-reason": ""})
+    assert page.status_code == 400 and "Accept at least one" in page.content.decode()
+    page = staff.post(f"/workbench/cases/{case.pk}/recognise/", {"recognise-accepted": ["older_worker"]})
+    assert page.status_code == 302
+    assert who.difficulty_recognitions.get().categories == ["older_worker"]
+    assert "Recognised" in client.get("/apply/services/").content.decode()
+
+
+def test_a_caseworker_records_a_referral_shown_in_the_real_name_file(client_for, caseworker_wusu, auditor) -> None:
+    case = registration_submitted(resident_user(person()))
+    assert en(client_for(auditor)).post(f"/workbench/cases/{case.pk}/referral/", {}).status_code == 403
+    staff = en(client_for(caseworker_wusu))
+    page = staff.post(f"/workbench/cases/{case.pk}/referral/", {"referral-kind": "low_income", "referral-note": ""})
+    assert page.status_code == 400
+    staff.post(f"/workbench/cases/{case.pk}/referral/",
+               {"referral-kind": "temporary_assistance", "referral-note": "家中突发困难。"})
+    assert Referral.objects.get().case_reference == case.reference
+    file = staff.get(f"/workbench/registry/people/{case.person_id}/").content.decode()
+    assert "家中突发困难。" in file
+
+
+def test_the_resident_reports_new_work_and_the_registration_ends(client_for) -> None:
+    who = person()
+    client = resident_client(who, client_for)
+    registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
+    page = client.post(f"/apply/services/registrations/{registration.pk}/report-work/",
+                       {"started_on": "2019-01-01", "employer": "某公司"})
+    assert page.status_code == 400
+    page = client.post(f"/apply/services/registrations/{registration.pk}/report-work/",
+                       {"started_on": "2019-06-03", "employer": "某公司"})
+    assert page.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.ENDED
