@@ -8,6 +8,7 @@ so auditors (read-only) see it as officers do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -278,8 +279,14 @@ def export(request: HttpRequest) -> HttpResponse:
         tables.append(extra["warnings"].table())
     if "incubators" in extra:
         tables.extend(extra["incubators"].tables())
-    for table in tables:
-        sheet = workbook.create_sheet(str(table.title)[:31])
+    used: set[str] = set()
+    for n, table in enumerate(tables, start=1):
+        # Excel forbids []:*?/\ in sheet titles and allows 31 characters; keep titles unique.
+        title = re.sub(r"[\[\]:*?/\\]", " ", str(table.title)).strip()[:28] or str(n)
+        if title in used:
+            title = f"{title[:25]} {n}"
+        used.add(title)
+        sheet = workbook.create_sheet(title)
         sheet.append([str(c) for c in table.columns])
         for row in table.rows:
             sheet.append([_cell(v) for v in row])
