@@ -69,3 +69,4 @@ def _enterprise_account(*, stdout: Any) -> None:
 def seed(*, stdout: Any) -> None:
     """Idempotent: a second run changes nothing and prints the same lines."""
     _enterprise_account(stdout=stdout)
+    __import__("portal.demo_residents").demo_residents.seed(stdout=stdout)

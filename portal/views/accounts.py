@@ -37,6 +37,11 @@ class LoginView(auth_views.LoginView):
             from django.urls import reverse
 
             return reverse("apply:index")
+        # Residents land on "my services" (registration, recognition, claims, notices).
+        if self.request.user.has_perm("portal.apply_as_resident") and hasattr(self.request.user, "resident"):
+            from django.urls import reverse
+
+            return reverse("residents:index")
         return super().get_default_redirect_url()
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
