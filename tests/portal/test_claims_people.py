@@ -67,7 +67,8 @@ def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails() -
     response = signed_in(user).post("/apply/claims/training/", form_data())
     assert response.status_code == 400
     page = response.content.decode()
-    assert "id_living_allowance_error" in page and "benefit" in page
+    error = page.split('id="id_living_allowance_error"')[1].split("</p>")[0]
+    assert "2020-04" in error  # the benefit period that overlaps the training
     assert not Case.objects.filter(person=person).exists()  # nothing changes
 
 

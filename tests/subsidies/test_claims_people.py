@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from registry.models import BenefitPeriod
 from subsidies.cases import TransitionRefused, case_approve, case_claim
@@ -20,6 +21,13 @@ from subsidies.models import CaseKind, CaseState
 from tests.subsidies.test_claims_people_helpers import BANK, ID_NUMBERS, make_resident, skill_data, training_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The reasons are matched in English, whatever the Chinese catalogue holds."""
+    with translation.override("en"):
+        yield
 
 
 def submit_training(person, user, *, living_allowance=True, **overrides):
