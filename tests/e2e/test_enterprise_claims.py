@@ -1,0 +1,93 @@
+"""The internship claim (clause (五)) in Chromium: an enterprise registers as an internship base, the caseworker
+approves it, the enterprise claims for an intern, the caseworker decides, the enterprise sees the result.
+Every page crossed is checked with axe (no serious or critical violations).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from portal.models import EnterpriseMembership
+from portal.roles import Role
+from subsidies.models import Case, CaseKind, CaseState
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.test_caseworker_journey import _axe_clean, _sign_in
+from tests.subsidies.cases_helpers import enterprise
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _enterprise_sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").last.click()
+
+
+def _decide(worker, case: Case) -> None:  # type: ignore[no-untyped-def]
+    worker.goto(f"/workbench/cases/{case.pk}/")
+    _axe_clean(worker)
+    worker.locator(f"form[action='/workbench/cases/{case.pk}/claim/'] button").click()
+    _axe_clean(worker)
+    worker.locator(f"form[action='/workbench/cases/{case.pk}/approve/'] button[type=submit]").click()
+
+
+def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decision(
+    page, browser, live_server, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
+    make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
+    host = enterprise(officer)
+    user = make_user(Role.ENTERPRISE_APPLICANT, username="wang.fang")
+    EnterpriseMembership.objects.create(user=user, enterprise=host, email_confirmed_at=timezone.now())
+
+    # The enterprise registers as an internship base.
+    page.goto("/apply/enterprise-claims/")
+    _enterprise_sign_in(page, "wang.fang")
+    _axe_clean(page)
+    page.locator("a[href='/apply/enterprise-claims/new/internship-base/']").click()
+    page.locator("#id_positions").fill("出纳助理、仓库管理")
+    page.locator("#id_capacity").fill("3")
+    page.locator("#id_supervisor").fill("李娜 13800000000")
+    _axe_clean(page)
+    page.locator("main form button[type=submit]").click()
+    _axe_clean(page)
+    page.locator("main form button[type=submit]").click()
+    base = Case.objects.get(kind=CaseKind.INTERNSHIP_BASE)
+    assert base.state == CaseState.SUBMITTED
+    assert base.reference in page.locator("main").inner_text()
+
+    # The caseworker of 塔城市 approves the base.
+    worker = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    worker.goto(f"/workbench/cases/{base.pk}/")
+    _sign_in(worker, "li.qiang")
+    _decide(worker, base)
+    base.refresh_from_db()
+    assert base.state == CaseState.FINAL
+
+    # The enterprise claims for an intern (youth, 24 on the start date).
+    page.goto("/apply/enterprise-claims/new/internship/")
+    page.locator("#id_id_number").fill("654202199807080021")
+    page.locator("#id_intern_name").fill("阿依古丽")
+    page.locator("input[name=category][value=youth]").check()
+    page.locator("#id_start_date").fill("2019-03-01")
+    page.locator("#id_months").fill("6")
+    page.locator("#id_host_monthly_pay").fill("1000")
+    page.locator("#id_accident_policy_number").fill("PICC-2019-0001")
+    page.locator("main form button[type=submit]").click()
+    assert "654202199807080021" not in page.url
+    text = page.locator("main").inner_text()
+    assert "654202********0021" in text and "9720.00" in text
+    _axe_clean(page)
+    page.locator("main form button[type=submit]").click()
+    claim = Case.objects.get(kind=CaseKind.INTERNSHIP)
+    assert claim.state == CaseState.SUBMITTED
+
+    # The caseworker approves at the calculated amount; the enterprise sees the result.
+    _decide(worker, claim)
+    claim.refresh_from_db()
+    assert claim.state == CaseState.FINAL and str(claim.approved_amount) == "9720.00"
+    page.goto("/apply/")
+    row = page.locator("tr", has_text=claim.reference)
+    assert "9720.00" in row.inner_text()
+    _axe_clean(page)
