@@ -44,8 +44,17 @@ class BankFieldsMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
+    def keep_bank_account(self, masked: str) -> None:
+        """Correcting a claim: the account on file is kept unless another is entered."""
+        self.fields["bank_account"].required = False
+        self.fields["bank_account"].help_text = _(
+            "We have the account ending %(last)s. Leave this empty to keep it, or enter another account."
+        ) % {"last": masked[-4:]}
+
     def clean_bank_account(self) -> str:
         account = normalise_bank_account(self.cleaned_data["bank_account"])
+        if not account and not self.fields["bank_account"].required:
+            return ""
         if not BANK_ACCOUNT_RE.match(account):
             raise ValidationError(_("Enter the account number: 12 to 30 digits."))
         return account

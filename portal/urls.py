@@ -202,6 +202,20 @@ claims_patterns = (
     "claims",
 )
 
+from portal.views import claims_people  # noqa: E402  (residents' claims, clauses (七), (八), (三))
+
+claims_patterns = (
+    [
+        path("", claims_people.index, name="index"),
+        path("training/", claims_people.training, name="training"),
+        path("skill-upgrade/", claims_people.skill_upgrade, name="skill-upgrade"),
+        path("startup-loan/", claims_people.startup_loan, name="startup-loan"),
+        path("<int:pk>/", claims_people.claim, name="claim"),
+        path("<int:pk>/correct/", claims_people.correct, name="correct"),
+    ],
+    "claims",
+)
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

@@ -551,6 +551,23 @@ def skill_upgrade_checks(*, person: Person, answers: dict[str, Any], exclude: in
     return checks
 
 
+def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
+    known = insured_months_known(person)
+    if known is None and data.get("insured_months") in (None, ""):
+        raise TransitionRefused(_("Enter how many months you have been insured."), field="insured_months")
+    return {
+        "occupation": " ".join(data["occupation"].split()),
+        "occupation_key": occupation_key(data["occupation"]),
+        "certificate_level": data["certificate_level"],
+        "certificate_number": data["certificate_number"].strip(),
+        "certificate_date": _day(data["certificate_date"]).isoformat(),
+        "insured_months": known if known is not None else int(data["insured_months"]),
+        "insured_months_source": "registry" if known is not None else "applicant",
+        "application_date": timezone.localdate().isoformat(),
+        "bank_name": data.get("bank_name", "").strip(),
+    }
+
+
 def skill_upgrade_claim_submit(
     *, person: Person, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any
 ) -> Case:
@@ -565,17 +582,7 @@ def skill_upgrade_claim_submit(
     if known is None and data.get("insured_months") in (None, ""):
         raise TransitionRefused(_("Enter how many months you have been insured."), field="insured_months")
     today = timezone.localdate()
-    answers = {
-        "occupation": " ".join(data["occupation"].split()),
-        "occupation_key": occupation_key(data["occupation"]),
-        "certificate_level": data["certificate_level"],
-        "certificate_number": data["certificate_number"].strip(),
-        "certificate_date": _day(data["certificate_date"]).isoformat(),
-        "insured_months": known if known is not None else int(data["insured_months"]),
-        "insured_months_source": "registry" if known is not None else "applicant",
-        "application_date": today.isoformat(),
-        "bank_name": data.get("bank_name", "").strip(),
-    }
+    answers = _skill_answers(person, data)
     with transaction.atomic():
         _lock_person(person)
         once = skill_upgrade_checks(person=person, answers=answers)[0]
@@ -675,6 +682,18 @@ def startup_loan_calculate(answers: dict[str, Any], *, on: date | None = None) -
     )
 
 
+def _loan_answers(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "applicant": "individual",
+        "category": data["category"],
+        "category_details": data.get("category_details", "").strip(),
+        "business_name": data["business_name"].strip(),
+        "business_activity": data["business_activity"].strip(),
+        "requested_amount": f"{Decimal(data['requested_amount']):.2f}",
+        "application_date": timezone.localdate().isoformat(),
+    }
+
+
 def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uuid.UUID, actor: Any) -> Case:
     """An individual asks to be certified for a guaranteed start-up loan (三); the caseworker's approval certifies it.
 
@@ -685,15 +704,7 @@ def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uu
     if already is not None:
         return already
     today = timezone.localdate()
-    answers = {
-        "applicant": "individual",
-        "category": data["category"],
-        "category_details": data.get("category_details", "").strip(),
-        "business_name": data["business_name"].strip(),
-        "business_activity": data["business_activity"].strip(),
-        "requested_amount": f"{Decimal(data['requested_amount']):.2f}",
-        "application_date": today.isoformat(),
-    }
+    answers = _loan_answers(data)
     with transaction.atomic():
         _lock_person(person)
         checks = startup_loan_checks(person=person, answers=answers)
@@ -709,6 +720,65 @@ def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uu
             answers=answers,
             actor=actor,
         )
+        _store_calculation(case, calculation)
+        return case_submit(case=case, token=token, actor=actor)
+
+
+# --- A returned claim, corrected ----------------------------------------------------------------------------
+
+
+def claim_resubmit(*, case: Case, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any) -> Case:
+    """Resubmit a claim the caseworker returned: the corrected answers, the same cross-checks (this claim excepted)
+    and a new calculation. An empty bank account keeps the one on file. Idempotent like case_submit."""
+    already = Case.objects.filter(submission_token=token).first()
+    if already is not None:
+        return already
+    if case.state != S.RETURNED:
+        raise TransitionRefused(_("Only a claim returned for correction can be corrected."))
+    person = case.person
+    with transaction.atomic():
+        _lock_person(person)
+        if case.kind in (K.TRAINING_SUBSIDY, K.LIVING_ALLOWANCE):
+            answers = _training_answers(data)
+            start, end = _day(answers["training_start"]), _day(answers["training_end"])
+            if end < start:
+                raise TransitionRefused(_("The training cannot end before it starts."), field="training_end")
+            if case.kind == K.TRAINING_SUBSIDY:
+                duplicate = next(
+                    c
+                    for c in training_checks(person=person, answers=answers, exclude=case.pk)
+                    if c.code == "certificate_once"
+                )
+                if duplicate.failed:
+                    raise TransitionRefused(duplicate.reason, field="certificate_number")
+                calculation = training_calculate(answers)
+            else:
+                checks, inputs = living_allowance_checks(person=person, start=start, end=end, exclude=case.pk)
+                if any(c.failed for c in checks):
+                    raise TransitionRefused(
+                        _("The living allowance cannot be claimed: %(reasons)s") % {"reasons": _failed_reasons(checks)}
+                    )
+                answers.update(
+                    {k: case.answers[k] for k in ("training_case", "training_reference") if k in case.answers}
+                )
+                calculation = _result("training-living-allowance", inputs, on=start)
+        elif case.kind == K.SKILL_UPGRADE:
+            answers = _skill_answers(person, data)
+            once = skill_upgrade_checks(person=person, answers=answers, exclude=case.pk)[0]
+            if once.failed:
+                raise TransitionRefused(once.reason, field="certificate_level")
+            calculation = skill_upgrade_calculate(answers)
+        elif case.kind == K.STARTUP_LOAN:
+            answers = _loan_answers(data)
+            for check in startup_loan_checks(person=person, answers=answers, exclude=case.pk):
+                if check.failed:
+                    raise TransitionRefused(
+                        check.reason, field="category" if check.code == "qualifying_person" else None
+                    )
+            calculation = startup_loan_calculate(answers)
+        else:
+            raise TransitionRefused(_("This is not a resident's claim."))
+        case = case_draft_save(case=case, answers=answers, bank_account=bank_account or None, actor=actor)
         _store_calculation(case, calculation)
         return case_submit(case=case, token=token, actor=actor)
 
@@ -756,7 +826,7 @@ def next_step(case: Case) -> Any:
     if case.state == S.FINAL and case.kind in FINAL_STEP:
         return FINAL_STEP[CaseKind(case.kind)]
     if case.state == S.RETURNED:
-        return gettext_lazy("Correct your claim as the caseworker asks: make the claim again with the correction.")
+        return gettext_lazy("Correct your claim as the caseworker asks, then resubmit it.")
     return NEXT_STEP[CaseState(case.state)]
 
 

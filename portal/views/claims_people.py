@@ -31,6 +31,7 @@ from subsidies.claims_people import (
     RESIDENT_KINDS,
     TRAINING_TYPES,
     claim_checks,
+    claim_resubmit,
     insured_months_known,
     next_step,
     skill_upgrade_claim_submit,
@@ -175,6 +176,39 @@ def startup_loan(request: HttpRequest) -> HttpResponse:
         return startup_loan_claim_submit(person=person, data=data, token=data["token"], actor=request.user)
 
     return _claim_page(request, "startup-loan", form, submit)
+
+
+@resident_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claim returned for correction: the same form, prefilled; resubmitted once (the form's token)."""
+    case = get_claim_for_resident(request.user, pk)
+    if case.state != CaseState.RETURNED:
+        return redirect("claims:claim", pk=case.pk)
+    data = request.POST if request.method == "POST" else None
+    initial = {**case.answers, "token": uuid.uuid4()}
+    if case.kind in (CaseKind.TRAINING_SUBSIDY, CaseKind.LIVING_ALLOWANCE):
+        form: Any = TrainingClaimForm(data, initial=initial)
+        del form.fields["living_allowance"]
+        slug = "training"
+    elif case.kind == CaseKind.SKILL_UPGRADE:
+        form = SkillUpgradeClaimForm(data, initial=initial, insured_months_known=insured_months_known(case.person))
+        slug = "skill-upgrade"
+    else:
+        form = StartupLoanClaimForm(data, initial=initial)
+        slug = "startup-loan"
+    if "bank_account" in form.fields and case.bank_account_masked:
+        form.keep_bank_account(case.bank_account_masked)
+
+    def submit(cleaned: dict[str, Any]) -> Case:
+        return claim_resubmit(
+            case=case,
+            data=cleaned,
+            bank_account=cleaned.get("bank_account", ""),
+            token=cleaned["token"],
+            actor=request.user,
+        )
+
+    return _claim_page(request, slug, form, submit, correcting=case)
 
 
 @resident_required

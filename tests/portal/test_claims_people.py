@@ -182,3 +182,23 @@ def test_the_review_page_shows_a_failed_check_in_red(caseworker, client_for) -> 
     client.post(f"/workbench/cases/{second.pk}/claim/")
     refused = client.post(f"/workbench/cases/{second.pk}/approve/", {"approve-amount": ""})
     assert refused.status_code == 400 and first.reference in refused.content.decode()
+
+
+def test_a_returned_claim_is_corrected_and_resubmitted(caseworker, client_for) -> None:
+    owner, person = make_resident()
+    subsidy, _allowance = _submitted(owner, person)
+    worker = client_for(caseworker)
+    worker.post(f"/workbench/cases/{subsidy.pk}/claim/")
+    worker.post(f"/workbench/cases/{subsidy.pk}/return/", {"return-reason": "请核对培训费用"})
+    resident = signed_in(owner)
+    page = resident.get(f"/apply/claims/{subsidy.pk}/correct/").content.decode()
+    assert "请核对培训费用" in page and 'value="1600.00"' in page
+    data = form_data(cost="1200.00", certificate_number=subsidy.answers["certificate_number"], bank_account="")
+    del data["living_allowance"]
+    response = resident.post(f"/apply/claims/{subsidy.pk}/correct/", data)
+    assert response.status_code == 302
+    subsidy.refresh_from_db()
+    assert subsidy.state == CaseState.RESUBMITTED and str(subsidy.calculated_amount) == "1200.00"
+    assert subsidy.bank_account == BANK  # kept
+    # Once resubmitted, the correction page leads back to the claim.
+    assert resident.get(f"/apply/claims/{subsidy.pk}/correct/").status_code == 302
