@@ -136,6 +136,7 @@ claims_patterns = (
         path("skill-upgrade/", claims_people.skill_upgrade, name="skill-upgrade"),
         path("startup-loan/", claims_people.startup_loan, name="startup-loan"),
         path("<int:pk>/", claims_people.claim, name="claim"),
+        path("<int:pk>/correct/", claims_people.correct, name="correct"),
     ],
     "claims",
 )
@@ -148,19 +149,6 @@ enterprise_claims_patterns = (
         path("cases/<int:pk>/check/", enterprise_claims_views.check, name="check"),
     ],
     "enterprise_claims",
-)
-
-from portal.views import claims_people  # noqa: E402  (residents' claims, clauses (七), (八), (三))
-
-claims_patterns = (
-    [
-        path("", claims_people.index, name="index"),
-        path("training/", claims_people.training, name="training"),
-        path("skill-upgrade/", claims_people.skill_upgrade, name="skill-upgrade"),
-        path("startup-loan/", claims_people.startup_loan, name="startup-loan"),
-        path("<int:pk>/", claims_people.claim, name="claim"),
-    ],
-    "claims",
 )
 
 residents_patterns = (
@@ -189,33 +177,6 @@ residents_patterns = (
     "residents",
 )
 
-from portal.views import claims_people  # noqa: E402  (residents' claims, clauses (七), (八), (三))
-
-claims_patterns = (
-    [
-        path("", claims_people.index, name="index"),
-        path("training/", claims_people.training, name="training"),
-        path("skill-upgrade/", claims_people.skill_upgrade, name="skill-upgrade"),
-        path("startup-loan/", claims_people.startup_loan, name="startup-loan"),
-        path("<int:pk>/", claims_people.claim, name="claim"),
-    ],
-    "claims",
-)
-
-from portal.views import claims_people  # noqa: E402  (residents' claims, clauses (七), (八), (三))
-
-claims_patterns = (
-    [
-        path("", claims_people.index, name="index"),
-        path("training/", claims_people.training, name="training"),
-        path("skill-upgrade/", claims_people.skill_upgrade, name="skill-upgrade"),
-        path("startup-loan/", claims_people.startup_loan, name="startup-loan"),
-        path("<int:pk>/", claims_people.claim, name="claim"),
-        path("<int:pk>/correct/", claims_people.correct, name="correct"),
-    ],
-    "claims",
-)
-
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -231,9 +192,7 @@ urlpatterns = [
     path("notices/", include(public_notice_patterns)),
     path("apply/claims/", include(claims_patterns)),
     path("apply/enterprise-claims/", include(enterprise_claims_patterns)),
-    path("apply/claims/", include(claims_patterns)),
     path("apply/services/", include(residents_patterns)),
-    path("apply/claims/", include(claims_patterns)),
     path("apply/", include(apply_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),
