@@ -199,10 +199,13 @@ def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | N
     }
 
 
-def refund_calculate(*, case: Case) -> dict[str, Any]:
-    """The calculator's result for a stable-job refund case, from its answers (clause (一))."""
+def refund_calculate(*, case: Case, on: date | None = None) -> dict[str, Any]:
+    """The calculator's result for a stable-job refund case, from its answers (clause (一)).
+
+    `on`: the rules of another day of the year applied for (the impact preview of a parameter change).
+    """
     answers = case.answers
-    on = calculation_date(case.year)
+    on = on or calculation_date(case.year)
     inputs: dict[str, Any] = {"application_date": on.isoformat(), "track": case.track or Track.STANDARD}
     if inputs["track"] == Track.STANDARD:
         keys = [

@@ -13,7 +13,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -309,6 +309,34 @@ def parameter_snapshot() -> Iterator[Snapshot]:
         yield current
         return
     token = _snapshot.set(Snapshot())
+    try:
+        yield _snapshot.get()  # type: ignore[misc]
+    finally:
+        _snapshot.reset(token)
+
+
+class OverlaySnapshot(Snapshot):
+    """The snapshot as it would be after parameter_add(key, value, valid_from, valid_to): nothing is written.
+
+    The impact preview of a parameter change (subsidies.impact) recalculates under it.
+    """
+
+    def __init__(self, *, key: str, value: Any, valid_from: date, valid_to: date | None, source: str) -> None:
+        super().__init__()
+        rows = list(self._rows.get(key, []))
+        if rows and (rows[-1].valid_to is None or rows[-1].valid_to >= valid_from):
+            last = rows[-1]
+            rows[-1] = ParameterValue(
+                last.key, last.value, last.valid_from, valid_from - timedelta(days=1), last.source, last.is_sample
+            )
+        rows.append(ParameterValue(key, parse_value(key, value), valid_from, valid_to, source, False))
+        self._rows[key] = rows
+
+
+@contextmanager
+def parameter_overlay(*, key: str, value: Any, valid_from: date, valid_to: date | None = None) -> Iterator[Snapshot]:
+    """Calculate inside the block as if the proposed value were saved (replaces any outer snapshot)."""
+    token = _snapshot.set(OverlaySnapshot(key=key, value=value, valid_from=valid_from, valid_to=valid_to, source=""))
     try:
         yield _snapshot.get()  # type: ignore[misc]
     finally:

@@ -34,6 +34,7 @@ def parameter_add(
     note: str = "",
     valid_to: date | None = None,
     is_sample: bool = False,
+    impact: dict[str, Any] | None = None,
     actor: Any,
 ) -> Parameter:
     """Add a new dated value of `key`; the value in force before it is closed the day before `valid_from`.
@@ -89,6 +90,8 @@ def parameter_add(
                 "valid_from": valid_from.isoformat(),
                 "valid_to": valid_to.isoformat() if valid_to else None,
                 "source": parameter.source,
+                # What the change does to open cases and offers (subsidies.impact), as the officer saw it.
+                **({"impact": impact} if impact is not None else {}),
             },
             reason=parameter.note,
         )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from subsidies.impact import Impact, parameter_change_impact
 from subsidies.models import Parameter
 from subsidies.parameters import DEFINITIONS, Definition, InvalidParameterValue, display, parse_value
 from subsidies.services import ParameterChangeRefused, parameter_add
@@ -91,7 +92,9 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, key: str, form: ParameterAddForm | None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, key: str, form: ParameterAddForm | None, status: int = 200, impact: Impact | None = None
+) -> HttpResponse:
     definition = _definition(key)
     history = [
         {"row": row, "text": display(key, parse_value(key, row.value))}
@@ -108,6 +111,7 @@ def _detail(request: HttpRequest, key: str, form: ParameterAddForm | None, statu
             "history": history,
             "form": form if can_manage else None,
             "today": timezone.localdate(),
+            "impact": impact,
         },
         status=status,
     )
@@ -128,8 +132,16 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
     form = ParameterAddForm(request.POST, definition=definition)
     if form.is_valid():
         data = form.cleaned_data
+        # The impact on open cases and offers, under an overlay of the proposed value (subsidies.impact): shown
+        # on "preview" (nothing saved), and kept in the audit row of the change when it is saved.
+        impact = parameter_change_impact(
+            key=key, value=data["value"], valid_from=data["valid_from"], valid_to=data["valid_to"]
+        )
+        if request.POST.get("preview"):
+            return _detail(request, key, form, impact=impact)
         try:
             parameter_add(
+                impact=impact.summary(),
                 key=key,
                 value=data["value"],
                 valid_from=data["valid_from"],

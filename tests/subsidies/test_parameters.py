@@ -30,6 +30,9 @@ SAMPLES = {
     "registration.max_age_women",
     "service.decision_working_days",
     "layoff_warning.grades",
+    # Clause (十二), early warning of rising registrations (migration 0009): samples, not in POLICY.md's table.
+    "registration_warning.rise",
+    "registration_warning.trailing_months",
 }
 
 
