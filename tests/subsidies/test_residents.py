@@ -198,6 +198,9 @@ def test_one_active_registration_per_person_when_two_applications_are_submitted_
     outcomes: list[str] = []
 
     def submit(case: Case) -> None:
+        from django.utils import translation
+
+        translation.activate("en")  # threads do not inherit the test's language
         try:
             barrier.wait()
             registration_submit(case=case, token=uuid.uuid4(), actor=user)
