@@ -19,3 +19,7 @@ class SubsidiesConfig(AppConfig):
         from subsidies.claims_people import register_hooks as register_claim_hooks
 
         register_claim_hooks()
+        # An approved guarantee-referral request (clause (二)) is recorded as a referral: subsidies.claims_enterprises.
+        from subsidies import claims_enterprises
+
+        claims_enterprises.register_hooks()
