@@ -422,7 +422,7 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
             if not_eligible and amount is None:
                 raise TransitionRefused(
                     _(
-                        "The calculator finds this enterprise not eligible. Reject the case, or approve another "
+                        "The calculator finds the applicant not eligible. Reject the case, or approve another "
                         "amount with a reason."
                     ),
                     field="amount",

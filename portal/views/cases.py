@@ -38,6 +38,7 @@ from registry.access import sees_all_counties
 from registry.audit import audit_trail
 from subsidies.cases import (
     DECIDE_PERMISSION,
+    PUBLISHED_KINDS,
     TRANSITIONS,
     TransitionRefused,
     case_approve,
@@ -525,7 +526,10 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except TransitionRefused as refused:
         return _refused(request, case, form, "approve", refused)
-    messages.success(request, _("Approved. The case waits for the next public notice."))
+    if case.kind in PUBLISHED_KINDS:
+        messages.success(request, _("Approved. The case waits for the next public notice."))
+    else:
+        messages.success(request, _("Approved. The decision is final and its notice is being prepared."))
     return redirect("workbench:case", pk=case.pk)
 
 
