@@ -17,3 +17,6 @@ def seed(*, stdout: Any) -> None:
     from subsidies.demo_cases import seed_cases
 
     seed_cases(stdout=stdout)
+    from subsidies.demo_dashboard import seed_dashboard
+
+    seed_dashboard(stdout=stdout)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Value
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Value
 from django.db.models.functions import Cast, Greatest, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -103,17 +103,18 @@ def layoff_warnings(
         if year is None:
             return None, []
     lowest = min(thresholds)
-    number = DecimalField(max_digits=14, decimal_places=4)
+    # Floating point in the database only narrows the rows (>= the lowest threshold, portable to SQLite, whose
+    # integer division would truncate); the grade is then decided exactly, in Decimal, below.
+    number = FloatField()
     fall = ExpressionWrapper(
         Cast(Greatest(F("insured_at_start") - F("insured_at_end") - F("retired_or_deceased"), Value(0)), number)
         / Cast(F("insured_at_start"), number),
         output_field=number,
     )
-    # Only the rows past the lowest threshold leave the database: WHERE fall > lowest.
     candidates = (
         rows.filter(year=year)
         .annotate(fall=fall)
-        .filter(fall__gt=lowest)
+        .filter(fall__gte=float(lowest))
         .values_list(
             "enterprise_id",
             "enterprise__name",
