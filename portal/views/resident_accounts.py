@@ -59,7 +59,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
             del request.session[PENDING_SESSION_KEY]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your phone is confirmed and your account is ready."))
-            return redirect("home")
+            return redirect("residents:index")
     from registry.crypto import mask_phone
 
     return render(request, "accounts/resident_confirm.html", {"form": form, "phone": mask_phone(user.phone)})

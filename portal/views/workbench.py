@@ -24,6 +24,18 @@ SECTIONS = [
         None,
     ),
     (
+        _("Start-up loans"),
+        _("Record guaranteed loans granted, the interest subsidy paid, and the handling institutions' reward."),
+        "workbench:loans",
+        "portal.manage_parameters",
+    ),
+    (
+        _("Quality-enterprise list"),
+        _("Keep the 名优企业名录 whose small and micro firms may be referred to the guarantee company."),
+        "workbench:quality-list",
+        "portal.manage_parameters",
+    ),
+    (
         _("Registry imports"),
         _("Import the social-insurance system's files."),
         "workbench:registry-imports",

@@ -78,7 +78,13 @@ class Command(BaseCommand):
         import importlib
 
         hooks = []
-        for module in ("registry.demo", "subsidies.demo", "portal.demo"):
+        for module in (
+            "registry.demo",
+            "subsidies.demo",
+            "portal.demo",
+            "portal.demo_claims_people",
+            "portal.demo_claims_enterprises",
+        ):
             try:
                 hooks.append(importlib.import_module(module).seed)
             except ModuleNotFoundError as exc:
