@@ -131,3 +131,10 @@ def test_it_filters_by_kind(world):
     board = statistics.build(scope, today=date(2019, 5, 31))
     assert board.totals["received"] == 1
     assert board.totals["amount_approved"] == Decimal("1800.00")
+
+
+def test_the_portable_percentile_interpolates_as_postgresql_percentile_cont_does():
+    from subsidies.statistics import _percentile
+
+    assert _percentile([10.0, 1.0, 4.0, 2.0, 3.0], 0.9) == pytest.approx(7.6)
+    assert _percentile([5.0], 0.9) == 5.0
