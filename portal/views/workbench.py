@@ -48,6 +48,8 @@ SECTIONS = [
         None,
     ),
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
+    (_("Incubators"), _("Recognised incubators, tenants and jobs against the targets of clause (四)."),
+     "workbench:incubators", None),
 ]
 
 

@@ -124,10 +124,10 @@ def test_the_task_computes_the_offers_of_the_year_it_is_given():
 
 
 def test_the_demo_seed_offers_for_each_year_after_an_insurance_year():
-    from subsidies.demo import seed
+    from subsidies.demo import seed_offers
 
     enterprise_with_year(1, year=2018)
     out = io.StringIO()
-    seed(stdout=out)
-    seed(stdout=out)
+    seed_offers(stdout=out)
+    seed_offers(stdout=out)
     assert RefundOffer.objects.filter(year=2019).count() == 1

@@ -62,6 +62,9 @@ class Command(BaseCommand):
                 rows.append((username, role.value, secret))
             for hook in self._registry_hooks():
                 hook(stdout=self.stdout)
+            from subsidies.demo import seed_offers
+
+            seed_offers(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"))
         for username, role, secret in rows:
             line = f"  {username:<16} {role:<22}"
