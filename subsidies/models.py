@@ -821,3 +821,95 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.original_name}"
+
+
+# --- A parameter change waiting for a second officer (clause (十四): funds are supervised) -------------------
+
+
+class ParameterChangeState(models.TextChoices):
+    PENDING = "pending", _("waiting for a second officer")
+    CONFIRMED = "confirmed", _("confirmed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    SUPERSEDED = "superseded", _("superseded by a later proposal")
+
+
+class ParameterChange(models.Model):
+    """A new dated parameter value whose previewed impact moves more than the threshold: nothing is in force yet.
+
+    A different officer confirms it (then subsidies.services.parameter_add runs, with the impact recomputed at
+    confirmation) or withdraws it with a reason. At most one proposal of a key waits at a time; a newer one
+    supersedes it.
+    """
+
+    key = models.CharField(_("key"), max_length=80)
+    value = models.JSONField(_("value"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    is_sample = models.BooleanField(_("sample value"), default=False)
+    # subsidies.impact.Impact.summary() as previewed when proposed, with the reasons it needs a second officer.
+    impact = models.JSONField(_("impact when proposed"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ParameterChangeState.choices, default=ParameterChangeState.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    parameter = models.OneToOneField(
+        Parameter,
+        verbose_name=_("value added"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    close_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("parameter change proposal")
+        verbose_name_plural = _("parameter change proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state="pending"),
+                name="parameter_change_one_pending_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True) | ~models.Q(confirmed_by=models.F("proposed_by")),
+                name="parameter_change_confirmed_by_another_officer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="confirmed")
+                | models.Q(confirmed_by__isnull=False, confirmed_at__isnull=False, parameter__isnull=False),
+                name="parameter_change_confirmed_has_confirmer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="parameter_change_valid_to_not_before_valid_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "key"], name="parameter_change_state_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} from {self.valid_from} ({self.state})"

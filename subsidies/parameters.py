@@ -148,6 +148,16 @@ DEFINITIONS: dict[str, Definition] = {
             _("Registration early warning: rise of a county's new registrations above its trailing average"),
         ),
         _d("registration_warning.trailing_months", INTEGER, _("Registration early warning: months of the average")),
+        _d(
+            "parameter_change.confirmation_threshold_yuan",
+            DECIMAL,
+            _("Parameter change: money moved (yuan) above which a second officer must confirm"),
+        ),
+        _d(
+            "parameter_change.confirmation_threshold_eligibility",
+            INTEGER,
+            _("Parameter change: eligibility changes above which a second officer must confirm"),
+        ),
     ]
 }
 
