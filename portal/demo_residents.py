@@ -99,7 +99,7 @@ def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, s
             id_number=number, name=name, residence_county=county, actor=None, phone=f"1390{seq:03d}{birth:%m%d}",
             address=f"{county.name}示例路 {seq % 90 + 1} 号",
         )
-    if Case.objects.filter(person=person).exists():
+    if Case.objects.filter(person=person, enterprise__isnull=True).exists():
         return
     worker = _staff("caseworker_wusu" if county.code == "654202" else "caseworker")
     if worker is None:

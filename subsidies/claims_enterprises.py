@@ -202,7 +202,12 @@ def internship_claim_save(
     social_insurance: bool = False,
     case: Case | None = None,
 ) -> Case:
-    """Start (case None) or change an internship claim for one intern; the facts go to its InternshipPlacement."""
+    """Start (case None) or change an internship claim for one intern; the facts go to its InternshipPlacement.
+
+    The host applies (case.enterprise), and the case also names the intern (case.person), so the claim appears in
+    the intern's real-name file with its amount (issue 7). It is not the intern's own application: the resident's
+    pages list only cases without an enterprise.
+    """
     with transaction.atomic():
         intern = intern_find_or_register(id_number=id_number, name=intern_name, county=enterprise.county, actor=actor)
         facts = {
@@ -235,6 +240,7 @@ def internship_claim_save(
                 year=start_date.year,
                 county=enterprise.county,
                 enterprise=enterprise,
+                person=intern,
                 answers=answers,
                 actor=actor,
             )
@@ -242,7 +248,7 @@ def internship_claim_save(
         else:
             case = case_draft_save(case=case, answers=answers, actor=actor)
             InternshipPlacement.objects.update_or_create(case=case, defaults=facts)
-            Case.objects.filter(pk=case.pk).update(year=start_date.year)
+            Case.objects.filter(pk=case.pk).update(year=start_date.year, person=intern)
             case.refresh_from_db()
     return case
 

@@ -833,7 +833,7 @@ def next_step(case: Case) -> Any:
 def resident_claims(person: Person) -> list[Case]:
     """The person's submitted claims, newest first, each with `next_step` for the page."""
     cases = list(
-        Case.objects.filter(person=person, kind__in=RESIDENT_KINDS)
+        Case.objects.filter(person=person, enterprise__isnull=True, kind__in=RESIDENT_KINDS)
         .exclude(state=S.DRAFT)
         .select_related("county")
         .order_by("-submitted_at", "-id")
@@ -844,9 +844,14 @@ def resident_claims(person: Person) -> list[Case]:
 
 
 def person_cases(person: Person) -> list[Case]:
-    """Every submitted case of the person (all policies), for the real-name file: the history of help."""
+    """Every submitted case of the person (all policies), for the real-name file: the history of help.
+
+    Includes the cases an enterprise made for the person (an internship claim names the intern)."""
     return list(
-        Case.objects.filter(person=person).exclude(state=S.DRAFT).select_related("county").order_by("-submitted_at")
+        Case.objects.filter(person=person)
+        .exclude(state=S.DRAFT)
+        .select_related("county", "enterprise")
+        .order_by("-submitted_at")
     )
 
 

@@ -557,7 +557,7 @@ def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral
         raise TransitionRefused(_("Your role cannot record referrals."))
     if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != case.county_id:
         raise TransitionRefused(_("This case belongs to another county's queue."))
-    if case.person_id is None:
+    if case.person_id is None or case.enterprise_id is not None:
         raise TransitionRefused(_("Only a resident's case can lead to a referral."))
     if kind not in ReferralKind.values:
         raise TransitionRefused(_("Choose what the person is referred for."), field="kind")

@@ -92,7 +92,7 @@ def get_claim_for_resident(user: Any, pk: int) -> Case:
         return (
             Case.objects.select_related("county", "person")
             .exclude(state=CaseState.DRAFT)
-            .get(pk=pk, person=user.resident.person, kind__in=RESIDENT_KINDS)
+            .get(pk=pk, person=user.resident.person, enterprise__isnull=True, kind__in=RESIDENT_KINDS)
         )
     except Case.DoesNotExist:
         raise Http404("no such claim") from None

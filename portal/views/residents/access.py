@@ -39,7 +39,9 @@ def resident_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 
 def cases_for_resident(user: Any) -> QuerySet[Case]:
-    return Case.objects.filter(person=person_of(user)).select_related("county", "person")
+    """The resident's own applications. A case with an enterprise names the person (an intern) but is the
+    enterprise's application: it is in the person's real-name file, never among the person's services."""
+    return Case.objects.filter(person=person_of(user), enterprise__isnull=True).select_related("county", "person")
 
 
 def get_case_for_resident(user: Any, pk: int) -> Case:
@@ -62,7 +64,9 @@ def recognitions_for_resident(user: Any) -> QuerySet[DifficultyRecognition]:
 
 def get_evidence_for_resident(user: Any, pk: int) -> Evidence:
     try:
-        return Evidence.objects.select_related("case").get(pk=pk, case__person=person_of(user))
+        return Evidence.objects.select_related("case").get(
+            pk=pk, case__person=person_of(user), case__enterprise__isnull=True
+        )
     except Evidence.DoesNotExist:
         raise Http404("no such file") from None
 

@@ -1,0 +1,56 @@
+"""Issue 7, point 7: every claim appears in the person's real-name file with its amount — an internship claim (五)
+made by the host enterprise included — without becoming the intern's own application."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from subsidies import claims_enterprises as claims
+from tests.portal.test_claims_enterprises import applicant_for
+from tests.subsidies.claims_enterprises_helpers import ID_1998, approved_base, decided, enterprise, intern_claim
+from tests.subsidies.test_claims_people_helpers import make_resident
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_interns_services(  # type: ignore[no-untyped-def]
+    make_user, officer, caseworker, client_for
+):
+    resident, intern = make_resident(ID_1998, name="阿依古丽·买买提", county_code="654201")
+    host = enterprise(officer)
+    owner, _owner_client = applicant_for(make_user, host, "host")
+    approved_base(owner, host, caseworker)
+    case = intern_claim(owner, host)
+    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    assert case.person == intern and case.enterprise == host
+    amount = f"{case.approved_amount:.2f}"
+
+    file_page = client_for(caseworker).get(f"/workbench/registry/people/{intern.pk}/").content.decode()
+    table = file_page.split('data-testid="person-cases"')[1].split("</table>")[0]
+    assert case.reference in table and amount in table and host.name in table
+
+    mine = signed_in(resident)
+    services = mine.get("/apply/services/")
+    assert services.status_code == 200 and case.reference not in services.content.decode()
+    assert case.reference not in mine.get("/apply/claims/").content.decode()
+    assert mine.get(f"/apply/services/cases/{case.pk}/").status_code == 404
+    assert mine.get(f"/apply/claims/{case.pk}/").status_code == 404
+
+
+def test_it_names_the_new_intern_when_the_host_corrects_the_id_number(make_user, officer) -> None:  # type: ignore[no-untyped-def]
+    host = enterprise(officer)
+    owner, _client = applicant_for(make_user, host, "host")
+    case = intern_claim(owner, host)
+    first = case.person
+    case = intern_claim(owner, host, id_number="654201198503150018", intern_name="王建国", case=case)
+    assert case.person != first and case.person == case.placement.intern
