@@ -302,9 +302,7 @@ def parameter_change_confirm(*, change: ParameterChange, actor: Any) -> Paramete
     from subsidies.impact import parameter_change_impact
 
     if getattr(actor, "pk", None) is None or actor.pk == change.proposed_by_id:
-        raise ParameterChangeRefused(
-            _("You proposed this change: another officer must confirm it."), field="__all__"
-        )
+        raise ParameterChangeRefused(_("You proposed this change: another officer must confirm it."), field="__all__")
     with transaction.atomic():
         change = _pending(change)
         latest = _latest_start(change.key)

@@ -76,8 +76,11 @@ def test_it_keeps_a_change_of_eligibility_as_a_proposal_and_changes_nothing_in_f
 
 def test_it_keeps_a_change_moving_more_money_than_the_threshold_as_a_proposal(officer, world):
     parameter_add(
-        key="parameter_change.confirmation_threshold_yuan", value="5000.00", valid_from=date(2020, 1, 1),
-        source="test", actor=officer,
+        key="parameter_change.confirmation_threshold_yuan",
+        value="5000.00",
+        valid_from=date(2020, 1, 1),
+        source="test",
+        actor=officer,
     )
     saved = _save(officer)  # moves 9600.00 > 5000.00
     assert isinstance(saved, ParameterChange)
@@ -89,15 +92,19 @@ def test_money_moved_counts_differences_without_their_sign(officer, world):
     assert impact.total_difference == Decimal("-9600.00")
     assert parameter_change_reasons(key=RATIO, impact=impact) == []  # 9600.00 <= 100000.00
     parameter_add(
-        key="parameter_change.confirmation_threshold_yuan", value="9599.99", valid_from=date(2020, 1, 1),
-        source="test", actor=officer,
+        key="parameter_change.confirmation_threshold_yuan",
+        value="9599.99",
+        valid_from=date(2020, 1, 1),
+        source="test",
+        actor=officer,
     )
     assert len(parameter_change_reasons(key=RATIO, impact=impact)) == 1
 
 
 def test_a_change_of_the_thresholds_always_needs_a_second_officer(officer):
-    saved = _save(officer, key="parameter_change.confirmation_threshold_yuan", value="999999999.00",
-                  valid_from=date(2020, 1, 1))
+    saved = _save(
+        officer, key="parameter_change.confirmation_threshold_yuan", value="999999999.00", valid_from=date(2020, 1, 1)
+    )
     assert isinstance(saved, ParameterChange)
 
 
