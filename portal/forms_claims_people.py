@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms_apply import BANK_ACCOUNT_RE, StyledForm
+from portal.forms_residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
 from subsidies.claims_people import CERTIFICATE_LEVELS, LOAN_CATEGORIES, TRAINING_TYPES
 
@@ -60,7 +61,16 @@ class BankFieldsMixin(forms.Form):
         return account
 
 
-class TrainingClaimForm(ClaimForm, BankFieldsMixin):
+class CertificateUploadMixin(UploadSizeMixin, forms.Form):
+    """The certificate as a file, beside its number (optional). The service checks the content again."""
+
+    certificate_file = _upload(_("Certificate (photo or scan)"))
+
+    def clean_certificate_file(self) -> Any:
+        return self._check_size("certificate_file")
+
+
+class TrainingClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
     institution = forms.CharField(label=_("Training institution"), max_length=120)
     course = forms.CharField(label=_("Course"), max_length=120)
     training_type = forms.ChoiceField(
@@ -101,6 +111,7 @@ class TrainingClaimForm(ClaimForm, BankFieldsMixin):
         "cost",
         "result",
         "certificate_number",
+        "certificate_file",
         "living_allowance",
         "bank_name",
         "bank_account",
@@ -126,7 +137,7 @@ class TrainingClaimForm(ClaimForm, BankFieldsMixin):
         return data
 
 
-class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin):
+class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
     occupation = forms.CharField(
         label=_("Occupation (trade)"), max_length=80, help_text=_("As on the certificate, for example 电工.")
     )
@@ -147,6 +158,7 @@ class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin):
         "certificate_level",
         "certificate_number",
         "certificate_date",
+        "certificate_file",
         "insured_months",
         "bank_name",
         "bank_account",

@@ -41,6 +41,7 @@ from subsidies.calculators.base import InputErrors, clause
 from subsidies.cases import NEXT_STEP, TransitionRefused, case_draft_new, case_draft_save, case_submit
 from subsidies.models import Case, CaseKind, CaseState
 from subsidies.parameters import ParameterNotInForce, value_in_force
+from subsidies.residents import evidence_add
 
 S = CaseState
 K = CaseKind
@@ -108,6 +109,23 @@ def _month(day: date) -> date:
 
 def _failed_reasons(checks: list[Check]) -> str:
     return " ".join(c.reason for c in checks if c.failed)
+
+
+# Evidence.purpose of the certificate a resident uploads with a training or skill-upgrade claim.
+CERTIFICATE = "certificate"
+CERTIFICATE_KINDS = (K.TRAINING_SUBSIDY, K.SKILL_UPGRADE)
+
+
+def certificate_attach(*, case: Case, upload: Any, actor: Any) -> None:
+    """Keep the uploaded certificate with the claim (the resident journey's evidence: PDF, JPEG or PNG by content,
+    at most 5 MB). Called inside the claim's transaction, before it is submitted: a refused file refuses the claim,
+    with the reason next to the upload field, and nothing is kept."""
+    if upload is None:
+        return
+    try:
+        evidence_add(case=case, purpose=CERTIFICATE, upload=upload, actor=actor)
+    except TransitionRefused as refused:
+        raise TransitionRefused(str(refused), field="certificate_file") from None
 
 
 def _result(policy: str, data: dict[str, Any], *, on: date) -> dict[str, Any]:
@@ -413,6 +431,7 @@ def training_claim_submit(
     living_allowance: bool,
     token: uuid.UUID,
     actor: Any,
+    certificate: Any = None,
 ) -> list[Case]:
     """Submit a training subsidy claim and, when asked, a living-allowance claim for the same training (七).
 
@@ -450,6 +469,7 @@ def training_claim_submit(
             actor=actor,
         )
         subsidy = case_draft_save(case=subsidy, answers={}, bank_account=bank_account, actor=actor)
+        certificate_attach(case=subsidy, upload=certificate, actor=actor)
         _store_calculation(subsidy, training_calculate(answers))
         subsidy = case_submit(case=subsidy, token=token, actor=actor)
         made = [subsidy]
@@ -569,7 +589,7 @@ def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def skill_upgrade_claim_submit(
-    *, person: Person, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any
+    *, person: Person, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any, certificate: Any = None
 ) -> Case:
     """Submit a skill-upgrade claim (八). Refused with the reason when this occupation and level was claimed before.
 
@@ -605,6 +625,7 @@ def skill_upgrade_claim_submit(
             actor=actor,
         )
         case = case_draft_save(case=case, answers={}, bank_account=bank_account, actor=actor)
+        certificate_attach(case=case, upload=certificate, actor=actor)
         _store_calculation(case, calculation)
         return case_submit(case=case, token=token, actor=actor)
 
@@ -727,9 +748,12 @@ def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uu
 # --- A returned claim, corrected ----------------------------------------------------------------------------
 
 
-def claim_resubmit(*, case: Case, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any) -> Case:
+def claim_resubmit(
+    *, case: Case, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any, certificate: Any = None
+) -> Case:
     """Resubmit a claim the caseworker returned: the corrected answers, the same cross-checks (this claim excepted)
-    and a new calculation. An empty bank account keeps the one on file. Idempotent like case_submit."""
+    and a new calculation. An empty bank account keeps the one on file; a certificate uploaded now is added to the
+    files already kept. Idempotent like case_submit."""
     already = Case.objects.filter(submission_token=token).first()
     if already is not None:
         return already
@@ -779,6 +803,8 @@ def claim_resubmit(*, case: Case, data: dict[str, Any], bank_account: str, token
         else:
             raise TransitionRefused(_("This is not a resident's claim."))
         case = case_draft_save(case=case, answers=answers, bank_account=bank_account or None, actor=actor)
+        if case.kind in CERTIFICATE_KINDS:
+            certificate_attach(case=case, upload=certificate, actor=actor)
         _store_calculation(case, calculation)
         return case_submit(case=case, token=token, actor=actor)
 

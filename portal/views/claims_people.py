@@ -26,6 +26,8 @@ from portal.views.cases import KIND_DETAILS
 from registry.models import Person
 from subsidies.cases import TransitionRefused
 from subsidies.claims_people import (
+    CERTIFICATE,
+    CERTIFICATE_KINDS,
     CERTIFICATE_LEVELS,
     LOAN_CATEGORIES,
     RESIDENT_KINDS,
@@ -38,7 +40,7 @@ from subsidies.claims_people import (
     startup_loan_claim_submit,
     training_claim_submit,
 )
-from subsidies.models import Case, CaseKind, CaseState
+from subsidies.models import Case, CaseKind, CaseState, Evidence
 
 APPLY_AS_RESIDENT = "portal.apply_as_resident"
 
@@ -133,10 +135,15 @@ def _token_initial() -> dict[str, Any]:
     return {"token": uuid.uuid4()}
 
 
+def _bound(request: HttpRequest) -> tuple[Any, Any]:
+    """(data, files) of a form that may carry the certificate as a file."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 @resident_required
 def training(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    form = TrainingClaimForm(request.POST if request.method == "POST" else None, initial=_token_initial())
+    form = TrainingClaimForm(*_bound(request), initial=_token_initial())
 
     def submit(data: dict[str, Any]) -> list[Case]:
         return training_claim_submit(
@@ -146,6 +153,7 @@ def training(request: HttpRequest) -> HttpResponse:
             living_allowance=data["living_allowance"],
             token=data["token"],
             actor=request.user,
+            certificate=data.get("certificate_file"),
         )
 
     return _claim_page(request, "training", form, submit)
@@ -155,13 +163,16 @@ def training(request: HttpRequest) -> HttpResponse:
 def skill_upgrade(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     known = insured_months_known(person)
-    form = SkillUpgradeClaimForm(
-        request.POST if request.method == "POST" else None, initial=_token_initial(), insured_months_known=known
-    )
+    form = SkillUpgradeClaimForm(*_bound(request), initial=_token_initial(), insured_months_known=known)
 
     def submit(data: dict[str, Any]) -> Case:
         return skill_upgrade_claim_submit(
-            person=person, data=data, bank_account=data["bank_account"], token=data["token"], actor=request.user
+            person=person,
+            data=data,
+            bank_account=data["bank_account"],
+            token=data["token"],
+            actor=request.user,
+            certificate=data.get("certificate_file"),
         )
 
     return _claim_page(request, "skill-upgrade", form, submit, insured_months_known=known)
@@ -184,14 +195,18 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_claim_for_resident(request.user, pk)
     if case.state != CaseState.RETURNED:
         return redirect("claims:claim", pk=case.pk)
-    data = request.POST if request.method == "POST" else None
+    data, files = _bound(request)
     initial = {**case.answers, "token": uuid.uuid4()}
     if case.kind in (CaseKind.TRAINING_SUBSIDY, CaseKind.LIVING_ALLOWANCE):
-        form: Any = TrainingClaimForm(data, initial=initial)
+        form: Any = TrainingClaimForm(data, files, initial=initial)
         del form.fields["living_allowance"]
+        if case.kind not in CERTIFICATE_KINDS:
+            del form.fields["certificate_file"]
         slug = "training"
     elif case.kind == CaseKind.SKILL_UPGRADE:
-        form = SkillUpgradeClaimForm(data, initial=initial, insured_months_known=insured_months_known(case.person))
+        form = SkillUpgradeClaimForm(
+            data, files, initial=initial, insured_months_known=insured_months_known(case.person)
+        )
         slug = "skill-upgrade"
     else:
         form = StartupLoanClaimForm(data, initial=initial)
@@ -206,6 +221,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             bank_account=cleaned.get("bank_account", ""),
             token=cleaned["token"],
             actor=request.user,
+            certificate=cleaned.get("certificate_file"),
         )
 
     return _claim_page(request, slug, form, submit, correcting=case)
@@ -217,7 +233,13 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/claims/people/claim.html",
-        {"case": case, "checks": claim_checks(case), "next_step": next_step(case), "history": history(case)},
+        {
+            "case": case,
+            "checks": claim_checks(case),
+            "next_step": next_step(case),
+            "history": history(case),
+            "evidence": case.evidence.all(),
+        },
     )
 
 
@@ -278,7 +300,10 @@ def claim_details(case: Case) -> dict[str, Any]:
         related = Case.objects.filter(pk=case.answers["training_case"]).first()
     elif case.kind == CaseKind.TRAINING_SUBSIDY:
         related = Case.objects.filter(kind=CaseKind.LIVING_ALLOWANCE, answers__training_case=case.pk).first()
-    return {"rows": rows, "checks": claim_checks(case), "related": related, "other_answers": rows}
+    # The certificate is kept with the training subsidy claim; the living allowance for the same training shows it.
+    certificate_case = related if case.kind == CaseKind.LIVING_ALLOWANCE and related is not None else case
+    evidence = list(Evidence.objects.filter(case=certificate_case, purpose=CERTIFICATE))
+    return {"rows": rows, "checks": claim_checks(case), "related": related, "other_answers": rows, "evidence": evidence}
 
 
 def startup_loan_details(case: Case) -> dict[str, Any]:
