@@ -56,6 +56,17 @@ workbench_patterns = (
         path("incubators/<int:pk>/", incubators.incubator_detail, name="incubator"),
         path("incubators/<int:pk>/tenants/add/", incubators.tenant_add, name="add-incubator-tenant"),
         path("parameters/", parameters.parameter_list, name="parameters"),
+        path("parameters/proposals/<int:pk>/", parameters.parameter_change_detail, name="parameter-change"),
+        path(
+            "parameters/proposals/<int:pk>/confirm/",
+            parameters.parameter_change_confirm_view,
+            name="confirm-parameter-change",
+        ),
+        path(
+            "parameters/proposals/<int:pk>/withdraw/",
+            parameters.parameter_change_withdraw_view,
+            name="withdraw-parameter-change",
+        ),
         path("parameters/<str:key>/", parameters.parameter_detail, name="parameter"),
         path("parameters/<str:key>/add/", parameters.parameter_add_view, name="add-parameter"),
         path("registry/", registry.search, name="registry-search"),

@@ -6,16 +6,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from subsidies.impact import Impact, parameter_change_impact
-from subsidies.models import Parameter
+from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import DEFINITIONS, Definition, InvalidParameterValue, display, parse_value
-from subsidies.services import ParameterChangeRefused, parameter_add
+from subsidies.services import (
+    ParameterChangeRefused,
+    parameter_change_confirm,
+    parameter_change_save,
+    parameter_change_withdraw,
+)
 
 MANAGE = "portal.manage_parameters"
 
@@ -72,6 +77,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
     rows: dict[str, list[Parameter]] = {}
     for row in Parameter.objects.order_by("key", "valid_from"):
         rows.setdefault(row.key, []).append(row)
+    pending = {change.key: change for change in ParameterChange.objects.filter(state=ParameterChangeState.PENDING)}
     items = []
     for key, definition in DEFINITIONS.items():
         history = rows.get(key, [])
@@ -83,12 +89,13 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
                 "current": current,
                 "current_text": display(key, parse_value(key, current.value)) if current else "",
                 "changes": len(history),
+                "pending": pending.get(key),
             }
         )
     return render(
         request,
         "portal/parameters/list.html",
-        {"items": items, "today": today, "can_manage": request.user.has_perm(MANAGE)},
+        {"items": items, "today": today, "can_manage": request.user.has_perm(MANAGE), "pending": len(pending)},
     )
 
 
@@ -112,6 +119,13 @@ def _detail(
             "form": form if can_manage else None,
             "today": timezone.localdate(),
             "impact": impact,
+            "can_manage": can_manage,
+            "pending": [
+                {"change": change, "text": display(key, parse_value(key, change.value))}
+                for change in ParameterChange.objects.filter(
+                    key=key, state=ParameterChangeState.PENDING
+                ).select_related("proposed_by")
+            ],
         },
         status=status,
     )
@@ -140,8 +154,8 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
         if request.POST.get("preview"):
             return _detail(request, key, form, impact=impact)
         try:
-            parameter_add(
-                impact=impact.summary(),
+            saved = parameter_change_save(
+                impact=impact,
                 key=key,
                 value=data["value"],
                 valid_from=data["valid_from"],
@@ -154,6 +168,94 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
         except ParameterChangeRefused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
+            if isinstance(saved, ParameterChange):
+                messages.warning(
+                    request,
+                    _(
+                        "The change moves more than the threshold: it is kept as a proposal and waits for a second "
+                        "officer's confirmation. Nothing in force has changed."
+                    ),
+                )
+                return redirect("workbench:parameter-change", pk=saved.pk)
             messages.success(request, _("The new value is saved; the previous one now ends the day before."))
             return redirect("workbench:parameter", key=key)
     return _detail(request, key, form, status=400)
+
+
+# --- A proposal waiting for a second officer (clause (十四)) ------------------------------------------------
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is it withdrawn?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def get_change_for_officer(user, pk: int) -> ParameterChange:  # type: ignore[no-untyped-def]
+    """The proposal `pk`, for an officer who manages parameters (403 otherwise, 404 if there is none)."""
+    if not user.has_perm(MANAGE):
+        raise PermissionDenied
+    return get_object_or_404(ParameterChange.objects.select_related("proposed_by", "confirmed_by", "closed_by"), pk=pk)
+
+
+def _change_page(
+    request: HttpRequest,
+    change: ParameterChange,
+    *,
+    withdraw_form: WithdrawForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    impact = None
+    if change.state == ParameterChangeState.PENDING:
+        # Recomputed now: the cases may have moved since the change was proposed.
+        impact = parameter_change_impact(
+            key=change.key, value=change.value, valid_from=change.valid_from, valid_to=change.valid_to
+        )
+    return render(
+        request,
+        "portal/parameters/proposal.html",
+        {
+            "change": change,
+            "definition": DEFINITIONS.get(change.key),
+            "text": display(change.key, parse_value(change.key, change.value)),
+            "impact": impact,
+            "own": change.proposed_by_id == request.user.pk,
+            "withdraw_form": withdraw_form or WithdrawForm(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def parameter_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_page(request, get_change_for_officer(request.user, pk))
+
+
+@require_POST
+def parameter_change_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_change_for_officer(request.user, pk)
+    try:
+        parameter_change_confirm(change=change, actor=request.user)
+    except ParameterChangeRefused as exc:
+        change.refresh_from_db()
+        return _change_page(request, change, error=str(exc), status=400)
+    messages.success(request, _("Confirmed: the new value is saved; the previous one now ends the day before."))
+    return redirect("workbench:parameter", key=change.key)
+
+
+@require_POST
+def parameter_change_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_change_for_officer(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            parameter_change_withdraw(change=change, reason=form.cleaned_data["reason"], actor=request.user)
+        except ParameterChangeRefused as exc:
+            form.add_error("reason" if exc.field == "reason" else None, str(exc))
+        else:
+            messages.success(request, _("The proposal is withdrawn; nothing in force has changed."))
+            return redirect("workbench:parameter", key=change.key)
+    change.refresh_from_db()
+    return _change_page(request, change, withdraw_form=form, status=400)

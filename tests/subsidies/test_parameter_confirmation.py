@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from portal.roles import Role
 from registry.audit import audit_trail
@@ -35,6 +36,12 @@ def build_world(actor) -> dict:  # type: ignore[no-untyped-def]
     big = enterprise(actor, code="91654201312345673Q", county="654201", premiums="48000.00")
     small = enterprise(actor, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
     return {"big": submitted_refund(actor, big), "small": submitted_refund(actor, small)}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ SAMPLES = {
     # Clause (十二), early warning of rising registrations (migration 0009): samples, not in POLICY.md's table.
     "registration_warning.rise",
     "registration_warning.trailing_months",
+    "parameter_change.confirmation_threshold_yuan",
+    "parameter_change.confirmation_threshold_eligibility",
 }
 
 
