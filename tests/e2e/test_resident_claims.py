@@ -31,7 +31,10 @@ def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-unt
     page.locator("main form button[type=submit]").last.click()
 
 
-def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(browser, live_server, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(  # type: ignore[no-untyped-def]
+    browser, live_server, make_user, settings, tmp_path
+) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     user, person = make_resident()
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
 
@@ -53,6 +56,9 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(b
     resident.locator("#id_cost").fill("1600")
     resident.locator("#id_result_0").check()
     resident.locator("#id_certificate_number").fill("PX-2020-000123")
+    resident.locator("#id_certificate_file").set_input_files(
+        {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
     resident.locator("#id_living_allowance").check()
     resident.locator("#id_bank_name").fill("中国农业银行塔城分行")
     resident.locator("#id_bank_account").fill("6228480012345678901")
@@ -77,6 +83,7 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(b
     worker.goto(f"/workbench/cases/{allowance.pk}/")
     assert worker.locator("[data-check=once_per_year] .text-bg-success").count() == 1
     assert worker.locator("[data-check=no_ui_benefit] .text-bg-success").count() == 1
+    assert worker.get_by_test_id("evidence").get_by_text("certificate.pdf").is_visible()
     _axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{allowance.pk}/claim/'] button").click()
     worker.locator(f"form[action='/workbench/cases/{allowance.pk}/approve/'] button[type=submit]").click()
