@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -154,17 +154,24 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
+    # The county comes in the same query (the reference number needs its code); only the case row is locked.
+    return Case.objects.select_for_update(of=("self",)).select_related("county").get(pk=case.pk)
 
 
 def _next_reference(kind: str, county_code: str, year: int) -> str:
+    """The next number of the county's series. One statement (an upsert) instead of get_or_create + SELECT FOR
+    UPDATE + UPDATE: the counter row stays locked until the transaction ends, so callers take it as late as they can.
+    """
     prefix = REFERENCE_PREFIX[CaseKind(kind)]
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-        prefix=prefix, county_code=county_code, year=year
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{county_code}-{year}-{counter.last:06d}"
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, county_code, year, last) VALUES (%s, %s, %s, 1) "  # noqa: S608 - _meta name
+            f"ON CONFLICT (prefix, county_code, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, county_code, year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{prefix}-{county_code}-{year}-{last:06d}"
 
 
 # --- The applicant's side ---------------------------------------------------------------------------------
