@@ -298,8 +298,14 @@ class Snapshot:
 
     def __init__(self) -> None:
         self._rows: dict[str, list[ParameterValue]] = {}
-        for row in Parameter.objects.order_by("key", "valid_from"):
-            self._rows.setdefault(row.key, []).append(_from_row(row))
+        # Plain tuples, not model instances: building ~60 Parameter objects cost more than the query itself.
+        fields = ("key", "value", "valid_from", "valid_to", "source", "is_sample")
+        for key, value, valid_from, valid_to, source, is_sample in Parameter.objects.order_by(
+            "key", "valid_from"
+        ).values_list(*fields):
+            self._rows.setdefault(key, []).append(
+                ParameterValue(key, parse_value(key, value), valid_from, valid_to, source, is_sample)
+            )
 
     def in_force(self, key: str, on: date) -> ParameterValue:
         for candidate in reversed(self._rows.get(key, [])):
