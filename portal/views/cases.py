@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -94,8 +94,35 @@ def _tab(request: HttpRequest) -> str:
     return tab if tab in TABS else "queue"
 
 
+class _ListedCountyField(forms.ModelChoiceField):
+    """The county filter answered from one list read per request: a plain ModelChoiceField validates the choice
+    with a query of its own and lists its options through a second one (a server-side cursor on PostgreSQL)."""
+
+    def __init__(self, original: forms.ModelChoiceField) -> None:
+        super().__init__(
+            queryset=original.queryset,
+            required=original.required,
+            label=original.label,
+            empty_label=original.empty_label,
+            widget=original.widget,
+        )
+        self.listed = {str(county.pk): county for county in original.queryset}
+        self.choices = [("", self.empty_label), *[(pk, self.label_from_instance(c)) for pk, c in self.listed.items()]]
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        county = self.listed.get(str(value))
+        if county is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return county
+
+
 def _filter_form(request: HttpRequest, tab: str) -> QueueFilterForm:
-    return QueueFilterForm(request.GET, states=TABS[tab]["states"], show_county=sees_all_counties(request.user))
+    form = QueueFilterForm(request.GET, states=TABS[tab]["states"], show_county=sees_all_counties(request.user))
+    if "county" in form.fields:
+        form.fields["county"] = _ListedCountyField(form.fields["county"])
+    return form
 
 
 def _filtered(request: HttpRequest, tab: str, form: QueueFilterForm) -> tuple[QuerySet[Case], str]:

@@ -60,6 +60,18 @@ def test_an_officer_sees_every_county_and_filters_by_county(client_for, officer,
     assert wusu_case.reference in only_wusu and case.reference not in only_wusu
 
 
+def test_an_unknown_county_filter_is_reported_and_ignored(client_for, officer, case, wusu_case, county) -> None:
+    client = client_for(officer)
+    for bad in ("999999", "abc"):
+        response = client.get(reverse("workbench:cases"), {"county": bad})
+        page = _text(response)
+        assert response.status_code == 200
+        assert response.context["form"].errors["county"]
+        assert case.reference in page and wusu_case.reference in page  # the bad filter narrows nothing
+    page = _text(client.get(reverse("workbench:cases"), {"county": county("654202").pk}))
+    assert f'<option value="{county("654202").pk}" selected>' in page
+
+
 def test_a_caseworker_has_no_county_filter_to_escape_scoping(client_for, caseworker, wusu_case, county) -> None:
     page = _text(client_for(caseworker).get(reverse("workbench:cases"), {"county": county("654202").pk}))
     assert wusu_case.reference not in page
