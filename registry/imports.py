@@ -592,9 +592,7 @@ class InsuranceImporter(_Importer):
                     pk=old[2], enterprise_id=enterprise_id, year=year, import_job_id=job_id, updated_at=now, **values
                 )
             )
-            audits.append(
-                self.audit(old[2], {"year": year, **before}, {"year": year, **values}, now)
-            )
+            audits.append(self.audit(old[2], {"year": year, **before}, {"year": year, **values}, now))
         if new:
             ids = insert_new(InsuranceYear, new)
             audits.extend(
