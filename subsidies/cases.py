@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -297,13 +298,19 @@ def case_submit(*, case: Case, token: uuid.UUID, actor: Any) -> Case:
     Idempotent: the form's token is stored on the case, so a double click or a retried POST with the same token
     returns the case it already submitted.
     """
-    already = Case.objects.filter(submission_token=token).first()
-    if already is not None:
-        return already
     with transaction.atomic():
-        case = _lock(case)
-        if case.submission_token == token:
-            return case
+        # One query locks the case and finds any case this token already submitted (a double click, a retry).
+        rows = list(
+            Case.objects.select_for_update(of=("self",))
+            .select_related("county")
+            .filter(Q(pk=case.pk) | Q(submission_token=token))
+        )
+        for row in rows:
+            if row.submission_token == token:
+                return row
+        if not rows:
+            raise Case.DoesNotExist("no such case")
+        case = rows[0]
         if case.kind == CaseKind.STABLE_JOB_REFUND:
             if not case.bank_account:
                 raise TransitionRefused(_("Enter the bank account the refund is paid into."), field="bank_account")
