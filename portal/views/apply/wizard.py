@@ -76,6 +76,8 @@ class Journey:
     title: Any
     lead: Any
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    # The URL namespace of its pages: "apply" (enterprises) or "residents"; both use step_url / check_url below.
+    namespace: str = "apply"
 
     def step(self, slug: str) -> Step:
         for step in self.steps:
@@ -177,12 +179,12 @@ def step_done(step: Step, case: Case) -> bool:
 
 
 def step_url(journey: Journey, case: Case, step: Step, *, from_check: bool = False) -> str:
-    url = reverse("apply:step", args=[journey.slug, case.pk, step.slug])
+    url = reverse(f"{journey.namespace}:step", args=[journey.slug, case.pk, step.slug])
     return url + "?from=check" if from_check else url
 
 
 def check_url(journey: Journey, case: Case) -> str:
-    return reverse("apply:check", args=[journey.slug, case.pk])
+    return reverse(f"{journey.namespace}:check", args=[journey.slug, case.pk])
 
 
 def resume_url(case: Case) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import forms_residents_journey as f
 from portal.forms_apply import SubmitForm
-from portal.views.apply.wizard import Journey, Step
+from portal.views.apply.wizard import Journey, Step, check_url, step_url
 from portal.views.residents.access import get_case_for_resident, person_of, resident_required
 from registry.models import DifficultyCategory
 from subsidies import residents as r
@@ -30,6 +30,7 @@ from subsidies.models import Case, CaseKind, CaseState
 EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
 
 REGISTRATION = Journey(
+    namespace="residents",
     slug="unemployment-registration",
     kind=CaseKind.UNEMPLOYMENT_REGISTRATION,
     title=gettext_lazy("Register as unemployed where you live"),
@@ -47,6 +48,7 @@ REGISTRATION = Journey(
 )
 
 RECOGNITION = Journey(
+    namespace="residents",
     slug="difficulty-recognition",
     kind=CaseKind.DIFFICULTY_RECOGNITION,
     title=gettext_lazy("Ask to be recognised as an employment-difficult person"),
@@ -76,15 +78,6 @@ def step_done(step: Step, case: Case) -> bool:
     return all(case.answers.get(k) not in (None, "", []) for k in step.required if k != "residence_county") and (
         step.slug != "residence" or "residence_county" in case.answers
     )
-
-
-def step_url(journey: Journey, case: Case, step: Step, *, from_check: bool = False) -> str:
-    url = reverse("residents:step", args=[journey.slug, case.pk, step.slug])
-    return url + "?from=check" if from_check else url
-
-
-def check_url(journey: Journey, case: Case) -> str:
-    return reverse("residents:check", args=[journey.slug, case.pk])
 
 
 def resume_url(case: Case) -> str:
