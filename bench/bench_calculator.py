@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from bench.load import gunicorn, hammer, wait_until_up, wsgi_app_with
 
 ENTERPRISES = 100_000
 CONCURRENCY = 8
@@ -57,15 +53,7 @@ def __getattr__(name: str) -> Any:
 
 def make_app() -> Any:
     """gunicorn 'bench.bench_calculator:make_app()': the portal, plus the bare view, on the bench settings."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.bench_calculator"
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
+    return wsgi_app_with("bench.bench_calculator")
 
 
 # --- Part 1: refund offers over 100,000 enterprises ---------------------------------------------------------------
@@ -147,12 +135,6 @@ def _offers() -> None:
 # --- Part 2: req/s under gunicorn ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _request(port: int, method: str, path: str, body: str | None) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -165,79 +147,31 @@ def _request(port: int, method: str, path: str, body: str | None) -> int:
         conn.close()
 
 
-def _load(port: int, method: str, path: str, body: str | None) -> tuple[float, int]:
-    """Requests per second from CONCURRENCY threads for SECONDS; (rate, non-2xx count)."""
-    done = [0] * CONCURRENCY
-    bad = [0] * CONCURRENCY
-    stop = time.perf_counter() + SECONDS
-
-    def worker(i: int) -> None:
-        while time.perf_counter() < stop:
-            status = _request(port, method, path, body)
-            done[i] += 1
-            if status != 200:
-                bad[i] += 1
-
-    for _ in range(20):  # warm up every worker
-        _request(port, method, path, body)
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(done) / (time.perf_counter() - started), sum(bad)
-
-
 def _gunicorn() -> None:
-    port = _free_port()
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "LOG_LEVEL": "ERROR"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-            "bench.bench_calculator:make_app()",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(port, "GET", "/bench/bare.json", None) == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print("   gunicorn did not start:", server.stderr.read().decode()[-2000:] if server.stderr else "")
-                return
-            time.sleep(0.2)
+    with gunicorn("bench.bench_calculator:make_app()") as (port, server):
+        if not wait_until_up(server, lambda: _request(port, "GET", "/bench/bare.json", None) == 200):
+            return
         status = _request(port, "POST", "/api/v1/calculations/stable-job-refund/", REFUND_BODY)
         if status != 200:
             print(f"   the calculator answered {status}; not measuring")
             return
-        bare, bare_bad = _load(port, "GET", "/bench/bare.json", None)
-        api, api_bad = _load(port, "POST", "/api/v1/calculations/stable-job-refund/", REFUND_BODY)
+        loads = {}
+        for label, method, path, body in (
+            ("bare", "GET", "/bench/bare.json", None),
+            ("api", "POST", "/api/v1/calculations/stable-job-refund/", REFUND_BODY),
+        ):
+            for _ in range(20):  # warm up every worker
+                _request(port, method, path, body)
+            loads[label] = hammer(
+                lambda method=method, path=path, body=body: _request(port, method, path, body),
+                concurrency=CONCURRENCY,
+                seconds=SECONDS,
+            )
+        bare, api = loads["bare"], loads["api"]
         print(f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback):")
-        print(f"   bare Django JSON view: {bare:,.0f} req/s ({bare_bad} non-200)")
-        print(f"   calculator API (stable-job-refund): {api:,.0f} req/s ({api_bad} non-200)")
-        print(f"   ratio calculator / bare: {api / bare:.2f}")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        print(f"   bare Django JSON view: {bare.rate:,.0f} req/s ({bare.unexpected(200)} non-200)")
+        print(f"   calculator API (stable-job-refund): {api.rate:,.0f} req/s ({api.unexpected(200)} non-200)")
+        print(f"   ratio calculator / bare: {api.rate / bare.rate:.2f}")
 
 
 def main() -> None:

@@ -13,18 +13,13 @@ middleware stays on and is measured too. Prints req/s, p50/p95 and the ratio; ne
 from __future__ import annotations
 
 import http.client
-import os
 import random
-import socket
-import statistics
-import subprocess
-import sys
-import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from bench.load import gunicorn, hammer, wait_until_up
 
 CASES = 100_000
 CONCURRENCY = 4
@@ -116,12 +111,6 @@ def _session_cookie(user: Any) -> str:
     return client.cookies["sessionid"].value
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(port: int, path: str, cookie: str) -> tuple[int, float, bytes]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -132,49 +121,6 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, float, bytes]:
         return response.status, time.perf_counter() - started, body
     finally:
         conn.close()
-
-
-def _load(port: int, path: str, cookie: str) -> dict[str, float]:
-    latencies: list[list[float]] = [[] for _ in range(CONCURRENCY)]
-    bad = [0] * CONCURRENCY
-    for _ in range(10):  # warm up every worker
-        _get(port, path, cookie)
-    stop = time.perf_counter() + SECONDS
-
-    def worker(i: int) -> None:
-        while time.perf_counter() < stop:
-            status, seconds, _body = _get(port, path, cookie)
-            latencies[i].append(seconds)
-            if status != 200:
-                bad[i] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    every = sorted(s for per in latencies for s in per)
-    return {
-        "rate": len(every) / elapsed,
-        "p50": statistics.median(every) * 1000,
-        "p95": every[int(len(every) * 0.95) - 1] * 1000,
-        "bad": sum(bad),
-    }
-
-
-def _serve(port: int) -> subprocess.Popen[bytes]:
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "LOG_LEVEL": "ERROR"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning", "portal.wsgi"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
 
 
 def main() -> None:
@@ -193,40 +139,29 @@ def main() -> None:
         "workbench queue": f"/workbench/cases/?county={county.pk}&state=submitted",
         "Django admin changelist": f"/admin/subsidies/case/?county__id__exact={county.pk}&state__exact=submitted",
     }
-    port = _free_port()
-    server = _serve(port)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _get(port, "/healthz", cookie)[0] in {200, 503}:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print("   gunicorn did not start:", server.stderr.read().decode()[-2000:] if server.stderr else "")
-                return
-            time.sleep(0.2)
+    with gunicorn("portal.wsgi") as (port, server):
+        if not wait_until_up(server, lambda: _get(port, "/healthz", cookie)[0] in {200, 503}):
+            return
         for label, path in pages.items():
             status, _seconds, body = _get(port, path, cookie)
             if status != 200:
                 print(f"   {label} answered {status}; not measuring ({body[:200]!r})")
                 return
-        figures = {label: _load(port, path, cookie) for label, path in pages.items()}
+        figures = {}
+        for label, path in pages.items():
+            for _ in range(10):  # warm up every worker
+                _get(port, path, cookie)
+            figures[label] = hammer(
+                lambda path=path: _get(port, path, cookie)[0], concurrency=CONCURRENCY, seconds=SECONDS
+            )
         print(
             f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback), "
             f"first page of {county.code} cases in state submitted, signed in as an officer past TOTP:"
         )
         for label, f in figures.items():
             print(
-                f"   {label}: {f['rate']:,.0f} req/s, p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms "
-                f"({f['bad']:.0f} non-200)"
+                f"   {label}: {f.rate:,.0f} req/s, p50 {f.percentile_ms(0.5):.1f} ms, "
+                f"p95 {f.percentile_ms(0.95):.1f} ms ({f.unexpected(200)} non-200)"
             )
         queue, admin = figures["workbench queue"], figures["Django admin changelist"]
-        print(f"   ratio queue / admin: {queue['rate'] / admin['rate']:.2f}x req/s")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        print(f"   ratio queue / admin: {queue.rate / admin.rate:.2f}x req/s")

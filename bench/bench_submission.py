@@ -10,17 +10,14 @@ calculator run, audit row, transition). A few seconds of load each. Prints figur
 from __future__ import annotations
 
 import http.client
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from bench.load import gunicorn, hammer, wait_until_up, wsgi_app_with
 
 DRAFTS = 2000
 CONCURRENCY = 4
@@ -51,15 +48,7 @@ def __getattr__(name: str) -> Any:
 
 def make_app() -> Any:
     """gunicorn 'bench.bench_submission:make_app()': the portal, plus the bare view, on the bench settings."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.bench_submission"
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
+    return wsgi_app_with("bench.bench_submission")
 
 
 # --- Setup --------------------------------------------------------------------------------------------------------
@@ -177,12 +166,6 @@ def _populate(count: int) -> list[tuple[int, str]]:
 # --- Load ---------------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _post(port: int, path: str, fields: dict[str, str], cookie: str) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
@@ -195,43 +178,7 @@ def _post(port: int, path: str, fields: dict[str, str], cookie: str) -> int:
         conn.close()
 
 
-def _load(request: Any, expected: int) -> tuple[float, int, int]:
-    """Requests per second from CONCURRENCY threads for SECONDS: (rate, count, unexpected statuses)."""
-    done = [0] * CONCURRENCY
-    bad = [0] * CONCURRENCY
-    stop = time.perf_counter() + SECONDS
-
-    def worker(i: int) -> None:
-        while time.perf_counter() < stop:
-            status = request()
-            if status is None:  # nothing left to submit
-                return
-            done[i] += 1
-            if status != expected:
-                bad[i] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(done) / (time.perf_counter() - started), sum(done), sum(bad)
-
-
 def _gunicorn(drafts: list[tuple[int, str]]) -> None:
-    port = _free_port()
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "LOG_LEVEL": "ERROR"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning",
-         "bench.bench_submission:make_app()"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     from django.utils.crypto import get_random_string
 
     csrf = get_random_string(32)  # the CSRF cookie's secret, sent back in the form as a browser does
@@ -239,30 +186,22 @@ def _gunicorn(drafts: list[tuple[int, str]]) -> None:
     lock = threading.Lock()
     bare_cookie = f"sessionid={drafts[-1][1]}; csrftoken={csrf}"  # the same middleware work, signed in
 
-    def bare() -> int:
-        return _post(port, "/bench/insert/", {"csrfmiddlewaretoken": csrf}, bare_cookie)
+    with gunicorn("bench.bench_submission:make_app()") as (port, server):
 
-    def submit() -> int | None:
-        with lock:
-            pk, session = next(pending, (None, None))
-        if pk is None:
-            return None
-        fields = {"csrfmiddlewaretoken": csrf, "token": str(uuid.uuid4())}
-        cookie = f"sessionid={session}; csrftoken={csrf}"
-        return _post(port, f"/apply/stable-job-refund/{pk}/check/", fields, cookie)
+        def bare() -> int:
+            return _post(port, "/bench/insert/", {"csrfmiddlewaretoken": csrf}, bare_cookie)
 
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if bare() == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print("   gunicorn did not start:", server.stderr.read().decode()[-2000:] if server.stderr else "")
-                return
-            time.sleep(0.2)
+        def submit() -> int | None:
+            with lock:
+                pk, session = next(pending, (None, None))
+            if pk is None:
+                return None
+            fields = {"csrfmiddlewaretoken": csrf, "token": str(uuid.uuid4())}
+            cookie = f"sessionid={session}; csrftoken={csrf}"
+            return _post(port, f"/apply/stable-job-refund/{pk}/check/", fields, cookie)
+
+        if not wait_until_up(server, lambda: bare() == 200):
+            return
         first = submit()
         if first != 302:
             print(f"   the submission answered {first}; not measuring")
@@ -270,21 +209,18 @@ def _gunicorn(drafts: list[tuple[int, str]]) -> None:
         for _ in range(10):  # warm up both
             bare()
             submit()
-        bare_rate, bare_n, bare_bad = _load(bare, 200)
-        submit_rate, submit_n, submit_bad = _load(submit, 302)
+        bare_load = hammer(bare, concurrency=CONCURRENCY, seconds=SECONDS)
+        submit_load = hammer(submit, concurrency=CONCURRENCY, seconds=SECONDS)
         print(f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback):")
-        print(f"   bare view inserting one row: {bare_rate:,.0f} req/s ({bare_n} requests, {bare_bad} unexpected)")
         print(
-            f"   application submission (check page POST): {submit_rate:,.0f} req/s "
-            f"({submit_n} submitted, {submit_bad} unexpected)"
+            f"   bare view inserting one row: {bare_load.rate:,.0f} req/s "
+            f"({bare_load.count} requests, {bare_load.unexpected(200)} unexpected)"
         )
-        print(f"   ratio submission / bare insert: {submit_rate / bare_rate:.2f} (issue 5 aims at >= 0.7)")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        print(
+            f"   application submission (check page POST): {submit_load.rate:,.0f} req/s "
+            f"({submit_load.count} submitted, {submit_load.unexpected(302)} unexpected)"
+        )
+        print(f"   ratio submission / bare insert: {submit_load.rate / bare_load.rate:.2f} (issue 5 aims at >= 0.7)")
 
 
 def main() -> None:
