@@ -19,6 +19,7 @@ from portal.roles import Role
 from registry.audit import audit_record
 from registry.crypto import id_number_index
 from registry.models import County
+from registry.refusals import Refused
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
@@ -52,14 +53,6 @@ PHONE_CODE_RESEND_AFTER = timedelta(seconds=60)
 PHONE_CODE_MAX_PER_HOUR = 5
 
 
-class AccountRefused(Exception):
-    """A sign-up or confirmation step the rules refuse; str() is for the user, `field` names the form field."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def _code_hash(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -71,11 +64,9 @@ def phone_code_send(*, phone: str, purpose: str) -> PhoneCode:
     latest = recent.order_by("-created_at").first()
     if latest is not None and now - latest.created_at < PHONE_CODE_RESEND_AFTER:
         wait = int((PHONE_CODE_RESEND_AFTER - (now - latest.created_at)).total_seconds()) + 1
-        raise AccountRefused(
-            _("A code was sent a moment ago. You can ask for a new one in %(s)s seconds.") % {"s": wait}
-        )
+        raise Refused(_("A code was sent a moment ago. You can ask for a new one in %(s)s seconds.") % {"s": wait})
     if recent.count() >= PHONE_CODE_MAX_PER_HOUR:
-        raise AccountRefused(_("Too many codes were sent to this phone. Try again in an hour."))
+        raise Refused(_("Too many codes were sent to this phone. Try again in an hour."))
     code = f"{secrets.randbelow(1_000_000):06d}"
     record = PhoneCode.objects.create(
         phone=phone, purpose=purpose, code_hash=_code_hash(phone, code), expires_at=now + PHONE_CODE_TTL
@@ -91,7 +82,7 @@ def phone_code_send(*, phone: str, purpose: str) -> PhoneCode:
 
 
 def phone_code_verify(*, phone: str, purpose: str, code: str) -> None:
-    """Check the latest code of the phone; raises AccountRefused (field "code") when wrong, expired or used up."""
+    """Check the latest code of the phone; raises Refused (field "code") when wrong, expired or used up."""
     refusal = None
     with transaction.atomic():
         record = (
@@ -115,7 +106,7 @@ def phone_code_verify(*, phone: str, purpose: str, code: str) -> None:
             record.used_at = timezone.now()
             record.save(update_fields=["used_at"])
     if refusal is not None:
-        raise AccountRefused(refusal, field="code")
+        raise Refused(refusal, field="code")
 
 
 def resident_signup(*, name: str, id_number: str, phone: str, password: str, residence_county: County) -> User:
@@ -136,18 +127,18 @@ def resident_signup(*, name: str, id_number: str, phone: str, password: str, res
         person = person_find_by_id_number(parsed.number)
         if person is not None:
             if hasattr(person, "account"):
-                raise AccountRefused(
+                raise Refused(
                     _("An account already exists for this ID number. Sign in, or ask your service office for help."),
                     field="id_number",
                 )
             if person.name != name.strip():
-                raise AccountRefused(_("The name does not match the name on record for this ID number."), field="name")
+                raise Refused(_("The name does not match the name on record for this ID number."), field="name")
         else:
             person = person_register(
                 id_number=parsed.number, name=name, residence_county=residence_county, phone=phone, actor=None
             )
         if User.objects.filter(username=phone).exists():
-            raise AccountRefused(_("This phone number already has an account. Sign in instead."), field="phone")
+            raise Refused(_("This phone number already has an account. Sign in instead."), field="phone")
         user = User.objects.create_user(username=phone, password=password, phone=phone, is_active=False)
         user.first_name = person.name
         user.save(update_fields=["first_name"])

@@ -26,6 +26,7 @@ from registry.audit import audit_record
 from registry.crypto import mask_phone
 from registry.identifiers import parse_credit_code
 from registry.models import County, Enterprise
+from registry.refusals import Refused
 from registry.services import enterprise_register
 
 CONFIRM_SALT = "portal.enterprise-email-confirm"
@@ -154,10 +155,6 @@ def email_confirmed(*, user: Any) -> bool:
     return EnterpriseMembership.objects.filter(user=user, email_confirmed_at__isnull=False).exists()
 
 
-class MembershipRefused(Exception):
-    """The actor may not approve or refuse this request; str() says why."""
-
-
 def membership_may_decide(*, membership: EnterpriseMembership, actor: Any) -> bool:
     """A colleague already acting for the enterprise, or a caseworker/officer who decides cases in its county."""
     if EnterpriseMembership.objects.filter(
@@ -174,7 +171,7 @@ def membership_approve(*, membership: EnterpriseMembership, actor: Any) -> Enter
     with transaction.atomic():
         membership = EnterpriseMembership.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
         if not membership_may_decide(membership=membership, actor=actor):
-            raise MembershipRefused(
+            raise Refused(
                 _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
             )
         if membership.approved_at is None:
@@ -192,11 +189,11 @@ def membership_refuse(*, membership: EnterpriseMembership, actor: Any) -> None:
     with transaction.atomic():
         membership = EnterpriseMembership.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
         if not membership_may_decide(membership=membership, actor=actor):
-            raise MembershipRefused(
+            raise Refused(
                 _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
             )
         if membership.approved_at is not None:
-            raise MembershipRefused(_("This person already acts for the enterprise."))
+            raise Refused(_("This person already acts for the enterprise."))
         audit_record(
             actor=actor,
             action="enterprise_membership_refuse",

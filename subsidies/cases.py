@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from registry.audit import audit_record
 from registry.crypto import mask_bank_account
 from registry.models import Enterprise, InsuranceYear
+from registry.refusals import Refused
 from subsidies.calculators import POLICIES, run
 from subsidies.calculators.base import InputErrors
 from subsidies.models import (
@@ -64,14 +65,6 @@ PUBLISHED_KINDS = {
 DECIDE_PERMISSION = "portal.decide_case"
 VIEW_ALL_PERMISSION = "portal.view_all_counties"
 PUBLISH_PERMISSION = "portal.publish_notice"
-
-
-class TransitionRefused(Exception):
-    """A change the rules do not allow; str() says why, for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -131,13 +124,13 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
     """Move a locked case along one allowed transition and write its audit row. Call inside transaction.atomic."""
     step = TRANSITIONS[name]
     if case.state not in step.sources:
-        raise TransitionRefused(
+        raise Refused(
             _("This case is %(state)s, so it cannot be %(action)s now.")
             % {"state": _state_label(case.state), "action": str(step.label).lower()}
         )
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
-        raise TransitionRefused(_("Give a reason: the applicant will read it."), field="reason")
+        raise Refused(_("Give a reason: the applicant will read it."), field="reason")
     before = case.state
     case.state = step.target
     case.save()
@@ -281,7 +274,7 @@ def case_draft_save(
     with transaction.atomic():
         case = _lock(case)
         if case.state not in (S.DRAFT, S.RETURNED):
-            raise TransitionRefused(_("This application has been submitted and can no longer be changed."))
+            raise Refused(_("This application has been submitted and can no longer be changed."))
         case.answers = {**case.answers, **answers}
         if track is not None:
             case.track = track
@@ -313,13 +306,11 @@ def case_submit(*, case: Case, token: uuid.UUID, actor: Any) -> Case:
         case = rows[0]
         if case.kind == CaseKind.STABLE_JOB_REFUND:
             if not case.bank_account:
-                raise TransitionRefused(_("Enter the bank account the refund is paid into."), field="bank_account")
+                raise Refused(_("Enter the bank account the refund is paid into."), field="bank_account")
             try:
                 case.calculation = refund_calculate(case=case)
             except InputErrors as exc:
-                raise TransitionRefused(
-                    _("Some figures are missing or wrong: %(errors)s") % {"errors": str(exc)}
-                ) from None
+                raise Refused(_("Some figures are missing or wrong: %(errors)s") % {"errors": str(exc)}) from None
             case.calculated_amount = Decimal(case.calculation["amount"])
         case.submission_token = token
         now = timezone.now()
@@ -342,10 +333,10 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
     if already is not None:
         return already
     if not offer.eligible:
-        raise TransitionRefused(_("This offer is not open: the enterprise does not qualify."))
+        raise Refused(_("This offer is not open: the enterprise does not qualify."))
     figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
     if figures is None:
-        raise TransitionRefused(_("The figures this offer was based on are no longer in the registry."))
+        raise Refused(_("The figures this offer was based on are no longer in the registry."))
     with transaction.atomic():
         case = case_draft_start(
             kind=CaseKind.STABLE_JOB_REFUND, enterprise=offer.enterprise, year=offer.year, actor=actor
@@ -374,14 +365,14 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
 
 def _check_may_decide(case: Case, actor: Any) -> None:
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise TransitionRefused(_("Your role cannot decide cases."))
+        raise Refused(_("Your role cannot decide cases."))
     if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != case.county_id:
-        raise TransitionRefused(_("This case belongs to another county's queue."))
+        raise Refused(_("This case belongs to another county's queue."))
 
 
 def _check_holder(case: Case, actor: Any) -> None:
     if case.assignee_id != actor.pk:
-        raise TransitionRefused(_("Another caseworker holds this case. Only they can decide it."))
+        raise Refused(_("Another caseworker holds this case. Only they can decide it."))
 
 
 def case_claim(*, case: Case, actor: Any) -> Case:
@@ -392,7 +383,7 @@ def case_claim(*, case: Case, actor: Any) -> Case:
         if case.state == S.IN_REVIEW:
             if case.assignee_id == actor.pk:
                 return case
-            raise TransitionRefused(
+            raise Refused(
                 _("%(name)s took this case first.") % {"name": case.assignee.get_full_name() or case.assignee.username}
             )
         case.assignee = actor
@@ -434,7 +425,7 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
         if case.kind == CaseKind.STABLE_JOB_REFUND or case.calculation is not None:
             not_eligible = case.calculation is None or not case.calculation.get("eligible")
             if not_eligible and amount is None:
-                raise TransitionRefused(
+                raise Refused(
                     _(
                         "The calculator finds the applicant not eligible. Reject the case, or approve another "
                         "amount with a reason."
@@ -443,9 +434,9 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
                 )
             if amount is not None and amount != case.calculated_amount:
                 if amount < 0:
-                    raise TransitionRefused(_("The amount cannot be negative."), field="amount")
+                    raise Refused(_("The amount cannot be negative."), field="amount")
                 if not override_reason.strip():
-                    raise TransitionRefused(
+                    raise Refused(
                         _("Say why the amount differs from the calculated %(amount)s yuan.")
                         % {"amount": case.calculated_amount},
                         field="override_reason",
@@ -494,9 +485,9 @@ def notice_publish(
     from subsidies.workdays import working_period
 
     if not actor.has_perm(PUBLISH_PERMISSION):
-        raise TransitionRefused(_("Only prefecture officers publish lists."))
+        raise Refused(_("Only prefecture officers publish lists."))
     if starts_on < timezone.localdate():
-        raise TransitionRefused(_("The notice period cannot start in the past."), field="starts_on")
+        raise Refused(_("The notice period cannot start in the past."), field="starts_on")
     days = int(value_in_force("public_notice.working_days", on=starts_on))
     first, last = working_period(starts_on, days)
     with transaction.atomic():
@@ -505,7 +496,7 @@ def notice_publish(
             wanted = {c.pk for c in cases}
             chosen = [c for c in chosen if c.pk in wanted]
         if not chosen:
-            raise TransitionRefused(_("There is no approved case to publish on this list."))
+            raise Refused(_("There is no approved case to publish on this list."))
         notice = PublicNotice.objects.create(
             kind=kind,
             county=county,
@@ -536,9 +527,9 @@ def objection_submit(
         notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
         today = timezone.localdate()
         if notice.state != NoticeListState.PUBLISHED or not (notice.starts_on <= today <= notice.ends_on):
-            raise TransitionRefused(_("Objections can be made only while the list is on public notice."))
+            raise Refused(_("Objections can be made only while the list is on public notice."))
         if entry.notice_id != notice.pk or entry.withdrawn:
-            raise TransitionRefused(_("Choose an enterprise on this list."), field="entry")
+            raise Refused(_("Choose an enterprise on this list."), field="entry")
         objection = Objection.objects.create(
             notice=notice, entry=entry, objector_name=name.strip(), objector_contact=contact.strip(), text=text.strip()
         )
@@ -549,11 +540,11 @@ def objection_submit(
 def objection_resolve(*, objection: Objection, upheld: bool, reason: str, actor: Any) -> Objection:
     """Upheld: the case leaves the list and goes back to review (held by the resolver). Dismissed: with a reason."""
     if not reason.strip():
-        raise TransitionRefused(_("Give a reason: the objector may ask for it."), field="reason")
+        raise Refused(_("Give a reason: the objector may ask for it."), field="reason")
     with transaction.atomic():
         objection = Objection.objects.select_for_update().select_related("entry__case").get(pk=objection.pk)
         if objection.state != ObjectionState.OPEN:
-            raise TransitionRefused(_("This objection has already been resolved."))
+            raise Refused(_("This objection has already been resolved."))
         case = _lock(objection.entry.case)
         _check_may_decide(case, actor)
         objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
@@ -576,18 +567,18 @@ def notice_finalise(*, notice: PublicNotice, actor: Any, today: date | None = No
     """After the period, with no open objection: the list and its cases become final (notices are ordered)."""
     today = today or timezone.localdate()
     if actor is not None and not actor.has_perm(PUBLISH_PERMISSION):
-        raise TransitionRefused(_("Only prefecture officers finalise lists."))
+        raise Refused(_("Only prefecture officers finalise lists."))
     with transaction.atomic():
         notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.state != NoticeListState.PUBLISHED:
-            raise TransitionRefused(_("Only a list on public notice can be finalised."))
+            raise Refused(_("Only a list on public notice can be finalised."))
         if today <= notice.ends_on:
-            raise TransitionRefused(
+            raise Refused(
                 _("The notice period runs until %(day)s; the list can be finalised after it.")
                 % {"day": notice.ends_on.isoformat()}
             )
         if notice.objections.filter(state=ObjectionState.OPEN).exists():
-            raise TransitionRefused(_("Resolve every open objection first."))
+            raise Refused(_("Resolve every open objection first."))
         for entry in notice.entries.filter(withdrawn=False).select_related("case"):
             case = _lock(entry.case)
             case.finalised_at = timezone.now()
@@ -609,7 +600,7 @@ def notices_finalise_due(*, today: date | None = None) -> list[int]:
     for notice in due.distinct():
         try:
             notice_finalise(notice=notice, actor=None, today=today)
-        except TransitionRefused:
+        except Refused:
             continue
         done.append(notice.pk)
     return done

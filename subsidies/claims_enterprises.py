@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from registry.audit import audit_record
 from registry.identifiers import parse_id_number
 from registry.models import Enterprise, InsuranceYear, Person, SizeClass
+from registry.refusals import Refused
 from registry.services import person_find_by_id_number, person_register
 from subsidies.calculators import POLICIES, run
 from subsidies.calculators.base import PLAN, InputErrors, clause
 from subsidies.cases import (
     ON_TRANSITION,
-    TransitionRefused,
     calculation_date,
     case_draft_new,
     case_draft_save,
@@ -85,7 +85,7 @@ def _failed(checks: list[Check]) -> list[Check]:
 def _refuse_failed(checks: list[Check]) -> None:
     failed = _failed(checks)
     if failed:
-        raise TransitionRefused(" ".join(force_str(c.reason) for c in failed))
+        raise Refused(" ".join(force_str(c.reason) for c in failed))
 
 
 def _size_check(enterprise: Enterprise, code_clause: str) -> Check:
@@ -120,7 +120,7 @@ def claim_submit(*, case: Case, token: uuid.UUID, actor: Any) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.state not in EDITABLE:
-            raise TransitionRefused(_("This application has been submitted and can no longer be changed."))
+            raise Refused(_("This application has been submitted and can no longer be changed."))
         checks, calculation = evaluate(case)
         _refuse_failed(checks)
         if calculation is not None:
@@ -547,17 +547,17 @@ def referral_respond(*, referral: GuaranteeReferral, accepted: bool, responded_o
     from subsidies.cases import DECIDE_PERMISSION, VIEW_ALL_PERMISSION
 
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise TransitionRefused(_("Your role cannot record the guarantee company's answer."))
+        raise Refused(_("Your role cannot record the guarantee company's answer."))
     with transaction.atomic():
         referral = GuaranteeReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
         if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != referral.case.county_id:
-            raise TransitionRefused(_("This case belongs to another county's queue."))
+            raise Refused(_("This case belongs to another county's queue."))
         if referral.state != ReferralState.REFERRED:
-            raise TransitionRefused(_("The guarantee company's answer is already recorded."))
+            raise Refused(_("The guarantee company's answer is already recorded."))
         if responded_on < referral.referred_on:
-            raise TransitionRefused(_("The answer cannot come before the referral."), field="responded_on")
+            raise Refused(_("The answer cannot come before the referral."), field="responded_on")
         if responded_on > timezone.localdate():
-            raise TransitionRefused(_("The date cannot be in the future."), field="responded_on")
+            raise Refused(_("The date cannot be in the future."), field="responded_on")
         before = referral.state
         referral.state = ReferralState.ACCEPTED if accepted else ReferralState.DECLINED
         referral.responded_on = responded_on

@@ -35,10 +35,11 @@ from registry.models import (
     RegistrationStatus,
     UnemploymentRegistration,
 )
+from registry.refusals import Refused
 from subsidies import cases as case_services
 from subsidies.calculators import POLICIES, run
 from subsidies.calculators.base import InputErrors, clause
-from subsidies.cases import NEXT_STEP, TransitionRefused, case_draft_new, case_draft_save, case_submit
+from subsidies.cases import NEXT_STEP, case_draft_new, case_draft_save, case_submit
 from subsidies.models import Case, CaseKind, CaseState
 from subsidies.parameters import ParameterNotInForce, value_in_force
 from subsidies.residents import evidence_add
@@ -124,15 +125,15 @@ def certificate_attach(*, case: Case, upload: Any, actor: Any) -> None:
         return
     try:
         evidence_add(case=case, purpose=CERTIFICATE, upload=upload, actor=actor)
-    except TransitionRefused as refused:
-        raise TransitionRefused(str(refused), field="certificate_file") from None
+    except Refused as refused:
+        raise Refused(str(refused), field="certificate_file") from None
 
 
 def _result(policy: str, data: dict[str, Any], *, on: date) -> dict[str, Any]:
     try:
         return run(POLICIES[policy], data, on=on).as_dict()
     except InputErrors as exc:
-        raise TransitionRefused(_("The amount cannot be worked out: %(errors)s") % {"errors": str(exc)}) from None
+        raise Refused(_("The amount cannot be worked out: %(errors)s") % {"errors": str(exc)}) from None
 
 
 def _store_calculation(case: Case, calculation: dict[str, Any]) -> None:
@@ -444,18 +445,18 @@ def training_claim_submit(
     answers = _training_answers(data)
     start, end = _day(answers["training_start"]), _day(answers["training_end"])
     if end < start:
-        raise TransitionRefused(_("The training cannot end before it starts."), field="training_end")
+        raise Refused(_("The training cannot end before it starts."), field="training_end")
     with transaction.atomic():
         _lock_person(person)
         checks = training_checks(person=person, answers=answers)
         duplicate = next(c for c in checks if c.code == "certificate_once")
         if duplicate.failed:
-            raise TransitionRefused(duplicate.reason, field="certificate_number")
+            raise Refused(duplicate.reason, field="certificate_number")
         allowance_inputs = None
         if living_allowance:
             allowance_checks, allowance_inputs = living_allowance_checks(person=person, start=start, end=end)
             if any(c.failed for c in allowance_checks):
-                raise TransitionRefused(
+                raise Refused(
                     _("The living allowance cannot be claimed: %(reasons)s")
                     % {"reasons": _failed_reasons(allowance_checks)},
                     field="living_allowance",
@@ -574,7 +575,7 @@ def skill_upgrade_checks(*, person: Person, answers: dict[str, Any], exclude: in
 def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
     known = insured_months_known(person)
     if known is None and data.get("insured_months") in (None, ""):
-        raise TransitionRefused(_("Enter how many months you have been insured."), field="insured_months")
+        raise Refused(_("Enter how many months you have been insured."), field="insured_months")
     return {
         "occupation": " ".join(data["occupation"].split()),
         "occupation_key": occupation_key(data["occupation"]),
@@ -600,17 +601,17 @@ def skill_upgrade_claim_submit(
         return already
     known = insured_months_known(person)
     if known is None and data.get("insured_months") in (None, ""):
-        raise TransitionRefused(_("Enter how many months you have been insured."), field="insured_months")
+        raise Refused(_("Enter how many months you have been insured."), field="insured_months")
     today = timezone.localdate()
     answers = _skill_answers(person, data)
     with transaction.atomic():
         _lock_person(person)
         once = skill_upgrade_checks(person=person, answers=answers)[0]
         if once.failed:
-            raise TransitionRefused(once.reason, field="certificate_level")
+            raise Refused(once.reason, field="certificate_level")
         other = certificate_claimed(kind=K.SKILL_UPGRADE, number=answers["certificate_number"])
         if other is not None:
-            raise TransitionRefused(
+            raise Refused(
                 _("The certificate %(number)s was already claimed (%(reference)s).")
                 % {"number": answers["certificate_number"], "reference": other.reference},
                 field="certificate_number",
@@ -731,7 +732,7 @@ def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uu
         checks = startup_loan_checks(person=person, answers=answers)
         for check in checks:
             if check.failed:
-                raise TransitionRefused(check.reason, field="category" if check.code == "qualifying_person" else None)
+                raise Refused(check.reason, field="category" if check.code == "qualifying_person" else None)
         calculation = startup_loan_calculate(answers, on=today)
         case = case_draft_new(
             kind=K.STARTUP_LOAN,
@@ -758,7 +759,7 @@ def claim_resubmit(
     if already is not None:
         return already
     if case.state != S.RETURNED:
-        raise TransitionRefused(_("Only a claim returned for correction can be corrected."))
+        raise Refused(_("Only a claim returned for correction can be corrected."))
     person = case.person
     with transaction.atomic():
         _lock_person(person)
@@ -766,7 +767,7 @@ def claim_resubmit(
             answers = _training_answers(data)
             start, end = _day(answers["training_start"]), _day(answers["training_end"])
             if end < start:
-                raise TransitionRefused(_("The training cannot end before it starts."), field="training_end")
+                raise Refused(_("The training cannot end before it starts."), field="training_end")
             if case.kind == K.TRAINING_SUBSIDY:
                 duplicate = next(
                     c
@@ -774,12 +775,12 @@ def claim_resubmit(
                     if c.code == "certificate_once"
                 )
                 if duplicate.failed:
-                    raise TransitionRefused(duplicate.reason, field="certificate_number")
+                    raise Refused(duplicate.reason, field="certificate_number")
                 calculation = training_calculate(answers)
             else:
                 checks, inputs = living_allowance_checks(person=person, start=start, end=end, exclude=case.pk)
                 if any(c.failed for c in checks):
-                    raise TransitionRefused(
+                    raise Refused(
                         _("The living allowance cannot be claimed: %(reasons)s") % {"reasons": _failed_reasons(checks)}
                     )
                 answers.update(
@@ -790,18 +791,16 @@ def claim_resubmit(
             answers = _skill_answers(person, data)
             once = skill_upgrade_checks(person=person, answers=answers, exclude=case.pk)[0]
             if once.failed:
-                raise TransitionRefused(once.reason, field="certificate_level")
+                raise Refused(once.reason, field="certificate_level")
             calculation = skill_upgrade_calculate(answers)
         elif case.kind == K.STARTUP_LOAN:
             answers = _loan_answers(data)
             for check in startup_loan_checks(person=person, answers=answers, exclude=case.pk):
                 if check.failed:
-                    raise TransitionRefused(
-                        check.reason, field="category" if check.code == "qualifying_person" else None
-                    )
+                    raise Refused(check.reason, field="category" if check.code == "qualifying_person" else None)
             calculation = startup_loan_calculate(answers)
         else:
-            raise TransitionRefused(_("This is not a resident's claim."))
+            raise Refused(_("This is not a resident's claim."))
         case = case_draft_save(case=case, answers=answers, bank_account=bank_account or None, actor=actor)
         if case.kind in CERTIFICATE_KINDS:
             certificate_attach(case=case, upload=certificate, actor=actor)
@@ -832,7 +831,7 @@ def claim_checks(case: Case) -> list[Check]:
             return skill_upgrade_checks(person=case.person, answers=answers, exclude=case.pk)
         if case.kind == K.STARTUP_LOAN and answers.get("applicant") == "individual":
             return startup_loan_checks(person=case.person, answers=answers, exclude=case.pk)
-    except (KeyError, ValueError, TransitionRefused):
+    except (KeyError, ValueError, Refused):
         return []
     return []
 
@@ -894,7 +893,7 @@ def claims_guard_on_transition(case: Case, name: str) -> None:
         checks, _inputs = living_allowance_checks(person=case.person, start=start, end=end, exclude=case.pk)
         blocking = [c for c in checks if c.failed and c.code in ("once_per_year", "no_ui_benefit")]
         if blocking:
-            raise TransitionRefused(_failed_reasons(blocking))
+            raise Refused(_failed_reasons(blocking))
     elif case.kind == K.SKILL_UPGRADE:
         _lock_person(case.person)
         granted = (
@@ -909,7 +908,7 @@ def claims_guard_on_transition(case: Case, name: str) -> None:
             .first()
         )
         if granted is not None:
-            raise TransitionRefused(
+            raise Refused(
                 _("The subsidy for this occupation and level was already granted (%(reference)s).")
                 % {"reference": granted.reference}
             )

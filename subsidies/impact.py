@@ -21,8 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
-from subsidies.cases import TransitionRefused, refund_calculate
+from subsidies.cases import refund_calculate
 from subsidies.models import Case, CaseKind, CaseState, RefundOffer
 from subsidies.parameters import ParameterNotInForce, parameter_overlay
 
@@ -136,7 +137,7 @@ def parameter_change_impact(*, key: str, value: Any, valid_from: date, valid_to:
             impact.cases_checked += 1
             try:
                 result = recalc(case, valid_from)
-            except (InputErrors, ParameterNotInForce, TransitionRefused, KeyError, TypeError, ValueError):
+            except (InputErrors, ParameterNotInForce, Refused, KeyError, TypeError, ValueError):
                 # An application the calculator cannot rerun (answers of an older form): count, do not guess.
                 impact.not_assessed += 1
                 impact.cases_checked -= 1

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
 from registry.models import County
+from registry.refusals import Refused
 from subsidies.calculators import POLICIES, run
 from subsidies.calculators.base import InputErrors, Result
-from subsidies.cases import VIEW_ALL_PERMISSION, TransitionRefused
+from subsidies.cases import VIEW_ALL_PERMISSION
 from subsidies.models import Case, CaseKind, CaseState, InterestSubsidyPayment, Loan
 
 # Officers record loans and payments (the bank's reports); there is no bank role (see the module docstring).
@@ -78,31 +79,31 @@ def loan_record(
 ) -> Loan:
     """Record the loan a bank granted on a certified case: once per case, not above the certified amount."""
     if not actor.has_perm(LOAN_PERMISSION):
-        raise TransitionRefused(_("Only prefecture officers record loans."))
+        raise Refused(_("Only prefecture officers record loans."))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.kind != CaseKind.STARTUP_LOAN or case.state != CaseState.FINAL:
-            raise TransitionRefused(_("A loan can be recorded only on a certified start-up loan case."))
+            raise Refused(_("A loan can be recorded only on a certified start-up loan case."))
         if Loan.objects.filter(case=case).exists():
-            raise TransitionRefused(_("The loan of this case is already recorded."))
+            raise Refused(_("The loan of this case is already recorded."))
         if not lender.strip():
-            raise TransitionRefused(_("Enter the lending bank."), field="lender")
+            raise Refused(_("Enter the lending bank."), field="lender")
         if amount <= 0:
-            raise TransitionRefused(_("Enter the amount granted."), field="amount")
+            raise Refused(_("Enter the amount granted."), field="amount")
         ceiling = certified_amount(case)
         if ceiling is not None and amount > ceiling:
-            raise TransitionRefused(
+            raise Refused(
                 _("The amount is above the %(amount)s yuan certified for this case.") % {"amount": ceiling},
                 field="amount",
             )
         if granted_on > timezone.localdate():
-            raise TransitionRefused(_("The date cannot be in the future."), field="granted_on")
+            raise Refused(_("The date cannot be in the future."), field="granted_on")
         if granted_on.year < case.year:
-            raise TransitionRefused(_("The loan cannot be granted before the year certified."), field="granted_on")
+            raise Refused(_("The loan cannot be granted before the year certified."), field="granted_on")
         if not Decimal(0) <= annual_rate <= Decimal(1):
-            raise TransitionRefused(_("Enter a rate between 0 and 100%."), field="annual_rate")
+            raise Refused(_("Enter a rate between 0 and 100%."), field="annual_rate")
         if term_months < 1:
-            raise TransitionRefused(_("Enter the term in months."), field="term_months")
+            raise Refused(_("Enter the term in months."), field="term_months")
         loan = Loan.objects.create(
             case=case,
             county=case.county,
@@ -173,35 +174,35 @@ def interest_payment_record(
 ) -> InterestSubsidyPayment:
     """Record one interest-subsidy payment: inside a subsidised loan year, never above that year's subsidy."""
     if not actor.has_perm(LOAN_PERMISSION):
-        raise TransitionRefused(_("Only prefecture officers record interest-subsidy payments."))
+        raise Refused(_("Only prefecture officers record interest-subsidy payments."))
     with transaction.atomic():
         loan = Loan.objects.select_for_update().select_related("case").get(pk=loan.pk)
         schedule = {y.year: y for y in loan_schedule(loan)}
         year = schedule.get(loan_year)
         if year is None:
-            raise TransitionRefused(_("The loan has no year %(n)s.") % {"n": loan_year}, field="loan_year")
+            raise Refused(_("The loan has no year %(n)s.") % {"n": loan_year}, field="loan_year")
         if year.subsidy <= 0:
-            raise TransitionRefused(
+            raise Refused(
                 _("Year %(n)s of the loan is not subsidised (guarantee only).") % {"n": loan_year}, field="loan_year"
             )
         if period_to < period_from:
-            raise TransitionRefused(_("The period ends before it starts."), field="period_to")
+            raise Refused(_("The period ends before it starts."), field="period_to")
         if period_from < year.starts_on or period_to > year.ends_on:
-            raise TransitionRefused(
+            raise Refused(
                 _("Year %(n)s of the loan runs from %(start)s to %(end)s: the period must lie within it.")
                 % {"n": loan_year, "start": year.starts_on, "end": year.ends_on},
                 field="period_from",
             )
         if amount <= 0:
-            raise TransitionRefused(_("Enter the amount paid."), field="amount")
+            raise Refused(_("Enter the amount paid."), field="amount")
         if year.paid + amount > year.subsidy:
-            raise TransitionRefused(
+            raise Refused(
                 _("That is more than the %(open)s yuan still open of year %(n)s's subsidy.")
                 % {"open": year.open, "n": loan_year},
                 field="amount",
             )
         if paid_on > timezone.localdate():
-            raise TransitionRefused(_("The date cannot be in the future."), field="paid_on")
+            raise Refused(_("The date cannot be in the future."), field="paid_on")
         payment = InterestSubsidyPayment.objects.create(
             loan=loan,
             loan_year=loan_year,

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
 from registry.models import UnemploymentRegistration
+from registry.refusals import Refused
 from subsidies import documents
 from subsidies.models import (
     Case,
@@ -59,10 +60,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I 
 CODE_LENGTH = 10  # 50 bits: unguessable, short enough to type
 DECIDE_PERMISSION = "portal.decide_case"
 VIEW_ALL_PERMISSION = "portal.view_all_counties"
-
-
-class NoticeRefused(Exception):
-    """A request the rules do not allow; str() says why."""
 
 
 def verification_code_new() -> str:
@@ -147,8 +144,9 @@ def notice_job_enqueue(*, job_id: int) -> bool:
     try:
         notice_render.apply_async(args=[job_id])
     except Exception:
-        logger.warning("notice job %s: could not be sent to the workers; the sweeper will send it", job_id,
-                       exc_info=True)
+        logger.warning(
+            "notice job %s: could not be sent to the workers; the sweeper will send it", job_id, exc_info=True
+        )
         return False
     return True
 
@@ -176,20 +174,32 @@ def _document(job: NoticeJob) -> tuple[bytes, dict[str, Any]]:
         pdf = render(case=case, verification_code=code, issued_on=issued_on)
         holder = case.enterprise.name if case.enterprise else case.person.name
         amount = case.approved_amount if job.kind == DocumentKind.APPROVAL else None
-        meta = {"reference": case.reference, "holder_name": holder, "holder_is_person": case.enterprise is None,
-                "amount": amount}
+        meta = {
+            "reference": case.reference,
+            "holder_name": holder,
+            "holder_is_person": case.enterprise is None,
+            "amount": amount,
+        }
     elif job.kind == DocumentKind.REGISTRATION_CERTIFICATE:
         registration = UnemploymentRegistration.objects.select_related("person", "residence_county").get(
             pk=job.registration_id
         )
         pdf = documents.registration_certificate(registration=registration, verification_code=code, issued_on=issued_on)
-        meta = {"reference": documents.registration_reference(registration),
-                "holder_name": registration.person.name, "holder_is_person": True, "amount": None}
+        meta = {
+            "reference": documents.registration_reference(registration),
+            "holder_name": registration.person.name,
+            "holder_is_person": True,
+            "amount": None,
+        }
     else:
         notice = PublicNotice.objects.select_related("county").get(pk=job.public_notice_id)
         pdf = documents.public_notice_list(notice=notice, verification_code=code, issued_on=issued_on)
-        meta = {"reference": documents.public_notice_reference(notice), "holder_name": notice.title,
-                "holder_is_person": False, "amount": None}
+        meta = {
+            "reference": documents.public_notice_reference(notice),
+            "holder_name": notice.title,
+            "holder_is_person": False,
+            "amount": None,
+        }
     return pdf, meta
 
 
@@ -250,8 +260,12 @@ def notice_job_run(*, job_id: int) -> RunOutcome:
             job.state = NoticeJobState.DONE
             job.last_error = ""
             job.save(update_fields=["state", "last_error", "updated_at"])
-            audit_record(actor=None, action="notice_made", target=notice,
-                         after={"kind": job.kind, "sha256": notice.sha256, "size": notice.size})
+            audit_record(
+                actor=None,
+                action="notice_made",
+                target=notice,
+                after={"kind": job.kind, "sha256": notice.sha256, "size": notice.size},
+            )
             notice_id = notice.pk
             transaction.on_commit(lambda: notice_ready_email(notice_id=notice_id))
         return RunOutcome(NoticeJobState.DONE)
@@ -328,24 +342,31 @@ def notice_jobs_failed_for(user: Any) -> QuerySet[NoticeJob]:
 def notice_job_retry(*, job: NoticeJob, actor: Any) -> NoticeJob:
     """A caseworker's "retry" on a failed job: attempts start again from zero; the job is sent on commit."""
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise NoticeRefused(_("Your role cannot retry notices."))
+        raise Refused(_("Your role cannot retry notices."))
     with transaction.atomic():
         locked = NoticeJob.objects.select_for_update(of=("self",))
         job = locked.select_related("case", "registration", "public_notice").get(pk=job.pk)
         if not (actor.is_superuser or actor.has_perm(VIEW_ALL_PERMISSION)) and (
             notice_job_county_id(job) != actor.county_id
         ):
-            raise NoticeRefused(_("This notice belongs to another county."))
+            raise Refused(_("This notice belongs to another county."))
         if job.state != NoticeJobState.FAILED:
-            raise NoticeRefused(_("Only a failed notice can be retried; this one is %(state)s.")
-                                % {"state": job.get_state_display()})
+            raise Refused(
+                _("Only a failed notice can be retried; this one is %(state)s.") % {"state": job.get_state_display()}
+            )
         before = {"state": job.state, "attempts": job.attempts}
         job.state = NoticeJobState.PENDING
         job.attempts = 0
         job.next_attempt_at = timezone.now()
         job.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
-        audit_record(actor=actor, action="notice_retry", target=job, before=before,
-                     after={"state": job.state, "attempts": 0}, reason=job.last_error[:500])
+        audit_record(
+            actor=actor,
+            action="notice_retry",
+            target=job,
+            before=before,
+            after={"state": job.state, "attempts": 0},
+            reason=job.last_error[:500],
+        )
         job_id = job.pk
         transaction.on_commit(lambda: notice_job_enqueue(job_id=job_id))
     return job

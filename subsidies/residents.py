@@ -38,6 +38,7 @@ from registry.models import (
     RegistrationStatus,
     UnemploymentRegistration,
 )
+from registry.refusals import Refused
 from registry.services import (
     person_snapshot,
     recognition_current,
@@ -45,7 +46,7 @@ from registry.services import (
     registration_end,
     registration_open,
 )
-from subsidies.cases import DECIDE_PERMISSION, VIEW_ALL_PERMISSION, TransitionRefused, case_approve, case_submit
+from subsidies.cases import DECIDE_PERMISSION, VIEW_ALL_PERMISSION, case_approve, case_submit
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from subsidies.parameters import value_in_force
 
@@ -153,7 +154,7 @@ def _lock_person(person: Person) -> Person:
 def _editable(case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.state not in (S.DRAFT, S.RETURNED):
-        raise TransitionRefused(_("This application has been submitted and can no longer be changed."))
+        raise Refused(_("This application has been submitted and can no longer be changed."))
     return case
 
 
@@ -173,7 +174,7 @@ def registration_draft_start(*, person: Person, actor: Any, today: date | None =
             return existing
         age = working_age_check(person=person, on=today)
         if not age.ok:
-            raise TransitionRefused(age.message)
+            raise Refused(age.message)
         case = Case.objects.create(
             kind=REGISTRATION,
             person=person,
@@ -198,7 +199,7 @@ def registration_residence_save(
     with transaction.atomic():
         case = _editable(case)
         if case.state == S.RETURNED and case.county_id != county.pk:
-            raise TransitionRefused(
+            raise Refused(
                 _("A returned application stays with the county that returned it. Withdraw and apply again instead."),
                 field="residence_county",
             )
@@ -215,7 +216,10 @@ def registration_residence_save(
         case.save()
         if before != county.pk:
             audit_record(
-                actor=actor, action="case_county_change", target=case, before={"county": before},
+                actor=actor,
+                action="case_county_change",
+                target=case,
+                before={"county": before},
                 after={"county": county.pk},
             )
     return case
@@ -258,8 +262,11 @@ def registration_problems(case: Case, *, today: date) -> list[str]:
         and not case.evidence.filter(purpose=RESIDENCE).exists()
     ):
         problems.append(
-            _("Your household registration is not in %(county)s: give your residence permit number or upload a "
-              "document showing where you live.") % {"county": county.display_name}
+            _(
+                "Your household registration is not in %(county)s: give your residence permit number or upload a "
+                "document showing where you live."
+            )
+            % {"county": county.display_name}
         )
     if not case.answers.get("able_and_willing"):
         problems.append(_("Make the declaration that you are able to work and want to work."))
@@ -281,18 +288,16 @@ def registration_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date
         if case.submission_token == token:
             return case
         other = (
-            Case.objects.filter(person=person, kind=REGISTRATION, state__in=WAITING_STATES)
-            .exclude(pk=case.pk)
-            .first()
+            Case.objects.filter(person=person, kind=REGISTRATION, state__in=WAITING_STATES).exclude(pk=case.pk).first()
         )
         if other is not None:
-            raise TransitionRefused(
+            raise Refused(
                 _("You already have a registration application waiting: %(reference)s.")
                 % {"reference": other.reference}
             )
         problems = registration_problems(case, today=today)
         if problems:
-            raise TransitionRefused(" ".join(problems))
+            raise Refused(" ".join(problems))
         if case.answers.get("move_registration"):
             active = active_registration(person)
             case.answers = {**case.answers, "move_from": active.residence_county.code if active else ""}
@@ -309,23 +314,31 @@ def _registration_approved(case: Case, actor: Any) -> None:
     active = active_registration(person)
     if active is not None:
         if active.residence_county_id == case.county_id or not case.answers.get("move_registration"):
-            raise TransitionRefused(
-                _("This person is already registered in %(county)s since %(day)s. Reject this application, or ask "
-                  "the resident to ask for a move.")
+            raise Refused(
+                _(
+                    "This person is already registered in %(county)s since %(day)s. Reject this application, or ask "
+                    "the resident to ask for a move."
+                )
                 % {"county": active.residence_county.display_name, "day": active.registered_on.isoformat()}
             )
         registration_end(registration=active, ended_on=today, reason=EndReason.MOVED, actor=actor)
     try:
         registration = registration_open(person=person, registered_on=today, actor=actor, residence_county=case.county)
     except ValidationError as exc:
-        raise TransitionRefused(" ".join(exc.messages)) from None
+        raise Refused(" ".join(exc.messages)) from None
     if person.residence_county_id != case.county_id or person.address != case.answers.get("address", person.address):
         before = person_snapshot(person)
         person.residence_county = case.county
         person.address = case.answers.get("address", person.address)[:200]
         person.save(update_fields=["residence_county", "address", "updated_at"])
-        audit_record(actor=actor, action="person_residence_change", target=person, before=before,
-                     after=person_snapshot(person), reason=case.reference or "")
+        audit_record(
+            actor=actor,
+            action="person_residence_change",
+            target=person,
+            before=before,
+            after=person_snapshot(person),
+            reason=case.reference or "",
+        )
     case.answers = {**case.answers, "registration": registration.pk}
     case.save(update_fields=["answers", "updated_at"])
     registration_certificate_order(registration=registration, actor=actor)
@@ -342,11 +355,11 @@ def registration_report_work(
     """Re-employment (reported by the resident or recorded by a caseworker) ends the registration; any open
     unemployment-benefit period stops from the following month (clause (十), registry.services.registration_end)."""
     if started_on > timezone.localdate():
-        raise TransitionRefused(
+        raise Refused(
             _("Enter the day you started work. You can report a job once it has started."), field="started_on"
         )
     if not employer.strip():
-        raise TransitionRefused(_("Enter the name of your new employer."), field="employer")
+        raise Refused(_("Enter the name of your new employer."), field="employer")
     with transaction.atomic():
         try:
             registration = registration_end(
@@ -354,7 +367,7 @@ def registration_report_work(
             )
         except ValidationError as exc:
             field = "started_on" if hasattr(exc, "error_dict") else None
-            raise TransitionRefused(" ".join(exc.messages), field=field) from None
+            raise Refused(" ".join(exc.messages), field=field) from None
         audit_record(
             actor=actor,
             action="reemployment_report",
@@ -416,7 +429,7 @@ def recognition_draft_start(*, person: Person, actor: Any, today: date | None = 
             return existing
         registration = active_registration(person)
         if registration is None:
-            raise TransitionRefused(
+            raise Refused(
                 _("Register as unemployed where you live first: recognition is asked for from a registration.")
             )
         proven = recognition_proven(person=person, registration=registration, on=today)
@@ -451,17 +464,17 @@ def recognition_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date 
             return case
         registration = active_registration(person)
         if registration is None:
-            raise TransitionRefused(_("Your unemployment registration has ended, so recognition cannot be asked for."))
+            raise Refused(_("Your unemployment registration has ended, so recognition cannot be asked for."))
         if not case.answers.get("categories"):
-            raise TransitionRefused(_("Choose at least one category that applies to you."), field="categories")
+            raise Refused(_("Choose at least one category that applies to you."), field="categories")
         missing = recognition_missing_evidence(case)
         if missing:
-            raise TransitionRefused(
+            raise Refused(
                 _("Upload evidence for: %(list)s.")
                 % {"list": ", ".join(str(DifficultyCategory(c).label) for c in missing)}
             )
         if not case.answers.get("declaration"):
-            raise TransitionRefused(_("Make the declaration first."))
+            raise Refused(_("Make the declaration first."))
         # The registry's proof is taken again on the day of submission.
         case.answers = {
             **case.answers,
@@ -480,13 +493,11 @@ def recognition_decide(*, case: Case, accepted: list[str], reason: str, actor: A
         asked = set(locked.answers.get("categories", []))
         unknown = set(accepted) - asked
         if unknown:
-            raise TransitionRefused(_("Only the categories the resident asked for can be accepted."), field="accepted")
+            raise Refused(_("Only the categories the resident asked for can be accepted."), field="accepted")
         if not accepted:
-            raise TransitionRefused(
-                _("Accept at least one category, or reject the application with a reason."), field="accepted"
-            )
+            raise Refused(_("Accept at least one category, or reject the application with a reason."), field="accepted")
         if locked.state != S.IN_REVIEW or locked.assignee_id != actor.pk:
-            raise TransitionRefused(_("Take the case before you decide it."))
+            raise Refused(_("Take the case before you decide it."))
         locked.answers = {
             **locked.answers,
             "accepted_categories": [c for c in DifficultyCategory.values if c in set(accepted)],
@@ -499,7 +510,7 @@ def recognition_decide(*, case: Case, accepted: list[str], reason: str, actor: A
 def _recognition_approved(case: Case, actor: Any) -> None:
     accepted = case.answers.get("accepted_categories") or []
     if not accepted:
-        raise TransitionRefused(
+        raise Refused(
             _("Choose the categories you accept in the recognition form below, then recognise."), field="accepted"
         )
     person = _lock_person(case.person)
@@ -554,15 +565,15 @@ def register_hooks() -> None:
 def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral:
     """A caseworker refers the resident of a case to the civil affairs bureau (低保 or temporary assistance)."""
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise TransitionRefused(_("Your role cannot record referrals."))
+        raise Refused(_("Your role cannot record referrals."))
     if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != case.county_id:
-        raise TransitionRefused(_("This case belongs to another county's queue."))
+        raise Refused(_("This case belongs to another county's queue."))
     if case.person_id is None or case.enterprise_id is not None:
-        raise TransitionRefused(_("Only a resident's case can lead to a referral."))
+        raise Refused(_("Only a resident's case can lead to a referral."))
     if kind not in ReferralKind.values:
-        raise TransitionRefused(_("Choose what the person is referred for."), field="kind")
+        raise Refused(_("Choose what the person is referred for."), field="kind")
     if not note.strip():
-        raise TransitionRefused(_("Write a note for the civil affairs bureau."), field="note")
+        raise Refused(_("Write a note for the civil affairs bureau."), field="note")
     with transaction.atomic():
         referral = Referral.objects.create(
             person_id=case.person_id,
@@ -602,18 +613,18 @@ def evidence_add(*, case: Case, purpose: str, upload: Any, actor: Any) -> Eviden
     """Keep an uploaded file for a case: PDF, JPEG or PNG (by content), at most 5 MB; drafts and returned cases."""
     size = getattr(upload, "size", None) or 0
     if size > MAX_EVIDENCE_BYTES:
-        raise TransitionRefused(
+        raise Refused(
             _("The file is %(mb)s MB. Upload a file of 5 MB or less (a photo at a lower resolution, or a PDF).")
             % {"mb": f"{size / 1024 / 1024:.1f}"},
             field="file",
         )
     if size == 0:
-        raise TransitionRefused(_("The file is empty."), field="file")
+        raise Refused(_("The file is empty."), field="file")
     upload.seek(0)
     head = upload.read(16)
     kind = sniff_type(head)
     if kind is None:
-        raise TransitionRefused(
+        raise Refused(
             _("Upload a PDF, JPEG or PNG file. This file is none of them, whatever its name says."), field="file"
         )
     content_type, extension = kind

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
+from registry.refusals import Refused
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import (
     DEFINITIONS,
@@ -22,14 +23,6 @@ from subsidies.parameters import (
     to_json,
     value_in_force,
 )
-
-
-class ParameterChangeRefused(ValueError):
-    """A change that would rewrite history; the message says why, for the officer."""
-
-    def __init__(self, message: str, *, field: str = "valid_from") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def parameter_add(
@@ -52,20 +45,20 @@ def parameter_add(
     cannot create overlapping periods at the same time.
     """
     if key not in DEFINITIONS:
-        raise ParameterChangeRefused(_("Unknown parameter."), field="key")
+        raise Refused(_("Unknown parameter."), field="key")
     try:
         typed = parse_value(key, value)
     except InvalidParameterValue as exc:
-        raise ParameterChangeRefused(str(exc), field="value") from None
+        raise Refused(str(exc), field="value") from None
     if valid_to is not None and valid_to < valid_from:
-        raise ParameterChangeRefused(_("The value cannot end before it starts."), field="valid_to")
+        raise Refused(_("The value cannot end before it starts."), field="valid_to")
     if not source.strip():
-        raise ParameterChangeRefused(_("Say where the value comes from (clause or document)."), field="source")
+        raise Refused(_("Say where the value comes from (clause or document)."), field="source")
     with transaction.atomic():
         rows = list(Parameter.objects.select_for_update().filter(key=key).order_by("valid_from"))
         latest = rows[-1] if rows else None
         if latest is not None and valid_from <= latest.valid_from:
-            raise ParameterChangeRefused(
+            raise Refused(
                 _(
                     "A new value must start after %(date)s, the start of the latest value: history is never "
                     "rewritten. To correct a value, add a new one dated after it."
@@ -159,17 +152,17 @@ def _impact_record(impact: Any, reasons: list[str]) -> dict[str, Any]:
 
 
 def _check_change(*, key: str, value: Any, valid_from: date, valid_to: date | None, source: str) -> Any:
-    """The checks of parameter_add that need no lock: the typed value, or ParameterChangeRefused."""
+    """The checks of parameter_add that need no lock: the typed value, or Refused."""
     if key not in DEFINITIONS:
-        raise ParameterChangeRefused(_("Unknown parameter."), field="key")
+        raise Refused(_("Unknown parameter."), field="key")
     try:
         typed = parse_value(key, value)
     except InvalidParameterValue as exc:
-        raise ParameterChangeRefused(str(exc), field="value") from None
+        raise Refused(str(exc), field="value") from None
     if valid_to is not None and valid_to < valid_from:
-        raise ParameterChangeRefused(_("The value cannot end before it starts."), field="valid_to")
+        raise Refused(_("The value cannot end before it starts."), field="valid_to")
     if not source.strip():
-        raise ParameterChangeRefused(_("Say where the value comes from (clause or document)."), field="source")
+        raise Refused(_("Say where the value comes from (clause or document)."), field="source")
     return typed
 
 
@@ -200,7 +193,7 @@ def parameter_change_propose(
     with transaction.atomic():
         latest = _latest_start(key)
         if latest is not None and valid_from <= latest:
-            raise ParameterChangeRefused(
+            raise Refused(
                 _(
                     "A new value must start after %(date)s, the start of the latest value: history is never "
                     "rewritten. To correct a value, add a new one dated after it."
@@ -289,7 +282,7 @@ def _pending(change: ParameterChange) -> ParameterChange:
     """The proposal re-read under a row lock; refused unless it still waits."""
     locked = ParameterChange.objects.select_for_update().get(pk=change.pk)
     if locked.state != ParameterChangeState.PENDING:
-        raise ParameterChangeRefused(
+        raise Refused(
             _("This proposal is no longer waiting: it is %(state)s.") % {"state": locked.get_state_display()},
             field="__all__",
         )
@@ -302,12 +295,12 @@ def parameter_change_confirm(*, change: ParameterChange, actor: Any) -> Paramete
     from subsidies.impact import parameter_change_impact
 
     if getattr(actor, "pk", None) is None or actor.pk == change.proposed_by_id:
-        raise ParameterChangeRefused(_("You proposed this change: another officer must confirm it."), field="__all__")
+        raise Refused(_("You proposed this change: another officer must confirm it."), field="__all__")
     with transaction.atomic():
         change = _pending(change)
         latest = _latest_start(change.key)
         if latest is not None and change.valid_from <= latest:
-            raise ParameterChangeRefused(
+            raise Refused(
                 _(
                     "A value starting on %(date)s was added since this proposal, so it can no longer start on "
                     "%(start)s: history is never rewritten. Withdraw it and propose a value dated after %(date)s."
@@ -355,7 +348,7 @@ def parameter_change_confirm(*, change: ParameterChange, actor: Any) -> Paramete
 def parameter_change_withdraw(*, change: ParameterChange, reason: str, actor: Any) -> ParameterChange:
     """An officer (the proposer or another) withdraws a waiting proposal, saying why; nothing in force changes."""
     if not reason.strip():
-        raise ParameterChangeRefused(_("Say why the proposal is withdrawn."), field="reason")
+        raise Refused(_("Say why the proposal is withdrawn."), field="reason")
     with transaction.atomic():
         change = _pending(change)
         change.state = ParameterChangeState.WITHDRAWN

@@ -38,11 +38,11 @@ from portal.forms_cases import ApproveForm, QueueFilterForm, ReasonForm
 from portal.views.residents import review as resident_review
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
+from registry.refusals import Refused
 from subsidies.cases import (
     DECIDE_PERMISSION,
     PUBLISHED_KINDS,
     TRANSITIONS,
-    TransitionRefused,
     case_approve,
     case_claim,
     case_reject,
@@ -521,7 +521,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     case = _decider(request, pk)
     try:
         case_claim(case=case, actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("You hold this case now."))
@@ -534,14 +534,14 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     case = _decider(request, pk)
     try:
         case_release(case=case, actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("workbench:case", pk=case.pk)
     messages.success(request, _("The case is back in the queue."))
     return redirect("workbench:cases")
 
 
-def _refused(request: HttpRequest, case: Case, form: Any, name: str, refused: TransitionRefused) -> HttpResponse:
+def _refused(request: HttpRequest, case: Case, form: Any, name: str, refused: Refused) -> HttpResponse:
     form.add_error(refused.field if refused.field in form.fields else None, str(refused))
     case.refresh_from_db()
     context = _case_context(request, case, **{f"{name}_form": form, "open_form": name})
@@ -567,7 +567,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             amount=form.cleaned_data["amount"],
             override_reason=form.cleaned_data["override_reason"],
         )
-    except TransitionRefused as refused:
+    except Refused as refused:
         return _refused(request, case, form, "approve", refused)
     if case.kind in PUBLISHED_KINDS:
         messages.success(request, _("Approved. The case waits for the next public notice."))
@@ -584,7 +584,7 @@ def _with_reason(request: HttpRequest, pk: int, name: str, service: Callable[...
         return render(request, "portal/cases/detail.html", context, status=400)
     try:
         service(case=case, reason=form.cleaned_data["reason"], actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         return _refused(request, case, form, name, refused)
     messages.success(request, done)
     return redirect("workbench:case", pk=case.pk)

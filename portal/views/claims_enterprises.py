@@ -27,8 +27,9 @@ from portal.forms_apply import SubmitForm
 from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
 from registry.identifiers import error_text
+from registry.refusals import Refused
 from subsidies import claims_enterprises as claims
-from subsidies.cases import TransitionRefused, calculation_date
+from subsidies.cases import calculation_date
 from subsidies.models import Case, CaseKind, CaseState, InternCategory, InternshipPlacement
 
 EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
@@ -199,7 +200,7 @@ def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpRe
             except ValidationError as exc:
                 field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
                 form.add_error(field if field in form.fields else None, error_text(exc))
-            except TransitionRefused as exc:
+            except Refused as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 if saved.state not in EDITABLE:
@@ -281,7 +282,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     case = claims.claim_submit(case=case, token=form.cleaned_data["token"], actor=request.user)
-                except TransitionRefused as exc:
+                except Refused as exc:
                     form.add_error(None, str(exc))
                 else:
                     return redirect("apply:confirmation", pk=case.pk)

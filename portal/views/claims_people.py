@@ -24,7 +24,7 @@ from portal.forms_claims_people import SkillUpgradeClaimForm, StartupLoanClaimFo
 from portal.views.apply.status import history
 from portal.views.cases import KIND_DETAILS
 from registry.models import Person
-from subsidies.cases import TransitionRefused
+from registry.refusals import Refused
 from subsidies.claims_people import (
     CERTIFICATE,
     CERTIFICATE_KINDS,
@@ -116,7 +116,7 @@ def _claim_page(
     if request.method == "POST" and form.is_valid():
         try:
             made = submit(form.cleaned_data)
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             made = made if isinstance(made, list) else [made]

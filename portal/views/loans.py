@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 from portal.forms_claims_enterprises import LoanForm, PaymentForm, ReferralResponseForm, RewardYearForm
 from registry.access import enterprises_for_user, sees_all_counties
 from registry.models import County, Enterprise
+from registry.refusals import Refused
 from registry.services import QUALITY_LIST_PERMISSION, enterprise_quality_list_set
-from subsidies.cases import TransitionRefused, cases_visible_to
+from subsidies.cases import cases_visible_to
 from subsidies.claims_enterprises import referral_respond
 from subsidies.loans import (
     LOAN_PERMISSION,
@@ -109,7 +110,7 @@ def loan_new(request: HttpRequest, case_pk: int) -> HttpResponse:
                 term_months=data["term_months"],
                 actor=request.user,
             )
-        except TransitionRefused as exc:
+        except Refused as exc:
             field = {"annual_rate": "annual_rate_percent"}.get(exc.field or "", exc.field)
             form.add_error(field if field in form.fields else None, str(exc))
         else:
@@ -162,7 +163,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 paid_on=data["paid_on"],
                 actor=request.user,
             )
-        except TransitionRefused as exc:
+        except Refused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, _("The payment is recorded."))
@@ -205,7 +206,7 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 actor=request.user,
             )
-        except TransitionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The guarantee company's answer is recorded."))

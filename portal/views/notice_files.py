@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from registry.refusals import Refused
 from subsidies.cases import cases_visible_to
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
 from subsidies.notices import (
-    NoticeRefused,
     notice_job_order,
     notice_job_retry,
     notice_jobs_failed_for,
@@ -46,8 +46,10 @@ def get_notice_for_user(user: Any, pk: int) -> Notice:
         )
         if is_member or (user.is_back_office and cases_visible_to(user).filter(pk=case.pk).exists()):
             return notice
-    elif job.registration_id is not None and user.is_back_office and (
-        notice_jobs_visible_to(user).filter(pk=job.pk).exists()
+    elif (
+        job.registration_id is not None
+        and user.is_back_office
+        and (notice_jobs_visible_to(user).filter(pk=job.pk).exists())
     ):
         return notice
     raise Http404("no such notice")
@@ -70,9 +72,7 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def public_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF of a published list (公示), for everyone. Made once by the workers; ordered here if it never was."""
-    notice_list = get_object_or_404(
-        PublicNotice, pk=pk, state__in=[NoticeListState.PUBLISHED, NoticeListState.FINAL]
-    )
+    notice_list = get_object_or_404(PublicNotice, pk=pk, state__in=[NoticeListState.PUBLISHED, NoticeListState.FINAL])
     job = NoticeJob.objects.filter(public_notice=notice_list, kind=DocumentKind.PUBLIC_NOTICE_LIST).first()
     if job is None:
         with transaction.atomic():
@@ -105,7 +105,7 @@ def notice_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(notice_jobs_visible_to(request.user), pk=pk)
     try:
         notice_job_retry(job=job, actor=request.user)
-    except NoticeRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The notice will be made again in a moment."))

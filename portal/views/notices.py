@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 
 from portal.forms_cases import NoticeBuildForm, ObjectionForm, ObjectionResolveForm
 from registry.access import sees_all_counties
+from registry.refusals import Refused
 from subsidies.cases import (
     DECIDE_PERMISSION,
     PUBLISH_PERMISSION,
-    TransitionRefused,
     cases_visible_to,
     notice_candidates,
     notice_finalise,
@@ -114,7 +114,7 @@ def publish(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             cases=cases,
         )
-    except TransitionRefused as refused:
+    except Refused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         return _list_page(request, form, status=400)
     messages.success(request, _("The list is published for public notice."))
@@ -160,7 +160,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(PublicNotice, pk=pk)
     try:
         notice_finalise(notice=notice, actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("The list is final; its cases are final and their notices are ordered."))
@@ -187,7 +187,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, _("The objection is resolved."))
@@ -284,7 +284,7 @@ def public_object(request: HttpRequest, pk: int) -> HttpResponse:
             contact=form.cleaned_data["contact"],
             text=form.cleaned_data["text"],
         )
-    except TransitionRefused as refused:
+    except Refused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         return _public_page(request, notice, form, status=400)
     return redirect("notices:objection-received", pk=notice.pk)

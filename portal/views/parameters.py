@@ -12,15 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from registry.refusals import Refused
 from subsidies.impact import Impact, parameter_change_impact
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import DEFINITIONS, Definition, InvalidParameterValue, display, parse_value
-from subsidies.services import (
-    ParameterChangeRefused,
-    parameter_change_confirm,
-    parameter_change_save,
-    parameter_change_withdraw,
-)
+from subsidies.services import parameter_change_confirm, parameter_change_save, parameter_change_withdraw
 
 MANAGE = "portal.manage_parameters"
 
@@ -165,7 +161,7 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
                 is_sample=data["is_sample"],
                 actor=request.user,
             )
-        except ParameterChangeRefused as exc:
+        except Refused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             if isinstance(saved, ParameterChange):
@@ -238,7 +234,7 @@ def parameter_change_confirm_view(request: HttpRequest, pk: int) -> HttpResponse
     change = get_change_for_officer(request.user, pk)
     try:
         parameter_change_confirm(change=change, actor=request.user)
-    except ParameterChangeRefused as exc:
+    except Refused as exc:
         change.refresh_from_db()
         return _change_page(request, change, error=str(exc), status=400)
     messages.success(request, _("Confirmed: the new value is saved; the previous one now ends the day before."))
@@ -252,7 +248,7 @@ def parameter_change_withdraw_view(request: HttpRequest, pk: int) -> HttpRespons
     if form.is_valid():
         try:
             parameter_change_withdraw(change=change, reason=form.cleaned_data["reason"], actor=request.user)
-        except ParameterChangeRefused as exc:
+        except Refused as exc:
             form.add_error("reason" if exc.field == "reason" else None, str(exc))
         else:
             messages.success(request, _("The proposal is withdrawn; nothing in force has changed."))

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_POST
 
 from portal.forms_registry import ImportForm, RevealForm, SearchForm
 from portal.models import EnterpriseMembership
-from portal.services_accounts import MembershipRefused, membership_approve, membership_refuse
+from portal.services_accounts import membership_approve, membership_refuse
 from registry.access import enterprises_for_user, get_enterprise_for_user, get_person_for_user, people_for_user
 from registry.audit import audit_trail
 from registry.crypto import id_number_index, mask_id_number
 from registry.identifiers import normalise_id_number
 from registry.imports import import_job_create
 from registry.models import ImportJob
+from registry.refusals import Refused
 from registry.services import person_reveal_id_number
 
 RESULT_LIMIT = 50
@@ -149,7 +150,7 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             membership_refuse(membership=membership, actor=request.user)
             messages.info(request, _("The request was turned down."))
-    except MembershipRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     return redirect("workbench:registry-enterprise", pk=enterprise.pk)
 

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from portal.forms_residents import PhoneCodeForm, ResidentSignupForm
 from portal.models import User
-from portal.services import AccountRefused, phone_code_send, resident_confirm_phone, resident_signup
+from portal.services import phone_code_send, resident_confirm_phone, resident_signup
+from registry.refusals import Refused
 
 PENDING_SESSION_KEY = "resident_signup_user"
 
@@ -29,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 residence_county=data["residence_county"],
             )
-        except AccountRefused as exc:
+        except Refused as exc:
             form.add_error(exc.field, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -53,7 +54,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             resident_confirm_phone(user=user, code=form.cleaned_data["code"])
-        except AccountRefused as exc:
+        except Refused as exc:
             form.add_error("code", str(exc))
         else:
             del request.session[PENDING_SESSION_KEY]
@@ -72,7 +73,7 @@ def resend(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:resident-signup")
     try:
         phone_code_send(phone=user.phone, purpose="signup")
-    except AccountRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("A new code is on its way."))

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from portal.roles import Role
 from registry.audit import audit_trail
+from registry.refusals import Refused
 from subsidies import cases as svc
-from subsidies.cases import TransitionRefused
 from subsidies.models import Case, CaseState, NoticeListKind, ObjectionState
 from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
@@ -65,7 +65,7 @@ def test_a_second_application_for_the_same_year_resumes_the_first(case, applican
 
 
 def test_a_submitted_application_can_no_longer_be_edited(case, applicant) -> None:
-    with pytest.raises(TransitionRefused, match="can no longer be changed"):
+    with pytest.raises(Refused, match="can no longer be changed"):
         svc.case_draft_save(case=case, answers={"insured_at_end": 1}, actor=applicant)
 
 
@@ -83,7 +83,7 @@ def test_claim_then_approve_at_the_calculated_amount_writes_audit_rows(case, cas
 
 def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
     svc.case_claim(case=case, actor=caseworker)
-    with pytest.raises(TransitionRefused, match="differs from the calculated"):
+    with pytest.raises(Refused, match="differs from the calculated"):
         svc.case_approve(case=case, actor=caseworker, amount=Decimal("20000"))
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
@@ -96,7 +96,7 @@ def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
 @pytest.mark.parametrize("action", ["case_return", "case_reject"])
 def test_return_and_reject_need_a_reason(case, caseworker, action: str) -> None:
     svc.case_claim(case=case, actor=caseworker)
-    with pytest.raises(TransitionRefused, match="Give a reason"):
+    with pytest.raises(Refused, match="Give a reason"):
         getattr(svc, action)(case=case, reason="  ", actor=caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
@@ -127,7 +127,7 @@ def test_refused_transitions_say_why(case, caseworker, state: str, action: str) 
     Case.objects.filter(pk=case.pk).update(state=state, assignee=caseworker if state != "submitted" else None)
     case.refresh_from_db()
     kwargs = {"reason": "原因"} if action == "case_reject" else {}
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         getattr(svc, action)(case=case, actor=caseworker, **kwargs)
     assert str(refused.value)  # a sentence, not a code
     case.refresh_from_db()
@@ -137,19 +137,19 @@ def test_refused_transitions_say_why(case, caseworker, state: str, action: str) 
 def test_only_the_holder_decides(case, caseworker, make_user) -> None:
     colleague = make_user(Role.COUNTY_CASEWORKER, county_code="654201")
     svc.case_claim(case=case, actor=caseworker)
-    with pytest.raises(TransitionRefused, match="took this case first"):
+    with pytest.raises(Refused, match="took this case first"):
         svc.case_claim(case=case, actor=colleague)
-    with pytest.raises(TransitionRefused, match="Another caseworker holds"):
+    with pytest.raises(Refused, match="Another caseworker holds"):
         svc.case_approve(case=case, actor=colleague)
 
 
 def test_a_caseworker_of_another_county_cannot_claim(case, caseworker_wusu) -> None:
-    with pytest.raises(TransitionRefused, match="another county"):
+    with pytest.raises(Refused, match="another county"):
         svc.case_claim(case=case, actor=caseworker_wusu)
 
 
 def test_an_auditor_cannot_decide(case, auditor) -> None:
-    with pytest.raises(TransitionRefused, match="cannot decide"):
+    with pytest.raises(Refused, match="cannot decide"):
         svc.case_claim(case=case, actor=auditor)
 
 
@@ -172,7 +172,7 @@ def test_publish_puts_approved_cases_on_notice_for_five_working_days(case, casew
 
 def test_a_caseworker_cannot_publish(case, caseworker) -> None:
     _approved(case, caseworker)
-    with pytest.raises(TransitionRefused, match="Only prefecture officers"):
+    with pytest.raises(Refused, match="Only prefecture officers"):
         svc.notice_publish(
             kind=NoticeListKind.REFUND_APPROVALS,
             county=None,
@@ -206,10 +206,10 @@ def test_an_upheld_objection_sends_the_case_back_to_review(case, caseworker, off
 
 def test_a_list_is_not_finalised_before_its_period_ends_or_with_an_open_objection(case, caseworker, officer) -> None:
     notice = _published(case, caseworker, officer)
-    with pytest.raises(TransitionRefused, match="runs until"):
+    with pytest.raises(Refused, match="runs until"):
         svc.notice_finalise(notice=notice, actor=officer)
     svc.objection_submit(notice=notice, entry=notice.entries.get(), name="李四", contact="x@example.com", text="异议")
-    with pytest.raises(TransitionRefused, match="open objection"):
+    with pytest.raises(Refused, match="open objection"):
         svc.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
     assert svc.notices_finalise_due(today=notice.ends_on + timedelta(days=1)) == []
 
@@ -262,7 +262,7 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer) -> None:
             barrier.wait()
             svc.case_claim(case=Case.objects.get(pk=case.pk), actor=worker)
             outcomes.append("won")
-        except TransitionRefused:
+        except Refused:
             outcomes.append("refused")
         finally:
             connection.close()

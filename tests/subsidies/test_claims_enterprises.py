@@ -14,9 +14,9 @@ from portal.roles import Role
 from registry.audit import audit_trail
 from registry.crypto import id_number_index
 from registry.models import Person
+from registry.refusals import Refused
 from registry.services import enterprise_quality_list_set
 from subsidies import claims_enterprises as claims
-from subsidies.cases import TransitionRefused
 from subsidies.models import Case, CaseKind, CaseState, GuaranteeReferral, ReferralState
 from tests.subsidies.claims_enterprises_helpers import (
     ID_1985,
@@ -49,7 +49,7 @@ def host(officer):  # type: ignore[no-untyped-def]
 
 def test_internship_claim_is_refused_before_the_base_is_approved_clause_5(applicant, host):
     case = intern_claim(applicant, host)
-    with pytest.raises(TransitionRefused, match="not yet an approved internship base"):
+    with pytest.raises(Refused, match="not yet an approved internship base"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
 
@@ -67,7 +67,7 @@ def test_intern_aged_25_is_refused_unless_a_graduate_clause_5(applicant, host, c
     approved_base(applicant, host, caseworker)
     # Born 1998-07-08: 25 on a start on 2023-07-08.
     youth = intern_claim(applicant, host, start_date=date(2023, 7, 8), category="youth")
-    with pytest.raises(TransitionRefused, match="At 25 the intern is outside the ages 16-24"):
+    with pytest.raises(Refused, match="At 25 the intern is outside the ages 16-24"):
         claims.claim_submit(case=youth, token=uuid.uuid4(), actor=applicant)
     graduate = intern_claim(applicant, host, start_date=date(2023, 7, 8), category="graduate")
     submitted = claims.claim_submit(case=graduate, token=uuid.uuid4(), actor=applicant)
@@ -106,7 +106,7 @@ def test_early_hire_without_social_insurance_keeps_the_months_with_the_intern_cl
 def test_host_pay_below_half_the_minimum_wage_is_refused_clause_5(applicant, host, caseworker):
     approved_base(applicant, host, caseworker)
     case = intern_claim(applicant, host, host_monthly_pay=Decimal("809.99"))
-    with pytest.raises(TransitionRefused, match=r"less than 810\.00"):
+    with pytest.raises(Refused, match=r"less than 810\.00"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
@@ -134,7 +134,7 @@ def test_hiring_ratio_at_exactly_25_percent_qualifies_clause_3(applicant, host):
 
 def test_hiring_ratio_just_below_25_percent_is_refused_clause_3(applicant, host):
     case = _loan_case(applicant, host, current_staff=41, new_qualifying_hires=10)
-    with pytest.raises(TransitionRefused, match=r"0\.2439 of current staff; 0\.25 is required"):
+    with pytest.raises(Refused, match=r"0\.2439 of current staff; 0\.25 is required"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
@@ -157,7 +157,7 @@ def test_start_up_loan_is_for_small_or_micro_enterprises_only_clause_3(applicant
     Enterprise.objects.filter(pk=big.pk).update(size_class="large")
     big.refresh_from_db()
     case = _loan_case(applicant, big, current_staff=40, new_qualifying_hires=10)
-    with pytest.raises(TransitionRefused, match="only small and micro enterprises qualify"):
+    with pytest.raises(Refused, match="only small and micro enterprises qualify"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
@@ -167,7 +167,7 @@ def test_in_job_training_needs_the_2019_hardship_list_clause_6(applicant, host):
         answers={"course": "安全生产", "trainees": 20, "training_costs": "30000.00", "education_fund": "12000.00"},
         actor=applicant,
     )
-    with pytest.raises(TransitionRefused, match="not on a final hardship list of 2019"):
+    with pytest.raises(Refused, match="not on a final hardship list of 2019"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
@@ -189,7 +189,7 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(appli
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculated_amount == Decimal("18000.00")
     case_copy = Case.objects.get(pk=case.pk)
-    with pytest.raises(TransitionRefused, match="Say why the amount differs"):
+    with pytest.raises(Refused, match="Say why the amount differs"):
         decided(case_copy, caseworker, amount=Decimal("15000.00"))
     from subsidies.cases import case_approve
 
@@ -207,7 +207,7 @@ def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(appli
     case = claims.guarantee_referral_start(
         enterprise=host, answers={"purpose": "流动资金", "contact": "王芳 13900000000"}, actor=applicant
     )
-    with pytest.raises(TransitionRefused, match="not on the quality-enterprise list"):
+    with pytest.raises(Refused, match="not on the quality-enterprise list"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
     case = claims.claim_submit(case=Case.objects.get(pk=case.pk), token=uuid.uuid4(), actor=applicant)
@@ -220,7 +220,7 @@ def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(appli
     )
     assert referral.state == ReferralState.ACCEPTED
     assert sorted(e.action for e in audit_trail(referral)) == ["referral_create", "referral_respond"]
-    with pytest.raises(TransitionRefused, match="already recorded"):
+    with pytest.raises(Refused, match="already recorded"):
         claims.referral_respond(
             referral=referral, accepted=False, responded_on=timezone.localdate(), note="", actor=caseworker
         )
@@ -230,7 +230,7 @@ def test_other_county_caseworker_cannot_record_a_referral_answer(applicant, host
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
     case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "x", "contact": "y"}, actor=applicant)
     case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
-    with pytest.raises(TransitionRefused, match="another county"):
+    with pytest.raises(Refused, match="another county"):
         claims.referral_respond(
             referral=case.referral, accepted=True, responded_on=timezone.localdate(), note="", actor=caseworker_wusu
         )

@@ -10,7 +10,8 @@ import pytest
 from django.utils import translation
 
 from registry.models import BenefitPeriod
-from subsidies.cases import TransitionRefused, case_approve, case_claim
+from registry.refusals import Refused
+from subsidies.cases import case_approve, case_claim
 from subsidies.claims_people import (
     claim_checks,
     skill_upgrade_claim_submit,
@@ -87,7 +88,7 @@ def test_second_living_allowance_in_the_same_year_is_refused_with_the_reason_cla
     approve(allowance, caseworker)
     allowance.refresh_from_db()
     assert allowance.state == CaseState.FINAL and allowance.approved_amount == Decimal("1000.00")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_training(person, user, training_start=date(2020, 9, 1), training_end=date(2020, 9, 10))
     assert refused.value.field == "living_allowance"
     assert allowance.reference in str(refused.value) and "once per person per year" in str(refused.value)
@@ -102,7 +103,7 @@ def test_second_living_allowance_is_refused_at_approval_when_the_first_was_appro
     _s2, second = submit_training(person, user, training_start=date(2020, 8, 1), training_end=date(2020, 8, 5))
     approve(first, caseworker)
     case_claim(case=second, actor=caseworker)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         case_approve(case=second, actor=caseworker)
     assert first.reference in str(refused.value)
     second.refresh_from_db()
@@ -114,7 +115,7 @@ def test_second_living_allowance_is_refused_at_approval_when_the_first_was_appro
 def test_training_period_overlapping_a_benefit_period_is_refused_clause_7() -> None:
     user, person = make_resident()
     BenefitPeriod.objects.create(person=person, start_month=date(2020, 3, 1), end_month=date(2020, 5, 1))
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_training(person, user)  # 2020-05-01..2020-05-20
     assert "2020-03" in str(refused.value) and "benefit" in str(refused.value)
     # The training subsidy alone can still be claimed.
@@ -127,7 +128,7 @@ def test_training_period_overlapping_a_benefit_period_is_refused_clause_7() -> N
 
 def test_living_allowance_needs_registration_and_recognition_clause_7() -> None:
     user, person = make_resident(registered_on=None)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_training(person, user)
     assert "No unemployment registration" in str(refused.value)
     assert "employment-difficult" in str(refused.value)
@@ -135,7 +136,7 @@ def test_living_allowance_needs_registration_and_recognition_clause_7() -> None:
 
 def test_zero_employment_family_qualifies_without_recognition_clause_7() -> None:
     user, person = make_resident(recognised=False)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         submit_training(person, user)
     person.zero_employment_family = True
     person.save()
@@ -145,7 +146,7 @@ def test_zero_employment_family_qualifies_without_recognition_clause_7() -> None
 
 def test_living_allowance_only_for_training_starting_in_the_window_clause_7() -> None:
     user, person = make_resident(registered_on=date(2020, 6, 1))
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_training(person, user, training_start=date(2021, 3, 1), training_end=date(2021, 3, 10))
     assert "outside" in str(refused.value)
 
@@ -153,7 +154,7 @@ def test_living_allowance_only_for_training_starting_in_the_window_clause_7() ->
 def test_a_training_certificate_is_claimed_once_clause_7() -> None:
     user, person = make_resident()
     submit_training(person, user, living_allowance=False, certificate_number="PX-2020-0001")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_training(person, user, living_allowance=False, certificate_number="PX-2020-0001")
     assert refused.value.field == "certificate_number"
 
@@ -183,7 +184,7 @@ def test_skill_upgrade_marks_entered_months_and_checks_them_clause_8() -> None:
 def test_skill_upgrade_second_claim_at_the_same_level_is_refused_a_higher_level_allowed_clause_8() -> None:
     user, person = make_resident(insured_months=40)
     first = submit_skill(person, user, certificate_level="intermediate")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         submit_skill(person, user, occupation=" 电工 ", certificate_level="intermediate")
     assert first.reference in str(refused.value) and "once per occupation and level" in str(refused.value)
     higher = submit_skill(person, user, certificate_level="senior")
@@ -218,14 +219,14 @@ def test_individual_start_up_loan_is_certified_at_the_loan_that_can_be_guarantee
     approve(case, caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.FINAL and case.approved_amount == Decimal("150000.00")
-    with pytest.raises(TransitionRefused):  # one request at a time
+    with pytest.raises(Refused):  # one request at a time
         startup_loan_claim_submit(person=person, data=data, token=uuid.uuid4(), actor=user)
 
 
 def test_start_up_loan_as_registered_unemployed_needs_a_registration_clause_3() -> None:
     user, person = make_resident(ID_NUMBERS[1], registered_on=None)
     data = {"category": "registered_unemployed", "business_name": "x", "business_activity": "y", "requested_amount": 1}
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         startup_loan_claim_submit(person=person, data=data, token=uuid.uuid4(), actor=user)
     assert refused.value.field == "category"
     data["category"], data["category_details"] = "other", "退役军人"

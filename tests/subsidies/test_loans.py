@@ -12,8 +12,8 @@ from django.utils import translation
 from portal.roles import Role
 from registry.audit import audit_trail
 from registry.models import County
+from registry.refusals import Refused
 from subsidies import claims_enterprises as claims
-from subsidies.cases import TransitionRefused
 from subsidies.loans import interest_payment_record, loan_record, loan_reward, loan_schedule
 from tests.subsidies.claims_enterprises_helpers import decided, enterprise
 
@@ -75,12 +75,12 @@ def test_subsidised_rate_is_capped_clause_3(certified, officer):
 
 
 def test_loan_above_the_certified_amount_is_refused(certified, officer):
-    with pytest.raises(TransitionRefused, match=r"above the 1000000\.00 yuan certified"):
+    with pytest.raises(Refused, match=r"above the 1000000\.00 yuan certified"):
         _loan(certified, officer, amount=Decimal("1000000.01"))
 
 
 def test_only_officers_record_loans(certified, caseworker):
-    with pytest.raises(TransitionRefused, match="Only prefecture officers"):
+    with pytest.raises(Refused, match="Only prefecture officers"):
         _loan(certified, caseworker)
 
 
@@ -96,7 +96,7 @@ def test_payments_are_recorded_within_the_subsidised_years_clause_3(certified, o
         actor=officer,
     )
     assert loan_schedule(loan)[0].open == Decimal("21750.00")
-    with pytest.raises(TransitionRefused, match=r"more than the 21750\.00 yuan still open"):
+    with pytest.raises(Refused, match=r"more than the 21750\.00 yuan still open"):
         interest_payment_record(
             loan=loan,
             loan_year=1,
@@ -106,7 +106,7 @@ def test_payments_are_recorded_within_the_subsidised_years_clause_3(certified, o
             paid_on=date(2020, 6, 5),
             actor=officer,
         )
-    with pytest.raises(TransitionRefused, match="Year 3 of the loan is not subsidised"):
+    with pytest.raises(Refused, match="Year 3 of the loan is not subsidised"):
         interest_payment_record(
             loan=loan,
             loan_year=3,
@@ -116,7 +116,7 @@ def test_payments_are_recorded_within_the_subsidised_years_clause_3(certified, o
             paid_on=date(2022, 1, 5),
             actor=officer,
         )
-    with pytest.raises(TransitionRefused, match="must lie within it"):
+    with pytest.raises(Refused, match="must lie within it"):
         interest_payment_record(
             loan=loan,
             loan_year=2,

@@ -122,7 +122,7 @@ def test_another_countys_caseworker_cannot_retry(applicant, caseworker, casework
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     NoticeJob.objects.filter(pk=job.pk).update(state=NoticeJobState.FAILED)
     assert list(notices.notice_jobs_failed_for(caseworker_wusu)) == []
-    with pytest.raises(notices.NoticeRefused):
+    with pytest.raises(notices.Refused):
         notices.notice_job_retry(job=job, actor=caseworker_wusu)
 
 

@@ -11,11 +11,11 @@ from django.utils import translation
 from portal.roles import Role
 from registry.audit import audit_trail
 from registry.models import AuditEvent
+from registry.refusals import Refused
 from subsidies.impact import parameter_change_impact
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import value_in_force
 from subsidies.services import (
-    ParameterChangeRefused,
     parameter_add,
     parameter_change_confirm,
     parameter_change_reasons,
@@ -117,7 +117,7 @@ def test_a_change_of_the_thresholds_always_needs_a_second_officer(officer):
 
 def test_the_proposer_cannot_confirm_their_own_proposal(officer, world):
     change = _save(officer, key=MONTHS, value="13")
-    with pytest.raises(ParameterChangeRefused, match="another officer must confirm"):
+    with pytest.raises(Refused, match="another officer must confirm"):
         parameter_change_confirm(change=change, actor=officer)
     change.refresh_from_db()
     assert change.state == ParameterChangeState.PENDING
@@ -148,7 +148,7 @@ def test_a_second_officer_confirms_with_the_impact_recomputed_and_both_steps_aud
 def test_a_proposal_overtaken_by_a_later_value_is_refused_at_confirmation(officer, second_officer, world):
     change = _save(officer, key=MONTHS, value="13")
     parameter_add(key=MONTHS, value="12", valid_from=date(2019, 9, 1), source="test", actor=second_officer)
-    with pytest.raises(ParameterChangeRefused, match="2019-09-01"):
+    with pytest.raises(Refused, match="2019-09-01"):
         parameter_change_confirm(change=change, actor=second_officer)
     change.refresh_from_db()
     assert change.state == ParameterChangeState.PENDING
@@ -157,13 +157,13 @@ def test_a_proposal_overtaken_by_a_later_value_is_refused_at_confirmation(office
 
 def test_a_withdrawn_proposal_says_why_and_cannot_be_confirmed(officer, second_officer, world):
     change = _save(officer, key=MONTHS, value="13")
-    with pytest.raises(ParameterChangeRefused):
+    with pytest.raises(Refused):
         parameter_change_withdraw(change=change, reason="  ", actor=second_officer)
     parameter_change_withdraw(change=change, reason="wrong document", actor=second_officer)
     change.refresh_from_db()
     assert (change.state, change.close_reason) == ("withdrawn", "wrong document")
     assert AuditEvent.objects.get(action="parameter_change.withdraw").reason == "wrong document"
-    with pytest.raises(ParameterChangeRefused, match="no longer waiting"):
+    with pytest.raises(Refused, match="no longer waiting"):
         parameter_change_confirm(change=change, actor=second_officer)
     assert value_in_force(MONTHS, on=date(2019, 7, 1)) == 12
 

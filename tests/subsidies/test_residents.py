@@ -13,8 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from registry.models import BenefitPeriod, DifficultyCategory, Referral, RegistrationStatus, UnemploymentRegistration
+from registry.refusals import Refused
 from registry.services import benefit_period_open, registration_open
-from subsidies.cases import TransitionRefused, case_approve, case_claim, case_reject
+from subsidies.cases import case_approve, case_claim, case_reject
 from subsidies.models import Case, CaseState, DocumentKind, NoticeJob
 from subsidies.residents import (
     active_registration,
@@ -43,6 +44,7 @@ def _english():
 
     with translation.override("en"):
         yield
+
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -91,7 +93,7 @@ def test_outside_working_age_the_draft_is_refused_with_a_clear_message() -> None
     today = timezone.localdate()
     who = person(birth=years_ago(today, 55), sex="F")
     user = resident_user(who)
-    with pytest.raises(TransitionRefused, match="under 55"):
+    with pytest.raises(Refused, match="under 55"):
         registration_draft_start(person=who, actor=user)
     assert not Case.objects.exists()
 
@@ -132,7 +134,7 @@ def test_a_household_registration_elsewhere_needs_evidence_of_residence() -> Non
     case = registration_draft(user, permit=" ")
     case.answers["residence_permit"] = ""
     case.save()
-    with pytest.raises(TransitionRefused, match="residence permit"):
+    with pytest.raises(Refused, match="residence permit"):
         registration_submit(case=case, token=uuid.uuid4(), actor=user)
     evidence_add(case=case, purpose="residence", upload=SimpleUploadedFile("租房合同.png", PNG), actor=user)
     assert registration_submit(case=case, token=uuid.uuid4(), actor=user).state == CaseState.SUBMITTED
@@ -151,7 +153,7 @@ def test_someone_registered_here_is_told_so_and_cannot_register_again(caseworker
     user = resident_user(person())
     register(registration_submitted(user), caseworker_wusu)
     case = registration_draft(user)
-    with pytest.raises(TransitionRefused, match="already registered"):
+    with pytest.raises(Refused, match="already registered"):
         registration_submit(case=case, token=uuid.uuid4(), actor=user)
 
 
@@ -161,7 +163,7 @@ def test_moving_a_registration_ends_the_old_one_when_the_new_one_is_registered(c
     register(registration_submitted(user, county="654201"), caseworker)
     old = active_registration(who)
     draft = registration_draft(user, county="654202")
-    with pytest.raises(TransitionRefused, match="Ask to move"):
+    with pytest.raises(Refused, match="Ask to move"):
         registration_submit(case=draft, token=uuid.uuid4(), actor=user)
     moved = registration_submitted(user, county="654202", move=True)
     assert moved.answers["move_from"] == "654201"
@@ -179,7 +181,7 @@ def test_an_approval_that_would_make_two_active_registrations_is_refused(casewor
     case = registration_submitted(user)
     registration_open(person=who, registered_on=timezone.localdate(), actor=None)  # registered at the desk meanwhile
     case_claim(case=case, actor=caseworker_wusu)
-    with pytest.raises(TransitionRefused, match="already registered"):
+    with pytest.raises(Refused, match="already registered"):
         case_approve(case=case, actor=caseworker_wusu)
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
@@ -205,7 +207,7 @@ def test_one_active_registration_per_person_when_two_applications_are_submitted_
             barrier.wait()
             registration_submit(case=case, token=uuid.uuid4(), actor=user)
             outcomes.append("submitted")
-        except TransitionRefused as refused:
+        except Refused as refused:
             outcomes.append(str(refused))
         finally:
             connection.close()
@@ -263,8 +265,9 @@ def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_mont
     user = resident_user(who)
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
     benefit_period_open(person=who, start_month=date(2019, 2, 1), actor=None)
-    registration_report_work(registration=registration, started_on=date(2019, 5, 20), employer="乌苏市某公司",
-                             actor=user)
+    registration_report_work(
+        registration=registration, started_on=date(2019, 5, 20), employer="乌苏市某公司", actor=user
+    )
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.ENDED and registration.end_reason == "reemployed"
     period = BenefitPeriod.objects.get(person=who)
@@ -275,9 +278,11 @@ def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_mont
 def test_a_job_in_the_future_cannot_be_reported_yet() -> None:
     who = person()
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         registration_report_work(
-            registration=registration, started_on=timezone.localdate() + timezone.timedelta(days=3), employer="x",
+            registration=registration,
+            started_on=timezone.localdate() + timezone.timedelta(days=3),
+            employer="x",
             actor=None,
         )
     assert refused.value.field == "started_on"
@@ -300,7 +305,7 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(caseworker_wus
     today = timezone.localdate()
     woman = person(birth=years_ago(today, 46), sex="F")
     user = resident_user(woman)
-    with pytest.raises(TransitionRefused, match="Register"):
+    with pytest.raises(Refused, match="Register"):
         recognition_draft_start(person=woman, actor=user)
     registration_open(person=woman, registered_on=today, actor=None)
     case = recognition_draft_start(person=woman, actor=user)
@@ -308,14 +313,15 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(caseworker_wus
     case.answers["categories"] = [DifficultyCategory.OLDER_WORKER, DifficultyCategory.LAND_EXPROPRIATED]
     case.answers["declaration"] = True
     case.save()
-    with pytest.raises(TransitionRefused, match="evidence"):
+    with pytest.raises(Refused, match="evidence"):
         recognition_submit(case=case, token=uuid.uuid4(), actor=user)
-    evidence_add(case=case, purpose="land_expropriated", upload=SimpleUploadedFile("征地.pdf", b"%PDF-1.4 x"),
-                 actor=user)
+    evidence_add(
+        case=case, purpose="land_expropriated", upload=SimpleUploadedFile("征地.pdf", b"%PDF-1.4 x"), actor=user
+    )
     case = recognition_submit(case=case, token=uuid.uuid4(), actor=user)
     assert case.reference.startswith("KR-654202-")
     case_claim(case=case, actor=caseworker_wusu)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         case_approve(case=case, actor=caseworker_wusu)  # no categories chosen yet
     recognition_decide(case=case, accepted=[DifficultyCategory.OLDER_WORKER], reason="", actor=caseworker_wusu)
     case.refresh_from_db()
@@ -331,7 +337,7 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(caseworker_wus
 
 def test_a_caseworker_refers_the_resident_of_a_case_to_civil_affairs(caseworker_wusu, caseworker) -> None:
     case = registration_submitted(resident_user(person()))
-    with pytest.raises(TransitionRefused, match="another county"):
+    with pytest.raises(Refused, match="another county"):
         referral_record(case=case, kind="low_income", note="家庭困难", actor=caseworker)
     referral = referral_record(case=case, kind="low_income", note="家庭困难，建议申请低保。", actor=caseworker_wusu)
     assert referral.case_reference == case.reference
@@ -342,10 +348,14 @@ def test_an_executable_renamed_as_a_pdf_is_refused(settings, tmp_path) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     user = resident_user(person())
     case = registration_draft(user)
-    with pytest.raises(TransitionRefused, match="PDF, JPEG or PNG"):
-        evidence_add(case=case, purpose="residence", upload=SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\0" * 60),
-                     actor=user)
-    with pytest.raises(TransitionRefused, match="5 MB"):
+    with pytest.raises(Refused, match="PDF, JPEG or PNG"):
+        evidence_add(
+            case=case,
+            purpose="residence",
+            upload=SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\0" * 60),
+            actor=user,
+        )
+    with pytest.raises(Refused, match="5 MB"):
         big = SimpleUploadedFile("big.png", PNG + b"\0" * (5 * 1024 * 1024))
         evidence_add(case=case, purpose="residence", upload=big, actor=user)
     assert not case.evidence.exists()

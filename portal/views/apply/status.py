@@ -13,15 +13,10 @@ from django.views.decorators.http import require_POST
 
 from portal.access import cases_for_applicant, enterprises_of, get_case_for_applicant
 from portal.models import EnterpriseMembership
-from portal.services_accounts import (
-    MembershipRefused,
-    email_confirmed,
-    membership_approve,
-    membership_refuse,
-    memberships_pending_for,
-)
+from portal.services_accounts import email_confirmed, membership_approve, membership_refuse, memberships_pending_for
 from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
+from registry.refusals import Refused
 from subsidies.cases import NEXT_STEP
 from subsidies.models import Case, CaseKind, CaseState, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
@@ -148,7 +143,7 @@ def decide_membership(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             membership_refuse(membership=membership, actor=request.user)
             messages.info(request, _("The request was turned down."))
-    except MembershipRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     return redirect("apply:index")
 

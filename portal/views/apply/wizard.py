@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy
 from portal import forms_apply as f
 from portal.access import APPLY_AS_ENTERPRISE, enterprises_of, get_case_for_applicant, get_offer_for_applicant
 from portal.services_accounts import email_confirmed
+from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
 from subsidies.cases import (
-    TransitionRefused,
     calculation_date,
     case_draft_save,
     case_draft_start,
@@ -156,9 +156,7 @@ def figures_form_class(case: Case) -> type[f.FiguresForm]:
 
 def build_form(step: Step, case: Case, data: Any = None) -> f.StyledForm:
     if step.slug == "track":
-        return f.TrackForm(
-            data, initial=f.TrackForm.initial_from(case), hardship_allowed=hardship_track_allowed(case)
-        )
+        return f.TrackForm(data, initial=f.TrackForm.initial_from(case), hardship_allowed=hardship_track_allowed(case))
     if step.slug == "figures":
         cls = figures_form_class(case)
         registry = registry_figures(enterprise=case.enterprise, year=case.year)
@@ -258,7 +256,7 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
             kwargs["bank_account"] = form.new_bank_account()  # type: ignore[attr-defined]
         try:
             case = case_draft_save(case=case, answers=answers, actor=request.user, **kwargs)
-        except TransitionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect("apply:case", pk=case.pk)
         if from_check or index + 1 == len(flow.steps):
@@ -376,7 +374,7 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
             else:
                 try:
                     case = case_submit(case=case, token=form.cleaned_data["token"], actor=request.user)
-                except TransitionRefused as exc:
+                except Refused as exc:
                     form.add_error(None, str(exc))
                 else:
                     return redirect("apply:confirmation", pk=case.pk)
@@ -418,7 +416,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
                     token=form.cleaned_data["token"],
                     actor=request.user,
                 )
-            except TransitionRefused as exc:
+            except Refused as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 return redirect("apply:confirmation", pk=case.pk)

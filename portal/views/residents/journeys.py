@@ -23,8 +23,8 @@ from portal.forms_apply import SubmitForm
 from portal.views.apply.wizard import Journey, Step, check_url, step_url
 from portal.views.residents.access import get_case_for_resident, person_of, resident_required
 from registry.models import DifficultyCategory
+from registry.refusals import Refused
 from subsidies import residents as r
-from subsidies.cases import TransitionRefused
 from subsidies.models import Case, CaseKind, CaseState
 
 EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
@@ -126,7 +126,7 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
         service = r.registration_draft_start if flow is REGISTRATION else r.recognition_draft_start
         try:
             case = service(person=person, actor=request.user)
-        except TransitionRefused as refused:
+        except Refused as refused:
             context["problem"] = str(refused)
         else:
             if case.state in EDITABLE:
@@ -199,7 +199,7 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
     if posted and form.is_valid():
         try:
             case = _save_step(request, current, case, form)
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             if current.slug == "evidence" and r.recognition_missing_evidence(case):
@@ -248,23 +248,38 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
             {"label": _("County where you live"), "value": case.county.display_name, "step": steps["residence"]},
             {"label": _("Address"), "value": a.get("address", ""), "step": steps["residence"]},
             {"label": _("Household registration (area code)"), "value": case.person.hukou_area_code},
-            {"label": _("Residence permit number"), "value": a.get("residence_permit") or "—",
-             "step": steps["residence"]},
-            {"label": _("Documents uploaded"), "value": ", ".join(e.original_name for e in case.evidence.all()) or "—",
-             "step": steps["residence"]},
+            {
+                "label": _("Residence permit number"),
+                "value": a.get("residence_permit") or "—",
+                "step": steps["residence"],
+            },
+            {
+                "label": _("Documents uploaded"),
+                "value": ", ".join(e.original_name for e in case.evidence.all()) or "—",
+                "step": steps["residence"],
+            },
         ]
         if a.get("move_registration"):
             rows.append({"label": _("Move my registration here"), "value": _("Yes"), "step": steps["residence"]})
         rows += [
-            {"label": _("Declaration"), "value": _("Made") if a.get("able_and_willing") else _("Not made yet"),
-             "step": steps["able-to-work"]},
-            {"label": _("Why you are without work"), "value": _label(r.WORK_END_REASONS, a.get("work_end_reason", "")),
-             "step": steps["last-work"]},
+            {
+                "label": _("Declaration"),
+                "value": _("Made") if a.get("able_and_willing") else _("Not made yet"),
+                "step": steps["able-to-work"],
+            },
+            {
+                "label": _("Why you are without work"),
+                "value": _label(r.WORK_END_REASONS, a.get("work_end_reason", "")),
+                "step": steps["last-work"],
+            },
             {"label": _("Last employer"), "value": a.get("last_employer") or "—", "step": steps["last-work"]},
             {"label": _("Last work ended"), "value": a.get("work_ended_on") or "—", "step": steps["last-work"]},
             {"label": _("Work you are looking for"), "value": a.get("occupation", ""), "step": steps["wishes"]},
-            {"label": _("Expected monthly wage (yuan)"), "value": a.get("expected_wage") or "—",
-             "step": steps["wishes"]},
+            {
+                "label": _("Expected monthly wage (yuan)"),
+                "value": a.get("expected_wage") or "—",
+                "step": steps["wishes"],
+            },
             {"label": _("Training you would like"), "value": a.get("training_wishes") or "—", "step": steps["wishes"]},
             {"label": _("Skills"), "value": a.get("skills") or "—", "step": steps["wishes"]},
         ]
@@ -272,15 +287,21 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         proven = a.get("proven", {})
         for category in a.get("categories", []):
             how = _("confirmed by the registry") if category in proven else _("evidence uploaded")
-            rows.append(
-                {"label": DifficultyCategory(category).label, "value": how, "step": steps["categories"]}
-            )
+            rows.append({"label": DifficultyCategory(category).label, "value": how, "step": steps["categories"]})
         rows.append(
-            {"label": _("Evidence"), "value": ", ".join(e.original_name for e in case.evidence.all()) or "—",
-             "step": steps["evidence"]}
+            {
+                "label": _("Evidence"),
+                "value": ", ".join(e.original_name for e in case.evidence.all()) or "—",
+                "step": steps["evidence"],
+            }
         )
-        rows.append({"label": _("Declaration"), "value": _("Made") if a.get("declaration") else _("Not made yet"),
-                     "step": steps["declaration"]})
+        rows.append(
+            {
+                "label": _("Declaration"),
+                "value": _("Made") if a.get("declaration") else _("Not made yet"),
+                "step": steps["declaration"],
+            }
+        )
     for row in rows:
         if "step" in row:
             row["change_url"] = step_url(flow, case, row["step"], from_check=True)
@@ -320,7 +341,7 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
             service = r.registration_submit if flow is REGISTRATION else r.recognition_submit
             try:
                 case = service(case=case, token=form.cleaned_data["token"], actor=request.user)
-            except TransitionRefused as refused:
+            except Refused as refused:
                 form.add_error(None, str(refused))
             else:
                 return redirect("residents:confirmation", pk=case.pk)

@@ -27,8 +27,9 @@ from portal.views.residents.access import (
 )
 from portal.views.residents.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITION, REGISTRATION, resume_url
 from registry.models import DifficultyCategory, RegistrationStatus
+from registry.refusals import Refused
 from subsidies import residents as r
-from subsidies.cases import NEXT_STEP, TransitionRefused
+from subsidies.cases import NEXT_STEP
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
@@ -166,12 +167,10 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
                 employer=form.cleaned_data["employer"],
                 actor=request.user,
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
-            messages.success(
-                request, _("Congratulations on your new job. Your unemployment registration has ended.")
-            )
+            messages.success(request, _("Congratulations on your new job. Your unemployment registration has ended."))
             return redirect("residents:index")
     return render(
         request,
@@ -206,7 +205,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     case = evidence.case
     try:
         r.evidence_remove(evidence=evidence, actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("The file was removed."))

@@ -17,8 +17,9 @@ from portal.forms_residents_journey import RecognitionDecisionForm, ReferralForm
 from portal.views.cases import _case_context
 from portal.views.residents.access import get_evidence_for_staff, get_registration_for_staff
 from portal.views.residents.services import evidence_response
+from registry.refusals import Refused
 from subsidies import residents as r
-from subsidies.cases import DECIDE_PERMISSION, TransitionRefused
+from subsidies.cases import DECIDE_PERMISSION
 from subsidies.models import CaseKind
 
 
@@ -39,10 +40,12 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             r.recognition_decide(
-                case=case, accepted=form.cleaned_data["accepted"], reason=form.cleaned_data["reason"],
+                case=case,
+                accepted=form.cleaned_data["accepted"],
+                reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, _("Recognised. The registry records the accepted categories."))
@@ -65,7 +68,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
             r.referral_record(
                 case=case, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"], actor=request.user
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, _("The referral is recorded in the person's real-name file."))
@@ -92,7 +95,7 @@ def record_work(request: HttpRequest, pk: int) -> HttpResponse:
                 employer=form.cleaned_data["employer"],
                 actor=request.user,
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("The registration has ended: the person found work."))
