@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
-from portal.forms_cases import ApproveForm, QueueFilterForm, ReasonForm
+from portal.forms.cases import ApproveForm, QueueFilterForm, ReasonForm
 from portal.views.residents import review as resident_review
 from registry.access import sees_all_counties
 from registry.audit import audit_trail

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import forms_claims_enterprises as f
 from portal.access import enterprises_of, get_case_for_applicant
-from portal.forms_apply import SubmitForm
+from portal.forms import claims_enterprises as f
+from portal.forms.apply import SubmitForm
 from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
 from registry.identifiers import error_text

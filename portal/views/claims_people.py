@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.forms_claims_people import SkillUpgradeClaimForm, StartupLoanClaimForm, TrainingClaimForm
+from portal.forms.claims_people import SkillUpgradeClaimForm, StartupLoanClaimForm, TrainingClaimForm
 from portal.views.apply.status import history
 from portal.views.cases import KIND_DETAILS
 from registry.models import Person

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms_claims_enterprises import LoanForm, PaymentForm, ReferralResponseForm, RewardYearForm
+from portal.forms.claims_enterprises import LoanForm, PaymentForm, ReferralResponseForm, RewardYearForm
 from registry.access import enterprises_for_user, sees_all_counties
 from registry.models import County, Enterprise
 from registry.refusals import Refused

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms_cases import NoticeBuildForm, ObjectionForm, ObjectionResolveForm
+from portal.forms.cases import NoticeBuildForm, ObjectionForm, ObjectionResolveForm
 from registry.access import sees_all_counties
 from registry.refusals import Refused
 from subsidies.cases import (

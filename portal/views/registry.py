@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms_registry import ImportForm, RevealForm, SearchForm
+from portal.forms.registry import ImportForm, RevealForm, SearchForm
 from portal.models import EnterpriseMembership
 from portal.services_accounts import membership_approve, membership_refuse
 from registry.access import enterprises_for_user, get_enterprise_for_user, get_person_for_user, people_for_user

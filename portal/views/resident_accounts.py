@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.forms_residents import PhoneCodeForm, ResidentSignupForm
+from portal.forms.resident_accounts import PhoneCodeForm, ResidentSignupForm
 from portal.models import User
 from portal.services import phone_code_send, resident_confirm_phone, resident_signup
 from registry.refusals import Refused

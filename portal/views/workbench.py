@@ -48,8 +48,12 @@ SECTIONS = [
         None,
     ),
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
-    (_("Incubators"), _("Recognised incubators, tenants and jobs against the targets of clause (四)."),
-     "workbench:incubators", None),
+    (
+        _("Incubators"),
+        _("Recognised incubators, tenants and jobs against the targets of clause (四)."),
+        "workbench:incubators",
+        None,
+    ),
 ]
 
 

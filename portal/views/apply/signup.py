@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.forms_apply import EnterpriseSignupForm
+from portal.forms.apply import EnterpriseSignupForm
 from portal.services_accounts import (
     confirmation_email_send,
     confirmation_user,

@@ -1,6 +1,6 @@
 """Applications, GOV.UK style: a start page, one topic per page, check your answers, submit, confirmation.
 
-One view serves every step of a journey; each step has its own form (portal.forms_apply). The draft is saved at
+One view serves every step of a journey; each step has its own form (portal.forms.apply). The draft is saved at
 each step (subsidies.cases.case_draft_save), so an application can be left and resumed from "my applications". A
 returned case goes through the same steps and is resubmitted from the same check page.
 """
@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import forms_apply as f
 from portal.access import APPLY_AS_ENTERPRISE, enterprises_of, get_case_for_applicant, get_offer_for_applicant
+from portal.forms import apply as f
 from portal.services_accounts import email_confirmed
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors

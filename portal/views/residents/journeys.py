@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import forms_residents_journey as f
-from portal.forms_apply import SubmitForm
+from portal.forms import residents_journey as f
+from portal.forms.apply import SubmitForm
 from portal.views.apply.wizard import Journey, Step, check_url, step_url
 from portal.views.residents.access import get_case_for_resident, person_of, resident_required
 from registry.models import DifficultyCategory

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.forms_residents_journey import RecognitionDecisionForm, ReportWorkForm
+from portal.forms.residents_journey import RecognitionDecisionForm, ReportWorkForm
 from registry.models import DifficultyCategory, RegistrationStatus
 from subsidies import residents as r
 from subsidies.models import Case
@@ -22,7 +22,7 @@ def _label(choices: Any, value: Any) -> Any:
 def registration_details(case: Case) -> dict[str, Any]:
     a = case.answers
     person = case.person
-    day = (timezone.localtime(case.submitted_at).date() if case.submitted_at else timezone.localdate())
+    day = timezone.localtime(case.submitted_at).date() if case.submitted_at else timezone.localdate()
     active = r.active_registration(person)
     registration = r.registration_of(case)
     rows = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms_residents_journey import ReportWorkForm
+from portal.forms.residents_journey import ReportWorkForm
 from portal.views.apply.status import STATE_BADGE, history
 from portal.views.residents.access import (
     cases_for_resident,

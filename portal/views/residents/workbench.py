@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
-from portal.forms_residents_journey import RecognitionDecisionForm, ReferralForm, ReportWorkForm
+from portal.forms.residents_journey import RecognitionDecisionForm, ReferralForm, ReportWorkForm
 from portal.views.cases import _case_context
 from portal.views.residents.access import get_evidence_for_staff, get_registration_for_staff
 from portal.views.residents.services import evidence_response

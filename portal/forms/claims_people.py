@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms_apply import BANK_ACCOUNT_RE, StyledForm
-from portal.forms_residents_journey import UploadSizeMixin, _upload
+from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
+from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
 from subsidies.claims_people import CERTIFICATE_LEVELS, LOAN_CATEGORIES, TRAINING_TYPES
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms_apply import StyledForm
+from portal.forms.apply import StyledForm
 from registry.models import County, DifficultyCategory, ReferralKind
 from subsidies.residents import MAX_EVIDENCE_BYTES, WORK_END_REASONS
 
@@ -117,8 +117,10 @@ class ResidenceForm(UploadSizeMixin, StyledForm):
                 )
                 % {"hukou": self.person.hukou_area_code, "county": county.display_name},
             )
-        if self.active is not None and self.active.residence_county_id != county.pk and not data.get(
-            "move_registration"
+        if (
+            self.active is not None
+            and self.active.residence_county_id != county.pk
+            and not data.get("move_registration")
         ):
             self.add_error(
                 "move_registration",

@@ -458,9 +458,10 @@ class AgreementForm(TextStepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("agreement") in (self.Agreement.UNION, self.Agreement.STAFF) and not (
-            data.get("agreement_details") or ""
-        ).strip():
+        if (
+            data.get("agreement") in (self.Agreement.UNION, self.Agreement.STAFF)
+            and not (data.get("agreement_details") or "").strip()
+        ):
             self.add_error("agreement_details", _("Say when and how the measures were agreed."))
         return data
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms_apply import StyledForm
+from portal.forms.apply import StyledForm
 from registry.identifiers import error_text, parse_id_number
 from subsidies.models import InternCategory
 
