@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from portal import demo_claims_enterprises
+from portal.demo import claims_enterprises as demo_claims_enterprises
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState, Loan
 

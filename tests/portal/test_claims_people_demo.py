@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from portal.demo_claims_people import USERNAME, seed
+from portal.demo.claims_people import USERNAME, seed
 from subsidies.models import Case, CaseState
 
 pytestmark = pytest.mark.django_db

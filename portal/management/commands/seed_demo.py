@@ -85,8 +85,8 @@ class Command(BaseCommand):
             "registry.demo",
             "subsidies.demo",
             "portal.demo",
-            "portal.demo_claims_people",
-            "portal.demo_claims_enterprises",
+            "portal.demo.claims_people",
+            "portal.demo.claims_enterprises",
         ):
             try:
                 hooks.append(importlib.import_module(module).seed)

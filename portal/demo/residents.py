@@ -76,9 +76,12 @@ def _staff(username: str) -> User | None:
 def _submit(person: Any, actor: Any, county: County) -> Case:
     case = registration_draft_start(person=person, actor=actor)
     case = registration_residence_save(
-        case=case, county=county, address=person.address or f"{county.name}示例路 8 号",
+        case=case,
+        county=county,
+        address=person.address or f"{county.name}示例路 8 号",
         residence_permit="" if person.hukou_area_code == county.code else "川居 5101072019000826",
-        move=False, actor=actor,
+        move=False,
+        actor=actor,
     )
     case = registration_answers_save(case=case, answers=ANSWERS, actor=actor)
     return registration_submit(case=case, token=uuid.uuid4(), actor=actor)
@@ -96,7 +99,11 @@ def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, s
     person = person_find_by_id_number(number)
     if person is None:
         person = person_register(
-            id_number=number, name=name, residence_county=county, actor=None, phone=f"1390{seq:03d}{birth:%m%d}",
+            id_number=number,
+            name=name,
+            residence_county=county,
+            actor=None,
+            phone=f"1390{seq:03d}{birth:%m%d}",
             address=f"{county.name}示例路 {seq % 90 + 1} 号",
         )
     if Case.objects.filter(person=person, enterprise__isnull=True).exists():
@@ -116,7 +123,9 @@ def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, s
         if state == "ended":
             registration = active_registration(person)
             registration_report_work(
-                registration=registration, started_on=timezone.localdate(), employer="塔城市示例物流有限公司",
+                registration=registration,
+                started_on=timezone.localdate(),
+                employer="塔城市示例物流有限公司",
                 actor=worker,
             )
         if state == "recognised":
@@ -125,9 +134,7 @@ def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, s
             recognition.save(update_fields=["answers"])
             recognition = recognition_submit(case=recognition, token=uuid.uuid4(), actor=actor)
             case_claim(case=recognition, actor=worker)
-            recognition_decide(
-                case=recognition, accepted=[DifficultyCategory.OLDER_WORKER], reason="", actor=worker
-            )
+            recognition_decide(case=recognition, accepted=[DifficultyCategory.OLDER_WORKER], reason="", actor=worker)
         return
     case_claim(case=case, actor=worker)
     if state == "returned":
@@ -156,6 +163,5 @@ def seed(*, stdout: Any) -> None:
     counties = {c.code: c for c in County.objects.all()}
     for name, hukou, birth, seq, county, state in PEOPLE:
         with transaction.atomic():
-            _resident(name=name, hukou=hukou, birth=birth, seq=seq, county=counties[county], state=state,
-                      stdout=stdout)
+            _resident(name=name, hukou=hukou, birth=birth, seq=seq, county=counties[county], state=state, stdout=stdout)
     stdout.write("  demo residents: registration applications in every state (乌苏市, 塔城市), one 户口 in 四川")

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portal.demo import residents
 from portal.models import EnterpriseMembership, User
 from registry.demo import demo_credit_code
 from registry.models import County, Enterprise, InsuranceYear, Source
@@ -69,4 +70,4 @@ def _enterprise_account(*, stdout: Any) -> None:
 def seed(*, stdout: Any) -> None:
     """Idempotent: a second run changes nothing and prints the same lines."""
     _enterprise_account(stdout=stdout)
-    __import__("portal.demo_residents").demo_residents.seed(stdout=stdout)
+    residents.seed(stdout=stdout)
