@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.roles import Role
-from portal.views.cases import ACTION_WORDS
+from portal.views.workbench.cases import ACTION_WORDS
 from subsidies import cases as svc
 from subsidies.models import Case, CaseKind, CaseState
 from tests.subsidies.cases_helpers import enterprise, submitted_refund
