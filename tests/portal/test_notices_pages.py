@@ -175,7 +175,11 @@ def test_the_honeypot_keeps_nothing(client, notice) -> None:
 def test_no_objection_after_the_period(client, notice) -> None:
     past = timezone.localdate() - timedelta(days=20)
     notice.__class__.objects.filter(pk=notice.pk).update(starts_on=past, ends_on=past + timedelta(days=6))
-    client.post(reverse("notices:object", args=[notice.pk]), _objection(notice))
+    response = client.post(reverse("notices:object", args=[notice.pk]), _objection(notice), follow=True)
+    assert response.redirect_chain == [(reverse("notices:detail", args=[notice.pk]), 302)]
+    page = response.content.decode()
+    assert "只能在名单公示期间提出异议。" in page  # Objections can be made only while the list is on public notice.
+    assert reverse("notices:object", args=[notice.pk]) not in page  # and no form to object with
     assert not Objection.objects.exists()
 
 
