@@ -184,7 +184,14 @@ def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> N
     )
     client = english(user)
     case = start(client, year=2020)
-    assert 'value="hardship"' not in client.get(step(case, "track")).content.decode()
+    response = client.get(step(case, "track"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="standard"' in page and 'value="hardship"' not in page
+    assert "The hardship track is only for applications for 2019" in page
+    assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
+    case.refresh_from_db()
+    assert case.track != "hardship"
 
 
 def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(user: User) -> None:
