@@ -89,8 +89,15 @@ def test_it_refuses_a_period_that_ends_before_it_starts_with_a_message_at_the_fi
 
 def test_it_is_refused_to_people_without_the_workbench(client_for, make_user, world):
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
-    response = client_for(applicant).get(URL)
-    assert response.status_code in (302, 403)
+    client = client_for(applicant)
+    response = client.get(URL, PERIOD)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "您无权查看此页面" in page  # You are not allowed to see this page
+    assert 'id="total-received"' not in page and "35800.00" not in page
+    export = client.get(EXPORT, PERIOD)
+    assert export.status_code == 403
+    assert not export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_it_shows_early_warnings_with_a_link_to_the_real_name_file_in_scope(client_for, officer, caseworker_wusu):
