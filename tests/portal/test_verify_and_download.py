@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from portal.models import EnterpriseMembership
 from portal.roles import Role
-from subsidies.models import DocumentKind, NoticeJob, NoticeJobState
+from registry.services import person_register, registration_open
+from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState
+from subsidies.notices import registration_certificate_order
 from tests.subsidies.notices_helpers import approved_refund, finalise
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +44,24 @@ def test_a_genuine_code_shows_reference_date_holder_amount_and_hash(notice) -> N
     assert "真实有效" in page or "Genuine" in page
     for wanted in [notice.reference, notice.holder_name, notice.sha256, "24000.00"]:
         assert wanted in page
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("阿依古丽", "阿*古丽"), ("张三丰", "张*丰"), ("李四", "李*"), ("阿依古丽·买买提", "阿***·*买提"), ("王", "王")],
+)
+def test_a_persons_name_is_masked_on_the_public_verify_page(
+    name: str, masked: str, county, django_capture_on_commit_callbacks
+) -> None:
+    person = person_register(id_number="654201198503150018", name=name, residence_county=county("654201"), actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_open(person=person, registered_on=date(2019, 3, 2), actor=None)
+        registration_certificate_order(registration=registration, actor=None)
+    notice = Notice.objects.get(job__registration=registration)
+    page = Client().get(f"/verify/{notice.verification_code}/").content.decode()
+    assert f'<dd class="col-sm-8">{masked}</dd>' in page
+    if masked != name:
+        assert name not in page
 
 
 def test_an_unknown_code_is_not_found(notice) -> None:

@@ -135,11 +135,3 @@ def test_the_sweeper_sends_due_jobs_and_skips_done_ones(applicant, caseworker, o
     assert sorted(swept) == sorted(pending)
     assert set(NoticeJob.objects.values_list("state", flat=True)) == {NoticeJobState.DONE}
     assert notices.notice_jobs_sweep() == []
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [("阿依古丽", "阿*古丽"), ("张三丰", "张*丰"), ("李四", "李*"), ("阿依古丽·买买提", "阿***·*买提"), ("王", "王")],
-)
-def test_a_persons_name_is_masked_on_public_pages(name: str, masked: str) -> None:
-    assert notices.mask_person_name(name) == masked
