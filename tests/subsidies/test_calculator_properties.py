@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subsidies.services import parameter_add
-from tests.subsidies.helpers import calc, refund
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def _exact(amount: str) -> Decimal:
 
 @SETTINGS
 @given(premiums=money, more=money, start=st.integers(0, 5000), end=st.integers(0, 5000))
-def test_more_premiums_never_lower_a_refund_and_it_is_never_above_half(premiums, more, start, end):
+def test_more_premiums_never_lower_a_refund_and_it_is_never_above_half(premiums, more, start, end, refund):
     low = refund(ui_premiums_paid_last_year=str(premiums), insured_at_start=start, insured_at_end=end)
     high = refund(ui_premiums_paid_last_year=str(premiums + more), insured_at_start=start, insured_at_end=end)
     assert Decimal(0) <= _exact(low["amount"]) <= _exact(high["amount"])
@@ -42,7 +41,7 @@ def test_more_premiums_never_lower_a_refund_and_it_is_never_above_half(premiums,
     hires=st.integers(0, 1000),
     applicant=st.sampled_from(["individual", "enterprise"]),
 )
-def test_a_loan_is_never_negative_nor_above_its_cap(requested, rate, staff, hires, applicant):
+def test_a_loan_is_never_negative_nor_above_its_cap(requested, rate, staff, hires, applicant, calc):
     result = calc(
         "startup-loan",
         application_date="2019-06-01",
@@ -61,7 +60,7 @@ def test_a_loan_is_never_negative_nor_above_its_cap(requested, rate, staff, hire
 
 @SETTINGS
 @given(cost=money, hours=st.integers(0, 500), passed=st.booleans())
-def test_a_training_subsidy_is_never_above_1800(cost, hours, passed):
+def test_a_training_subsidy_is_never_above_1800(cost, hours, passed, calc):
     result = calc(
         "training-subsidy",
         application_date="2019-06-01",
@@ -75,7 +74,7 @@ def test_a_training_subsidy_is_never_above_1800(cost, hours, passed):
 
 @SETTINGS
 @given(start=days_2019_2021, days=st.integers(1, 400))
-def test_a_living_allowance_is_never_above_30_days_and_grows_with_days(start, days):
+def test_a_living_allowance_is_never_above_30_days_and_grows_with_days(start, days, calc):
     base = {"training_start": start.isoformat(), "registered_unemployed": True, "categories": ["disabled"]}
     shorter = calc("training-living-allowance", training_days=days, **base)
     longer = calc("training-living-allowance", training_days=days + 1, **base)
@@ -84,7 +83,7 @@ def test_a_living_allowance_is_never_above_30_days_and_grows_with_days(start, da
 
 @SETTINGS
 @given(registered=days_2019_2021, years=st.decimals(min_value=0, max_value=40, places=2), later=st.integers(0, 1000))
-def test_ui_benefit_never_exceeds_24_months_and_more_years_never_give_fewer_months(registered, years, later):
+def test_ui_benefit_never_exceeds_24_months_and_more_years_never_give_fewer_months(registered, years, later, calc):
     reemployed = (registered + timedelta(days=later)).isoformat()
     result = calc(
         "ui-benefit",
@@ -98,7 +97,7 @@ def test_ui_benefit_never_exceeds_24_months_and_more_years_never_give_fewer_mont
     assert _exact(result["amount"]) == Decimal("1386.00") * result["months_paid"]
 
 
-def test_a_parameter_change_dated_later_does_not_change_a_result_dated_earlier(officer):
+def test_a_parameter_change_dated_later_does_not_change_a_result_dated_earlier(officer, refund):
     before = refund(application_date="2019-06-01", ui_premiums_paid_last_year="10000")
     parameter_add(
         key="stable_job_refund.ratio", value="0.60", valid_from=date(2020, 1, 1), source="新文件", actor=officer

@@ -7,12 +7,11 @@ from decimal import Decimal
 import pytest
 
 from subsidies.calculators import InputErrors
-from tests.subsidies.helpers import calc, refund
 
 pytestmark = pytest.mark.django_db
 
 
-def test_refund_is_half_of_last_years_premiums():
+def test_refund_is_half_of_last_years_premiums(refund):
     result = refund(ui_premiums_paid_last_year="12345.66")
     assert result["eligible"] is True
     assert result["amount"] == "6172.83"
@@ -21,16 +20,16 @@ def test_refund_is_half_of_last_years_premiums():
     assert all(p["valid_from"] == "2019-01-01" for p in result["parameters"])
 
 
-def test_half_a_cent_is_rounded_half_up():
+def test_half_a_cent_is_rounded_half_up(refund):
     assert refund(ui_premiums_paid_last_year="0.01")["amount"] == "0.01"
     assert refund(ui_premiums_paid_last_year="100.05")["amount"] == "50.03"
 
 
-def test_twelve_months_paid_in_full_qualifies():
+def test_twelve_months_paid_in_full_qualifies(refund):
     assert refund(ui_months_paid_in_full=12)["eligible"] is True
 
 
-def test_eleven_months_paid_in_full_does_not_qualify_and_says_how_many_are_needed():
+def test_eleven_months_paid_in_full_does_not_qualify_and_says_how_many_are_needed(refund):
     result = refund(ui_months_paid_in_full=11)
     assert result["eligible"] is False
     assert result["amount"] == "0.00"
@@ -38,33 +37,33 @@ def test_eleven_months_paid_in_full_does_not_qualify_and_says_how_many_are_neede
     assert "12" in result["reasons"][0]["fix"]
 
 
-def test_layoff_rate_is_the_net_reduction_over_the_headcount_at_the_start():
+def test_layoff_rate_is_the_net_reduction_over_the_headcount_at_the_start(refund):
     result = refund(insured_at_start=1000, insured_at_end=980, retired_or_deceased=5)
     assert result["layoff_rate"] == "0.0150"
     assert result["layoffs"] == 15
 
 
-def test_layoff_rate_just_below_the_unemployment_rate_qualifies():
+def test_layoff_rate_just_below_the_unemployment_rate_qualifies(refund):
     assert refund(insured_at_start=1000, insured_at_end=963)["eligible"] is True  # 0.037 < 0.038
 
 
-def test_layoff_rate_equal_to_the_unemployment_rate_does_not_qualify_because_below_is_strict():
+def test_layoff_rate_equal_to_the_unemployment_rate_does_not_qualify_because_below_is_strict(refund):
     result = refund(insured_at_start=1000, insured_at_end=962)  # 0.038 == 0.038
     assert result["eligible"] is False
     assert result["reasons"][0]["code"] == "layoff_rate_not_below"
     assert "37" in result["reasons"][0]["fix"]
 
 
-def test_no_layoffs_qualifies_and_growth_is_no_layoff():
+def test_no_layoffs_qualifies_and_growth_is_no_layoff(refund):
     assert refund(insured_at_start=10, insured_at_end=50)["layoff_rate"] == "0.0000"
     assert refund(insured_at_start=0, insured_at_end=0)["eligible"] is True
 
 
-def test_retired_or_deceased_employees_are_not_layoffs():
+def test_retired_or_deceased_employees_are_not_layoffs(refund):
     assert refund(insured_at_start=100, insured_at_end=90, retired_or_deceased=10)["eligible"] is True
 
 
-def test_standard_track_needs_its_inputs_named():
+def test_standard_track_needs_its_inputs_named(calc):
     with pytest.raises(InputErrors) as exc:
         calc("stable-job-refund", application_date="2019-05-01")
     assert {field for field, _msg in exc.value.errors} == {
@@ -75,19 +74,23 @@ def test_standard_track_needs_its_inputs_named():
     }
 
 
-def hardship(**overrides):
-    data = {
-        "application_date": "2019-05-01",
-        "track": "hardship",
-        "on_hardship_list": True,
-        "insured_employees": 10,
-        "monthly_social_insurance_due": "5000.00",
-    }
-    data.update(overrides)
-    return calc("stable-job-refund", **data)
+@pytest.fixture(scope="session")
+def hardship(calc):
+    def calculate(**overrides):
+        data = {
+            "application_date": "2019-05-01",
+            "track": "hardship",
+            "on_hardship_list": True,
+            "insured_employees": 10,
+            "monthly_social_insurance_due": "5000.00",
+        }
+        data.update(overrides)
+        return calc("stable-job-refund", **data)
+
+    return calculate
 
 
-def test_hardship_refund_by_ui_benefit_is_six_months_of_benefit_per_insured_employee():
+def test_hardship_refund_by_ui_benefit_is_six_months_of_benefit_per_insured_employee(hardship):
     result = hardship()
     assert result["method"] == "ui_benefit"
     assert result["amount"] == str(Decimal(6) * Decimal("1386.00") * 10)
@@ -97,20 +100,20 @@ def test_hardship_refund_by_ui_benefit_is_six_months_of_benefit_per_insured_empl
     ]
 
 
-def test_hardship_refund_by_contribution_is_six_months_of_half_the_contributions():
+def test_hardship_refund_by_contribution_is_six_months_of_half_the_contributions(hardship):
     assert hardship(method="contribution")["amount"] == "15000.00"
 
 
-def test_hardship_window_first_and_last_days_qualify():
+def test_hardship_window_first_and_last_days_qualify(hardship):
     assert hardship(application_date="2019-01-01")["eligible"] is True
     assert hardship(application_date="2019-12-31")["eligible"] is True
 
 
-def test_hardship_window_day_after_does_not_qualify():
+def test_hardship_window_day_after_does_not_qualify(hardship):
     result = hardship(application_date="2020-01-01")
     assert result["eligible"] is False
     assert result["reasons"][0]["code"] == "outside_hardship_window"
 
 
-def test_hardship_track_needs_the_published_list():
+def test_hardship_track_needs_the_published_list(hardship):
     assert hardship(on_hardship_list=False)["reasons"][0]["code"] == "not_on_hardship_list"
