@@ -3,30 +3,23 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from portal.api import api
-from portal.views import (
-    accounts,
-    cases,
-    dashboard,
-    health,
-    incubators,
-    notices,
-    parameters,
-    policies,
-    public,
-    registry,
-    resident_accounts,
-    workbench,
-)
-from portal.views import claims_enterprises as enterprise_claims_views
-from portal.views import loans as loan_views
-from portal.views import notice_files as notice_views
-from portal.views import verify as verify_views
+from portal.views import accounts
+from portal.views.apply import claims_enterprises as enterprise_claims_views
+from portal.views.apply import notice_files as notice_views
 from portal.views.apply import signup as enterprise_signup
 from portal.views.apply import status as apply_status
 from portal.views.apply import wizard as apply_wizard
-from portal.views.residents import journeys as resident_journeys
-from portal.views.residents import services as resident_services
-from portal.views.residents import workbench as resident_workbench
+from portal.views.public import health, policies
+from portal.views.public import home as public
+from portal.views.public import notices as public_notices
+from portal.views.public import verify as verify_views
+from portal.views.services import claims_people, resident_accounts
+from portal.views.services import journeys as resident_journeys
+from portal.views.services import my_services as resident_services
+from portal.views.workbench import cases, dashboard, incubators, notice_jobs, notices, parameters, registry
+from portal.views.workbench import index as workbench
+from portal.views.workbench import loans as loan_views
+from portal.views.workbench import residents as resident_workbench
 
 accounts_patterns = (
     [
@@ -47,8 +40,8 @@ accounts_patterns = (
 workbench_patterns = (
     [
         path("", workbench.index, name="index"),
-        path("notices/jobs/", notice_views.notice_jobs, name="notice-jobs"),
-        path("notices/jobs/<int:pk>/retry/", notice_views.notice_job_retry_view, name="retry-notice-job"),
+        path("notices/jobs/", notice_jobs.notice_jobs, name="notice-jobs"),
+        path("notices/jobs/<int:pk>/retry/", notice_jobs.notice_job_retry_view, name="retry-notice-job"),
         path("dashboard/", dashboard.dashboard, name="dashboard"),
         path("dashboard/export.xlsx", dashboard.export, name="dashboard-export"),
         path("incubators/", incubators.incubator_list, name="incubators"),
@@ -108,10 +101,10 @@ workbench_patterns = (
 
 public_notice_patterns = (
     [
-        path("", notices.public_list, name="list"),
-        path("<int:pk>/", notices.public_detail, name="detail"),
-        path("<int:pk>/object/", notices.public_object, name="object"),
-        path("<int:pk>/objection-received/", notices.public_objection_received, name="objection-received"),
+        path("", public_notices.public_list, name="list"),
+        path("<int:pk>/", public_notices.public_detail, name="detail"),
+        path("<int:pk>/object/", public_notices.public_object, name="object"),
+        path("<int:pk>/objection-received/", public_notices.public_objection_received, name="objection-received"),
     ],
     "notices",
 )
@@ -137,8 +130,6 @@ apply_patterns = (
     ],
     "apply",
 )
-
-from portal.views import claims_people  # noqa: E402  (residents' claims, clauses (七), (八), (三))
 
 claims_patterns = (
     [

@@ -1,1 +1,2 @@
-"""The enterprise side of the portal: sign-up, applications (one topic per page), offers and "my applications"."""
+"""The enterprise side of the portal: sign-up, applications (one topic per page), offers, claims, "my applications"
+and the notices to download."""

@@ -17,7 +17,7 @@ from portal.services_accounts import email_confirmed, membership_approve, member
 from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
 from registry.refusals import Refused
-from subsidies.cases import NEXT_STEP
+from subsidies.cases.states import NEXT_STEP
 from subsidies.models import Case, CaseKind, CaseState, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
@@ -91,7 +91,7 @@ def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:
 
 def _continue_url(case: Case) -> str:
     """The wizard's page for its journeys; the enterprise claims (clauses (二)-(六)) continue on their own pages."""
-    from portal.views import claims_enterprises
+    from portal.views.apply import claims_enterprises
 
     if case.kind in claims_enterprises.CLAIM_OF_KIND:
         return claims_enterprises.resume_url(case)

@@ -229,10 +229,10 @@ def _extra_sections(request: HttpRequest, scope: statistics.Scope) -> dict[str, 
     except ImportError:  # pragma: no cover - the module lands with part 2
         pass
     try:
-        from subsidies import incubators
+        from subsidies.measures import m04_incubators
 
         if scope.county_ids is None:
-            context["incubators"] = incubators.progress(today=timezone.localdate())
+            context["incubators"] = m04_incubators.progress(today=timezone.localdate())
     except ImportError:  # pragma: no cover - the module lands with part 3
         pass
     return context

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from registry.access import sees_all_counties
 from registry.models import DifficultyRecognition, Person, UnemploymentRegistration
-from subsidies.cases import cases_visible_to
+from subsidies.cases.queue import cases_visible_to
 from subsidies.models import Case, Evidence
 
 APPLY_AS_RESIDENT = "portal.apply_as_resident"

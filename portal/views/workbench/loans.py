@@ -29,9 +29,9 @@ from registry.access import enterprises_for_user, sees_all_counties
 from registry.models import County, Enterprise
 from registry.refusals import Refused
 from registry.services import QUALITY_LIST_PERMISSION, enterprise_quality_list_set
-from subsidies.cases import cases_visible_to
-from subsidies.claims_enterprises import referral_respond
-from subsidies.loans import (
+from subsidies.cases.queue import cases_visible_to
+from subsidies.measures.m02_guarantee_referral import referral_respond
+from subsidies.measures.m03_startup_loan import (
     LOAN_PERMISSION,
     certified_amount,
     certified_cases_visible_to,

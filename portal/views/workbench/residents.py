@@ -14,17 +14,17 @@ from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
 from portal.forms.residents_journey import RecognitionDecisionForm, ReferralForm, ReportWorkForm
-from portal.views.cases import _case_context
-from portal.views.residents.access import get_evidence_for_staff, get_registration_for_staff
-from portal.views.residents.services import evidence_response
+from portal.views.services.access import get_evidence_for_staff, get_registration_for_staff
+from portal.views.services.my_services import evidence_response
+from portal.views.workbench.cases import _case_context
+from registry.permissions import DECIDE_CASE
 from registry.refusals import Refused
-from subsidies import residents as r
-from subsidies.cases import DECIDE_PERMISSION
+from subsidies.measures import m09_registration, m11_referral
 from subsidies.models import CaseKind
 
 
 def _may_decide(request: HttpRequest) -> None:
-    if not request.user.has_perm(DECIDE_PERMISSION):
+    if not request.user.has_perm(DECIDE_CASE):
         raise PermissionDenied
 
 
@@ -39,7 +39,7 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecognitionDecisionForm(request.POST, prefix="recognise", asked=case.answers.get("categories", []))
     if form.is_valid():
         try:
-            r.recognition_decide(
+            m09_registration.recognition_decide(
                 case=case,
                 accepted=form.cleaned_data["accepted"],
                 reason=form.cleaned_data["reason"],
@@ -65,7 +65,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST, prefix="referral")
     if form.is_valid():
         try:
-            r.referral_record(
+            m11_referral.referral_record(
                 case=case, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"], actor=request.user
             )
         except Refused as refused:
@@ -89,7 +89,7 @@ def record_work(request: HttpRequest, pk: int) -> HttpResponse:
     case_pk = request.POST.get("case")
     if form.is_valid():
         try:
-            r.registration_report_work(
+            m09_registration.registration_report_work(
                 registration=registration,
                 started_on=form.cleaned_data["started_on"],
                 employer=form.cleaned_data["employer"],

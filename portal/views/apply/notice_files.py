@@ -1,28 +1,19 @@
-"""Notice files: the applicant's download, the public PDF of a published list, and failed jobs on the workbench."""
+"""Notice files: the holder's download and the public PDF of a published list. Notices that could not be made are
+on the workbench (portal.views.workbench.notice_jobs)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from registry.refusals import Refused
-from subsidies.cases import cases_visible_to
+from subsidies.cases.queue import cases_visible_to
+from subsidies.document_jobs import notice_job_order, notice_jobs_visible_to, notice_open
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
-from subsidies.notices import (
-    notice_job_order,
-    notice_job_retry,
-    notice_jobs_failed_for,
-    notice_jobs_visible_to,
-    notice_open,
-)
 
 APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
 
@@ -82,31 +73,3 @@ def public_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "subsidies/notice_preparing.html", {"notice_list": notice_list}, status=503)
     response["Retry-After"] = "60"
     return response
-
-
-# --- Workbench: notices that could not be made ---------------------------------------------------------------
-
-
-@login_required
-@permission_required("portal.access_workbench", raise_exception=True)
-@require_GET
-def notice_jobs(request: HttpRequest) -> HttpResponse:
-    """Failed notice jobs of the user's scope, with a retry button; and how many are waiting."""
-    visible = notice_jobs_visible_to(request.user)
-    waiting = visible.filter(Q(state=NoticeJobState.PENDING) | Q(state=NoticeJobState.RUNNING)).count()
-    context = {"failed_notice_jobs": notice_jobs_failed_for(request.user)[:200], "waiting": waiting}
-    return render(request, "subsidies/notice_jobs.html", context)
-
-
-@login_required
-@permission_required("portal.access_workbench", raise_exception=True)
-@require_POST
-def notice_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(notice_jobs_visible_to(request.user), pk=pk)
-    try:
-        notice_job_retry(job=job, actor=request.user)
-    except Refused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The notice will be made again in a moment."))
-    return redirect("workbench:notice-jobs")

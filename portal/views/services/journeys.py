@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 from portal.forms import residents_journey as f
 from portal.forms.apply import SubmitForm
 from portal.views.apply.wizard import Journey, Step, check_url, step_url
-from portal.views.residents.access import get_case_for_resident, person_of, resident_required
+from portal.views.services.access import get_case_for_resident, person_of, resident_required
 from registry.models import DifficultyCategory
 from registry.refusals import Refused
-from subsidies import residents as r
+from subsidies.cases import evidence
+from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState
 
 EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
@@ -74,7 +75,7 @@ def journey_for(case: Case) -> Journey:
 
 def step_done(step: Step, case: Case) -> bool:
     if step.slug == "evidence":
-        return not r.recognition_missing_evidence(case)
+        return not m09_registration.recognition_missing_evidence(case)
     return all(case.answers.get(k) not in (None, "", []) for k in step.required if k != "residence_county") and (
         step.slug != "residence" or "residence_county" in case.answers
     )
@@ -106,10 +107,10 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
     flow = JOURNEYS[journey]
     person = person_of(request.user)
     today = timezone.localdate()
-    active = r.active_registration(person)
+    active = m09_registration.active_registration(person)
     context: dict[str, Any] = {"journey": flow, "person": person, "active": active, "problem": ""}
     if flow is REGISTRATION:
-        age = r.working_age_check(person=person, on=today)
+        age = m09_registration.working_age_check(person=person, on=today)
         context["age"] = age
         if not age.ok:
             context["problem"] = age.message
@@ -120,10 +121,14 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
     else:
         context["proven"] = [
             (DifficultyCategory(c).label, why)
-            for c, why in r.recognition_proven(person=person, registration=active, on=today).items()
+            for c, why in m09_registration.recognition_proven(person=person, registration=active, on=today).items()
         ]
     if request.method == "POST" and not context["problem"]:
-        service = r.registration_draft_start if flow is REGISTRATION else r.recognition_draft_start
+        service = (
+            m09_registration.registration_draft_start
+            if flow is REGISTRATION
+            else m09_registration.recognition_draft_start
+        )
         try:
             case = service(person=person, actor=request.user)
         except Refused as refused:
@@ -144,13 +149,13 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
 def build_form(step: Step, case: Case, data: Any = None, files: Any = None) -> Any:
     initial = step.form_class.initial_from(case)  # type: ignore[attr-defined]
     if step.slug == "residence":
-        active = r.active_registration(case.person)
+        active = m09_registration.active_registration(case.person)
         return f.ResidenceForm(
             data,
             files,
             initial=initial,
             person=case.person,
-            has_document=case.evidence.filter(purpose=r.RESIDENCE).exists(),
+            has_document=case.evidence.filter(purpose=m09_registration.RESIDENCE).exists(),
             active=active if active is not None else None,
         )
     if step.slug == "categories":
@@ -166,7 +171,7 @@ def _save_step(request: HttpRequest, step: Step, case: Case, form: Any) -> Case:
     user = request.user
     data = form.cleaned_data
     if step.slug == "residence":
-        case = r.registration_residence_save(
+        case = m09_registration.registration_residence_save(
             case=case,
             county=data["residence_county"],
             address=data["address"],
@@ -175,14 +180,16 @@ def _save_step(request: HttpRequest, step: Step, case: Case, form: Any) -> Case:
             actor=user,
         )
         if data.get("residence_document"):
-            r.evidence_add(case=case, purpose=r.RESIDENCE, upload=data["residence_document"], actor=user)
+            evidence.evidence_add(
+                case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=user
+            )
         return case
     if step.slug == "evidence":
         for category, upload in data.items():
             if upload:
-                r.evidence_add(case=case, purpose=category, upload=upload, actor=user)
+                evidence.evidence_add(case=case, purpose=category, upload=upload, actor=user)
         return case
-    return r.registration_answers_save(case=case, answers=form.answers(), actor=user)
+    return m09_registration.registration_answers_save(case=case, answers=form.answers(), actor=user)
 
 
 @resident_required
@@ -202,7 +209,7 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
         except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
-            if current.slug == "evidence" and r.recognition_missing_evidence(case):
+            if current.slug == "evidence" and m09_registration.recognition_missing_evidence(case):
                 messages.info(request, _("Saved. Upload evidence for each category that is still missing."))
                 return redirect(step_url(flow, case, current))
             if from_check or index + 1 == len(flow.steps):
@@ -269,7 +276,7 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
             },
             {
                 "label": _("Why you are without work"),
-                "value": _label(r.WORK_END_REASONS, a.get("work_end_reason", "")),
+                "value": _label(m09_registration.WORK_END_REASONS, a.get("work_end_reason", "")),
                 "step": steps["last-work"],
             },
             {"label": _("Last employer"), "value": a.get("last_employer") or "—", "step": steps["last-work"]},
@@ -310,7 +317,11 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
 
 def _check_context(flow: Journey, case: Case, form: SubmitForm) -> dict[str, Any]:
     missing = [s for s in flow.steps if not step_done(s, case)]
-    problems = r.registration_problems(case, today=timezone.localdate()) if flow is REGISTRATION and not missing else []
+    problems = (
+        m09_registration.registration_problems(case, today=timezone.localdate())
+        if flow is REGISTRATION and not missing
+        else []
+    )
     return {
         "journey": flow,
         "case": case,
@@ -338,7 +349,9 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
             missing = [s for s in flow.steps if not step_done(s, case)]
             if missing:
                 return redirect(step_url(flow, case, missing[0]))
-            service = r.registration_submit if flow is REGISTRATION else r.recognition_submit
+            service = (
+                m09_registration.registration_submit if flow is REGISTRATION else m09_registration.recognition_submit
+            )
             try:
                 case = service(case=case, token=form.cleaned_data["token"], actor=request.user)
             except Refused as refused:

@@ -1,5 +1,5 @@
-"""Public notice (公示): officers build, publish and finalise lists; caseworkers resolve objections; anyone reads the
-lists at /notices/ and objects through a rate-limited form. A list never shows a person's ID number.
+"""Public notice (公示) on the workbench: officers build, publish and finalise lists; caseworkers resolve objections.
+Anyone reads the lists and objects at /notices/ (portal.views.public.notices). A list never shows a person's ID number.
 """
 
 from __future__ import annotations
@@ -8,39 +8,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms.cases import NoticeBuildForm, ObjectionForm, ObjectionResolveForm
-from registry.access import sees_all_counties
+from portal.forms.cases import NoticeBuildForm, ObjectionResolveForm
+from registry.access import may_decide
+from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
-from subsidies.cases import (
-    DECIDE_PERMISSION,
-    PUBLISH_PERMISSION,
-    cases_visible_to,
-    notice_candidates,
-    notice_finalise,
-    notice_publish,
-    objection_resolve,
-    objection_submit,
-)
+from subsidies.cases.publication import notice_candidates, notice_finalise, notice_publish, objection_resolve
+from subsidies.cases.queue import cases_visible_to
 from subsidies.models import NoticeListKind, NoticeListState, Objection, ObjectionState, PublicNotice
 from subsidies.parameters import value_in_force
 from subsidies.workdays import working_period
-
-# Objections per client address per hour (the public form is open to anyone).
-OBJECTION_LIMIT = 5
-OBJECTION_WINDOW_SECONDS = 3600
-
-
-# --- Workbench: lists, publishing, objections --------------------------------------------------------------------
 
 
 def _notice_rows() -> Any:
@@ -66,7 +51,7 @@ def _preview(form: NoticeBuildForm) -> dict[str, Any]:
 def _list_page(request: HttpRequest, form: NoticeBuildForm | None, status: int = 200, **extra: Any) -> HttpResponse:
     context: dict[str, Any] = {
         "notices": _notice_rows(),
-        "may_publish": request.user.has_perm(PUBLISH_PERMISSION),
+        "may_publish": request.user.has_perm(PUBLISH_LIST),
         "form": form,
         **extra,
     }
@@ -82,7 +67,7 @@ def _list_page(request: HttpRequest, form: NoticeBuildForm | None, status: int =
 def notice_list(request: HttpRequest) -> HttpResponse:
     """Every list with its open objections; officers also build a new list here (GET preview, POST publish)."""
     form = None
-    if request.user.has_perm(PUBLISH_PERMISSION):
+    if request.user.has_perm(PUBLISH_LIST):
         form = NoticeBuildForm(request.GET) if "kind" in request.GET else NoticeBuildForm(initial=_initial())
     return _list_page(request, form)
 
@@ -94,7 +79,7 @@ def _initial() -> dict[str, Any]:
 @login_required
 @require_POST
 def publish(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(PUBLISH_PERMISSION):
+    if not request.user.has_perm(PUBLISH_LIST):
         raise PermissionDenied
     form = NoticeBuildForm(request.POST)
     if not form.is_valid():
@@ -123,7 +108,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 def _may_resolve(user: Any, objection: Objection) -> bool:
     case = objection.entry.case
-    return user.has_perm(DECIDE_PERMISSION) and (sees_all_counties(user) or case.county_id == user.county_id)
+    return may_decide(user, case.county_id)
 
 
 @login_required
@@ -145,7 +130,7 @@ def notice_detail(request: HttpRequest, pk: int, resolve_forms: dict[int, Any] |
             "entries": entries,
             "visible": visible,
             "objections": objections,
-            "may_finalise": request.user.has_perm(PUBLISH_PERMISSION) and notice.state == NoticeListState.PUBLISHED,
+            "may_finalise": request.user.has_perm(PUBLISH_LIST) and notice.state == NoticeListState.PUBLISHED,
             "period_over": notice.ends_on is not None and timezone.localdate() > notice.ends_on,
         },
         status=400 if resolve_forms else 200,
@@ -155,7 +140,7 @@ def notice_detail(request: HttpRequest, pk: int, resolve_forms: dict[int, Any] |
 @login_required
 @require_POST
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm(PUBLISH_PERMISSION):
+    if not request.user.has_perm(PUBLISH_LIST):
         raise PermissionDenied
     notice = get_object_or_404(PublicNotice, pk=pk)
     try:
@@ -176,7 +161,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         entry__case__in=cases_visible_to(request.user).values("pk"),
     )
-    if not request.user.has_perm(DECIDE_PERMISSION):
+    if not request.user.has_perm(DECIDE_CASE):
         raise PermissionDenied
     form = ObjectionResolveForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
@@ -193,102 +178,3 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The objection is resolved."))
             return redirect("workbench:notice", pk=objection.notice_id)
     return notice_detail(request, objection.notice_id, resolve_forms={objection.pk: form})
-
-
-# --- Public pages (no sign-in) ---------------------------------------------------------------------------------
-
-
-def _public(pk: int) -> PublicNotice:
-    notice = PublicNotice.objects.select_related("county").filter(pk=pk).exclude(state=NoticeListState.DRAFT).first()
-    if notice is None:
-        raise Http404("no such list")
-    return notice
-
-
-def public_list(request: HttpRequest) -> HttpResponse:
-    lists = PublicNotice.objects.select_related("county").exclude(state=NoticeListState.DRAFT)
-    return render(
-        request,
-        "portal/notices/public_list.html",
-        {
-            "current": lists.filter(state=NoticeListState.PUBLISHED).order_by("-starts_on", "-id"),
-            "past": lists.filter(state=NoticeListState.FINAL).order_by("-starts_on", "-id")[:100],
-        },
-    )
-
-
-def _open_for_objections(notice: PublicNotice) -> bool:
-    today = timezone.localdate()
-    return notice.state == NoticeListState.PUBLISHED and notice.starts_on <= today <= notice.ends_on
-
-
-def _public_page(
-    request: HttpRequest, notice: PublicNotice, form: Any = None, *, status: int = 200, limited: bool = False
-) -> HttpResponse:
-    entries = notice.entries.filter(withdrawn=False).select_related("case__enterprise", "case__county")
-    is_open = _open_for_objections(notice)
-    return render(
-        request,
-        "portal/notices/public_detail.html",
-        {
-            "notice": notice,
-            "entries": entries,
-            "shows_amount": notice.kind == NoticeListKind.REFUND_APPROVALS,
-            "is_open": is_open,
-            "form": form if form is not None else (ObjectionForm(notice=notice) if is_open else None),
-            "limited": limited,
-        },
-        status=status,
-    )
-
-
-def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _public_page(request, _public(pk))
-
-
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    """Count this attempt; True once the address made more than OBJECTION_LIMIT attempts within the window."""
-    key = f"notice-objection:{_client_address(request)}"
-    cache.add(key, 0, OBJECTION_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, OBJECTION_WINDOW_SECONDS)
-        count = 1
-    return count > OBJECTION_LIMIT
-
-
-@require_POST
-def public_object(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _public(pk)
-    if not _open_for_objections(notice):
-        messages.error(request, _("Objections can be made only while the list is on public notice."))
-        return redirect("notices:detail", pk=notice.pk)
-    if _over_limit(request):
-        return _public_page(request, notice, ObjectionForm(request.POST, notice=notice), status=429, limited=True)
-    form = ObjectionForm(request.POST, notice=notice)
-    if not form.is_valid():
-        return _public_page(request, notice, form, status=400)
-    if form.cleaned_data["website"]:
-        # A robot filled the hidden field: answer as usual, keep nothing.
-        return redirect("notices:objection-received", pk=notice.pk)
-    try:
-        objection_submit(
-            notice=notice,
-            entry=form.cleaned_data["entry"],
-            name=form.cleaned_data["name"],
-            contact=form.cleaned_data["contact"],
-            text=form.cleaned_data["text"],
-        )
-    except Refused as refused:
-        form.add_error(refused.field if refused.field in form.fields else None, str(refused))
-        return _public_page(request, notice, form, status=400)
-    return redirect("notices:objection-received", pk=notice.pk)
-
-
-def public_objection_received(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "portal/notices/objection_received.html", {"notice": _public(pk)})

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from subsidies.notices import mask_person_name, normalise_sha256, notice_verify
+from subsidies.document_jobs import mask_person_name, normalise_sha256, notice_verify
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 

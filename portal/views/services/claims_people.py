@@ -22,25 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from portal.forms.claims_people import SkillUpgradeClaimForm, StartupLoanClaimForm, TrainingClaimForm
 from portal.views.apply.status import history
-from portal.views.cases import KIND_DETAILS
 from registry.models import Person
 from registry.refusals import Refused
-from subsidies.claims_people import (
-    CERTIFICATE,
-    CERTIFICATE_KINDS,
-    CERTIFICATE_LEVELS,
-    LOAN_CATEGORIES,
-    RESIDENT_KINDS,
-    TRAINING_TYPES,
-    claim_checks,
-    claim_resubmit,
-    insured_months_known,
-    next_step,
-    skill_upgrade_claim_submit,
-    startup_loan_claim_submit,
-    training_claim_submit,
-)
-from subsidies.models import Case, CaseKind, CaseState, Evidence
+from subsidies.cases.claims import claim_checks, claim_resubmit, next_step, resident_claim_kinds
+from subsidies.cases.rules import rules_for
+from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
+from subsidies.measures.m07_training import training_claim_submit
+from subsidies.measures.m08_skill_upgrade import insured_months_known, skill_upgrade_claim_submit
+from subsidies.models import Case, CaseKind, CaseState
 
 APPLY_AS_RESIDENT = "portal.apply_as_resident"
 
@@ -94,7 +83,7 @@ def get_claim_for_resident(user: Any, pk: int) -> Case:
         return (
             Case.objects.select_related("county", "person")
             .exclude(state=CaseState.DRAFT)
-            .get(pk=pk, person=user.resident.person, enterprise__isnull=True, kind__in=RESIDENT_KINDS)
+            .get(pk=pk, person=user.resident.person, enterprise__isnull=True, kind__in=resident_claim_kinds())
         )
     except Case.DoesNotExist:
         raise Http404("no such claim") from None
@@ -200,7 +189,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     if case.kind in (CaseKind.TRAINING_SUBSIDY, CaseKind.LIVING_ALLOWANCE):
         form: Any = TrainingClaimForm(data, files, initial=initial)
         del form.fields["living_allowance"]
-        if case.kind not in CERTIFICATE_KINDS:
+        if not rules_for(case.kind).takes_certificate:
             del form.fields["certificate_file"]
         slug = "training"
     elif case.kind == CaseKind.SKILL_UPGRADE:
@@ -241,84 +230,3 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": case.evidence.all(),
         },
     )
-
-
-# --- The workbench review page of these kinds (portal.views.cases.KIND_DETAILS) --------------------------------
-
-ANSWER_LABELS: dict[str, Any] = {
-    "institution": gettext_lazy("Training institution"),
-    "course": gettext_lazy("Course"),
-    "training_type": gettext_lazy("Type of training"),
-    "training_start": gettext_lazy("First day of the training"),
-    "training_end": gettext_lazy("Last day of the training"),
-    "hours": gettext_lazy("Hours of training"),
-    "cost": gettext_lazy("Cost of the training (yuan)"),
-    "result": gettext_lazy("Result"),
-    "certificate_number": gettext_lazy("Certificate number"),
-    "bank_name": gettext_lazy("Bank and branch"),
-    "training_reference": gettext_lazy("Training subsidy claim"),
-    "occupation": gettext_lazy("Occupation (trade)"),
-    "certificate_level": gettext_lazy("Level of the certificate"),
-    "certificate_date": gettext_lazy("Date of the certificate"),
-    "insured_months": gettext_lazy("Months insured"),
-    "insured_months_source": gettext_lazy("Source of the months insured"),
-    "application_date": gettext_lazy("Date of the claim"),
-    "applicant": gettext_lazy("Applicant"),
-    "category": gettext_lazy("Qualifying person"),
-    "category_details": gettext_lazy("Details"),
-    "business_name": gettext_lazy("Name of the business"),
-    "business_activity": gettext_lazy("What the business does"),
-    "requested_amount": gettext_lazy("Loan requested (yuan)"),
-}
-HIDDEN_ANSWERS = {"occupation_key", "training_case"}
-
-
-def _answer_value(key: str, value: Any) -> Any:
-    choices: dict[str, dict[str, Any]] = {
-        "training_type": TRAINING_TYPES,
-        "certificate_level": CERTIFICATE_LEVELS,
-        "category": LOAN_CATEGORIES,
-        "result": {"passed": gettext_lazy("Passed"), "not_passed": gettext_lazy("Did not pass")},
-        "insured_months_source": {
-            "registry": gettext_lazy("From the social-insurance system"),
-            "applicant": gettext_lazy("Entered by the applicant"),
-        },
-        "applicant": {"individual": gettext_lazy("Individual"), "enterprise": gettext_lazy("Enterprise")},
-    }
-    return choices.get(key, {}).get(value, value) if isinstance(value, str) else value
-
-
-def claim_details(case: Case) -> dict[str, Any]:
-    """Context of templates/portal/cases/kinds/<kind>.html: the answers in words and the cross-checks."""
-    rows = [
-        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": _answer_value(key, value)}
-        for key, value in case.answers.items()
-        if key not in HIDDEN_ANSWERS and value not in (None, "", [], {})
-    ]
-    related = None
-    if case.kind == CaseKind.LIVING_ALLOWANCE and case.answers.get("training_case"):
-        related = Case.objects.filter(pk=case.answers["training_case"]).first()
-    elif case.kind == CaseKind.TRAINING_SUBSIDY:
-        related = Case.objects.filter(kind=CaseKind.LIVING_ALLOWANCE, answers__training_case=case.pk).first()
-    # The certificate is kept with the training subsidy claim; the living allowance for the same training shows it.
-    certificate_case = related if case.kind == CaseKind.LIVING_ALLOWANCE and related is not None else case
-    evidence = list(Evidence.objects.filter(case=certificate_case, purpose=CERTIFICATE))
-    return {"rows": rows, "checks": claim_checks(case), "related": related, "other_answers": rows, "evidence": evidence}
-
-
-def startup_loan_details(case: Case) -> dict[str, Any]:
-    """The start-up loan review page serves both applicants: an individual's case (here) and an enterprise's (the
-    enterprise-claims module, portal.views.claims_enterprises.startup_loan_review_details). Enterprise-claims agent:
-    keep this dispatch (or call claim_details for person cases) when you register your details for this kind."""
-    if case.person_id:
-        return claim_details(case)
-    try:
-        from portal.views.claims_enterprises import startup_loan_review_details
-    except ImportError:  # the enterprise claims are not installed
-        return {"other_answers": [], "checks": []}
-    return startup_loan_review_details(case)
-
-
-for _kind in (CaseKind.TRAINING_SUBSIDY, CaseKind.LIVING_ALLOWANCE, CaseKind.SKILL_UPGRADE):
-    KIND_DETAILS[_kind] = claim_details
-KIND_DETAILS[CaseKind.STARTUP_LOAN] = startup_loan_details

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry.access import sees_all_counties
 from registry.models import County, Enterprise
-from subsidies import incubators as svc
+from subsidies.measures import m04_incubators
 from subsidies.models import Incubator, IncubatorKind, IncubatorLevel
 
 
@@ -81,7 +81,7 @@ def _check_read(request: HttpRequest) -> None:
 
 
 def _check_record(request: HttpRequest) -> None:
-    if not request.user.has_perm(svc.RECORD_PERMISSION):
+    if not request.user.has_perm(m04_incubators.RECORD_PERMISSION):
         raise PermissionDenied
 
 
@@ -93,13 +93,15 @@ def _incubators_for(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def _list(request: HttpRequest, form: IncubatorForm | None, status: int = 200) -> HttpResponse:
-    can_record = request.user.has_perm(svc.RECORD_PERMISSION)
+    can_record = request.user.has_perm(m04_incubators.RECORD_PERMISSION)
     return render(
         request,
         "portal/incubators/list.html",
         {
             "incubators": _incubators_for(request).order_by("county__code", "name"),
-            "progress": svc.progress(today=timezone.localdate()) if sees_all_counties(request.user) else None,
+            "progress": m04_incubators.progress(today=timezone.localdate())
+            if sees_all_counties(request.user)
+            else None,
             "form": (form or IncubatorForm()) if can_record else None,
         },
         status=status,
@@ -118,7 +120,7 @@ def incubator_add(request: HttpRequest) -> HttpResponse:
     form = IncubatorForm(request.POST)
     if form.is_valid():
         try:
-            incubator = svc.incubator_record(actor=request.user, **form.cleaned_data)
+            incubator = m04_incubators.incubator_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             for field_name, errors in exc.message_dict.items():
                 form.add_error(field_name if field_name in form.fields else None, errors)
@@ -129,7 +131,7 @@ def incubator_add(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, incubator: Incubator, form: TenantForm | None, status: int = 200) -> HttpResponse:
-    can_record = request.user.has_perm(svc.RECORD_PERMISSION)
+    can_record = request.user.has_perm(m04_incubators.RECORD_PERMISSION)
     return render(
         request,
         "portal/incubators/detail.html",
@@ -157,7 +159,7 @@ def tenant_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["enterprise"] = data.pop("credit_code")
         try:
-            svc.tenant_record(incubator=incubator, actor=request.user, **data)
+            m04_incubators.tenant_record(incubator=incubator, actor=request.user, **data)
         except ValidationError as exc:
             for field_name, errors in exc.message_dict.items():
                 form.add_error(field_name if field_name in form.fields else None, errors)

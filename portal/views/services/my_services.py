@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.forms.residents_journey import ReportWorkForm
 from portal.views.apply.status import STATE_BADGE, history
-from portal.views.residents.access import (
+from portal.views.services.access import (
     cases_for_resident,
     get_case_for_resident,
     get_evidence_for_resident,
@@ -25,11 +25,12 @@ from portal.views.residents.access import (
     recognitions_for_resident,
     resident_required,
 )
-from portal.views.residents.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITION, REGISTRATION, resume_url
+from portal.views.services.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITION, REGISTRATION, resume_url
+from registry import services
 from registry.models import DifficultyCategory, RegistrationStatus
 from registry.refusals import Refused
-from subsidies import residents as r
-from subsidies.cases import NEXT_STEP
+from subsidies.cases.states import NEXT_STEP
+from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
@@ -108,12 +109,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "active": active,
             "registrations": registrations,
             "recognitions": recognitions,
-            "current_recognition": r.person_recognition(person, on=today),
+            "current_recognition": services.recognition_in_force(person, on=today),
             "application_rows": [row(c) for c in cases if c.kind in resident_kinds],
             "claim_rows": [row(c) for c in cases if c.kind not in resident_kinds],
             "registration_journey": REGISTRATION,
             "recognition_journey": RECOGNITION,
-            "age": r.working_age_check(person=person, on=today),
+            "age": m09_registration.working_age_check(person=person, on=today),
         },
     )
 
@@ -122,8 +123,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_resident(request.user, pk)
-    registration = r.registration_of(case) if case.kind == CaseKind.UNEMPLOYMENT_REGISTRATION else None
-    recognition = r.recognition_of(case) if case.kind == CaseKind.DIFFICULTY_RECOGNITION else None
+    registration = m09_registration.registration_of(case) if case.kind == CaseKind.UNEMPLOYMENT_REGISTRATION else None
+    recognition = m09_registration.recognition_of(case) if case.kind == CaseKind.DIFFICULTY_RECOGNITION else None
     return render(
         request,
         "portal/residents/case.html",
@@ -161,7 +162,7 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportWorkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            r.registration_report_work(
+            m09_registration.registration_report_work(
                 registration=registration,
                 started_on=form.cleaned_data["started_on"],
                 employer=form.cleaned_data["employer"],
@@ -183,7 +184,7 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_response(evidence: Evidence) -> FileResponse:
     """The file, never cached by a shared cache, never sniffed into another type by the browser."""
     response = FileResponse(
-        r.evidence_open(evidence),
+        evidence.evidence_open(evidence),
         content_type=evidence.content_type,
         as_attachment=evidence.content_type == "application/pdf",
         filename=evidence.original_name,
@@ -204,7 +205,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_resident(request.user, pk)
     case = evidence.case
     try:
-        r.evidence_remove(evidence=evidence, actor=request.user)
+        evidence.evidence_remove(evidence=evidence, actor=request.user)
     except Refused as refused:
         messages.error(request, str(refused))
     else:

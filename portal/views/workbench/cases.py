@@ -35,22 +35,16 @@ from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
 from portal.forms.cases import ApproveForm, QueueFilterForm, ReasonForm
-from portal.views.residents import review as resident_review
+from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
+from registry.permissions import DECIDE_CASE
 from registry.refusals import Refused
-from subsidies.cases import (
-    DECIDE_PERMISSION,
-    PUBLISHED_KINDS,
-    TRANSITIONS,
-    case_approve,
-    case_claim,
-    case_reject,
-    case_release,
-    case_return,
-    cases_visible_to,
-    registry_figures,
-)
+from subsidies.cases.queue import cases_visible_to
+from subsidies.cases.rules import rules_for
+from subsidies.cases.states import TRANSITIONS
+from subsidies.cases.workflow import case_approve, case_claim, case_reject, case_release, case_return
+from subsidies.measures.m01_stable_job_refund import registry_figures
 from subsidies.models import Case, CaseKind, CaseState
 
 S = CaseState
@@ -251,7 +245,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     ]
     export_params = {k: v for k, v in request.GET.items() if k != "after" and v}
     export_params["tab"] = tab
-    can_decide = request.user.has_perm(DECIDE_PERMISSION)
+    can_decide = request.user.has_perm(DECIDE_CASE)
     return render(
         request,
         "portal/cases/queue.html",
@@ -470,17 +464,22 @@ def _answers_details(case: Case) -> dict[str, Any]:
     return {"other_answers": _other_answers(case, set())}
 
 
-# Kind -> context for its template portal/cases/kinds/<kind>.html. Later kinds (residents, other claims) add theirs.
+# Kind -> context for its template portal/cases/kinds/<kind>.html. The enterprise claims add theirs on import
+# (portal.views.apply.claims_enterprises).
 KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
     CaseKind.STABLE_JOB_REFUND: _refund_details,
-    CaseKind.UNEMPLOYMENT_REGISTRATION: resident_review.registration_details,
-    CaseKind.DIFFICULTY_RECOGNITION: resident_review.recognition_details,
+    CaseKind.UNEMPLOYMENT_REGISTRATION: review_residents.registration_details,
+    CaseKind.DIFFICULTY_RECOGNITION: review_residents.recognition_details,
+    CaseKind.TRAINING_SUBSIDY: review_claims_people.claim_details,
+    CaseKind.LIVING_ALLOWANCE: review_claims_people.claim_details,
+    CaseKind.SKILL_UPGRADE: review_claims_people.claim_details,
+    CaseKind.STARTUP_LOAN: review_claims_people.startup_loan_details,
 }
 
 
 def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
-    may_decide = user.has_perm(DECIDE_PERMISSION)
+    may_decide = user.has_perm(DECIDE_CASE)
     holds = case.state == S.IN_REVIEW and case.assignee_id == user.pk
     details = KIND_DETAILS.get(case.kind, _answers_details)(case)
     return {
@@ -510,7 +509,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _decider(request: HttpRequest, pk: int) -> Case:
     """The case, if the user may see it (else 404) and may decide cases (else 403: auditors read only)."""
     case = get_case_for_staff(request.user, pk)
-    if not request.user.has_perm(DECIDE_PERMISSION):
+    if not request.user.has_perm(DECIDE_CASE):
         raise PermissionDenied
     return case
 
@@ -569,7 +568,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Refused as refused:
         return _refused(request, case, form, "approve", refused)
-    if case.kind in PUBLISHED_KINDS:
+    if rules_for(case.kind).published_as is not None:
         messages.success(request, _("Approved. The case waits for the next public notice."))
     else:
         messages.success(request, _("Approved. The decision is final and its notice is being prepared."))

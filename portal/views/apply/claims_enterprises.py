@@ -28,8 +28,15 @@ from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
 from registry.identifiers import error_text
 from registry.refusals import Refused
-from subsidies import claims_enterprises as claims
-from subsidies.cases import calculation_date
+from subsidies.cases import claims, workflow
+from subsidies.measures import (
+    m01_stable_job_refund,
+    m02_guarantee_referral,
+    m03_startup_loan,
+    m05_internship,
+    m06_in_job_training,
+)
+from subsidies.measures.m01_stable_job_refund import calculation_date
 from subsidies.models import Case, CaseKind, CaseState, InternCategory, InternshipPlacement
 
 EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
@@ -131,10 +138,12 @@ def index(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "enterprise": enterprise,
-                "base": claims.internship_base_approved(enterprise=enterprise),
-                "small_or_micro": enterprise.size_class in claims.SMALL_OR_MICRO,
+                "base": m05_internship.internship_base_approved(enterprise=enterprise),
+                "small_or_micro": enterprise.size_class in m03_startup_loan.SMALL_OR_MICRO,
                 "quality_list": enterprise.on_quality_list,
-                "hardship": claims.hardship_list_includes(enterprise=enterprise, year=claims.IN_JOB_TRAINING_YEAR),
+                "hardship": m01_stable_job_refund.hardship_list_includes(
+                    enterprise=enterprise, year=m06_in_job_training.IN_JOB_TRAINING_YEAR
+                ),
             }
         )
     return render(request, "portal/claims/enterprises/index.html", {"claims": CLAIMS.values(), "rows": rows})
@@ -161,7 +170,7 @@ def _save(claim: Claim, form: f.ClaimForm, request: HttpRequest, case: Case | No
         id_number = data["id_number"]
         if not id_number and case is not None:
             id_number = InternshipPlacement.objects.select_related("intern").get(case=case).intern.id_number
-        return claims.internship_claim_save(
+        return m05_internship.internship_claim_save(
             enterprise=enterprise,
             actor=actor,
             id_number=id_number,
@@ -178,15 +187,17 @@ def _save(claim: Claim, form: f.ClaimForm, request: HttpRequest, case: Case | No
         )
     answers = form.answers()
     if case is not None:
-        return claims.case_draft_save(case=case, answers=answers, actor=actor)
+        return workflow.case_draft_save(case=case, answers=answers, actor=actor)
     if claim.kind == CaseKind.INTERNSHIP_BASE:
-        return claims.internship_base_start(enterprise=enterprise, answers=answers, actor=actor)
+        return m05_internship.internship_base_start(enterprise=enterprise, answers=answers, actor=actor)
     if claim.kind == CaseKind.STARTUP_LOAN:
         year = calculation_date(timezone.localdate().year).year
-        return claims.startup_loan_enterprise_start(enterprise=enterprise, year=year, answers=answers, actor=actor)
+        return m03_startup_loan.startup_loan_enterprise_start(
+            enterprise=enterprise, year=year, answers=answers, actor=actor
+        )
     if claim.kind == CaseKind.IN_JOB_TRAINING:
-        return claims.in_job_training_start(enterprise=enterprise, answers=answers, actor=actor)
-    return claims.guarantee_referral_start(enterprise=enterprise, answers=answers, actor=actor)
+        return m06_in_job_training.in_job_training_start(enterprise=enterprise, answers=answers, actor=actor)
+    return m02_guarantee_referral.guarantee_referral_start(enterprise=enterprise, answers=answers, actor=actor)
 
 
 def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpResponse:
@@ -342,8 +353,9 @@ def amount_text(value: Decimal | None) -> str:
 
 
 def _register() -> None:
-    """Add these kinds to the workbench review page (the start-up loan's dispatch lives in claims_people)."""
-    from portal.views.cases import KIND_DETAILS as CASE_KIND_DETAILS
+    """Add these kinds to the workbench review page (the start-up loan's dispatch lives in
+    portal.views.workbench.review_claims_people)."""
+    from portal.views.workbench.cases import KIND_DETAILS as CASE_KIND_DETAILS
 
     for kind, details in KIND_DETAILS.items():
         CASE_KIND_DETAILS.setdefault(kind, details)

@@ -1,1 +1,0 @@
-"""The resident journey's pages (clause (九)): my services, unemployment registration, recognition, evidence."""
