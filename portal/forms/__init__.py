@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.refusals import Refused
+
 
 class TokenForm(forms.Form):
     otp_token = forms.CharField(
@@ -17,3 +19,9 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("Enter the six digits shown in your authenticator app."))
         return token
+
+
+def refusal_on_form(form: forms.BaseForm, refused: Refused) -> None:
+    """Put a refusal of the domain on the form: next to `refused.field` when the form has that field, else at the
+    top of the form (a non-field error)."""
+    form.add_error(refused.field if refused.field in form.fields else None, str(refused))

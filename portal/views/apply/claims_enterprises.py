@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import enterprises_of, get_case_for_applicant
 from portal.forms import claims_enterprises as f
+from portal.forms import refusal_on_form
 from portal.forms.apply import SubmitForm
 from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
@@ -212,7 +213,7 @@ def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpRe
                 field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
                 form.add_error(field if field in form.fields else None, error_text(exc))
             except Refused as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                refusal_on_form(form, exc)
             else:
                 if saved.state not in EDITABLE:
                     return redirect("apply:case", pk=saved.pk)

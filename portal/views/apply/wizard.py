@@ -25,15 +25,14 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import APPLY_AS_ENTERPRISE, enterprises_of, get_case_for_applicant, get_offer_for_applicant
 from portal.forms import apply as f
+from portal.forms import refusal_on_form
 from portal.services_accounts import email_confirmed
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
-from subsidies.cases import (
+from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
+from subsidies.measures.m01_stable_job_refund import (
     calculation_date,
-    case_draft_save,
-    case_draft_start,
     case_from_offer,
-    case_submit,
     hardship_list_includes,
     refund_calculate,
     registry_figures,
@@ -417,7 +416,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except Refused as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                refusal_on_form(form, exc)
             else:
                 return redirect("apply:confirmation", pk=case.pk)
     return render(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.forms import refusal_on_form
 from portal.forms.cases import ObjectionForm
 from registry.refusals import Refused
 from subsidies.cases.publication import objection_submit
@@ -111,7 +112,7 @@ def public_object(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
         )
     except Refused as refused:
-        form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        refusal_on_form(form, refused)
         return _public_page(request, notice, form, status=400)
     return redirect("notices:objection-received", pk=notice.pk)
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.forms import refusal_on_form
 from portal.forms.claims_people import SkillUpgradeClaimForm, StartupLoanClaimForm, TrainingClaimForm
 from portal.views.apply.status import history
 from registry.models import Person
@@ -106,7 +107,7 @@ def _claim_page(
         try:
             made = submit(form.cleaned_data)
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             made = made if isinstance(made, list) else [made]
             messages.success(

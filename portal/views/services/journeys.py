@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.forms import refusal_on_form
 from portal.forms import residents_journey as f
 from portal.forms.apply import SubmitForm
 from portal.views.apply.wizard import Journey, Step, check_url, step_url
 from portal.views.services.access import get_case_for_resident, person_of, resident_required
 from registry.models import DifficultyCategory
 from registry.refusals import Refused
-from subsidies.cases import evidence
+from subsidies.cases.evidence import evidence_add
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState
 
@@ -180,14 +181,14 @@ def _save_step(request: HttpRequest, step: Step, case: Case, form: Any) -> Case:
             actor=user,
         )
         if data.get("residence_document"):
-            evidence.evidence_add(
+            evidence_add(
                 case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=user
             )
         return case
     if step.slug == "evidence":
         for category, upload in data.items():
             if upload:
-                evidence.evidence_add(case=case, purpose=category, upload=upload, actor=user)
+                evidence_add(case=case, purpose=category, upload=upload, actor=user)
         return case
     return m09_registration.registration_answers_save(case=case, answers=form.answers(), actor=user)
 
@@ -207,7 +208,7 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
         try:
             case = _save_step(request, current, case, form)
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             if current.slug == "evidence" and m09_registration.recognition_missing_evidence(case):
                 messages.info(request, _("Saved. Upload evidence for each category that is still missing."))

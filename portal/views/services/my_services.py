@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.forms import refusal_on_form
 from portal.forms.residents_journey import ReportWorkForm
 from portal.views.apply.status import STATE_BADGE, history
 from portal.views.services.access import (
@@ -29,6 +30,7 @@ from portal.views.services.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITIO
 from registry import services
 from registry.models import DifficultyCategory, RegistrationStatus
 from registry.refusals import Refused
+from subsidies.cases.evidence import evidence_open, evidence_remove
 from subsidies.cases.states import NEXT_STEP
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState, Evidence
@@ -169,7 +171,7 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             messages.success(request, _("Congratulations on your new job. Your unemployment registration has ended."))
             return redirect("residents:index")
@@ -184,7 +186,7 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_response(evidence: Evidence) -> FileResponse:
     """The file, never cached by a shared cache, never sniffed into another type by the browser."""
     response = FileResponse(
-        evidence.evidence_open(evidence),
+        evidence_open(evidence),
         content_type=evidence.content_type,
         as_attachment=evidence.content_type == "application/pdf",
         filename=evidence.original_name,
@@ -205,7 +207,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_resident(request.user, pk)
     case = evidence.case
     try:
-        evidence.evidence_remove(evidence=evidence, actor=request.user)
+        evidence_remove(evidence=evidence, actor=request.user)
     except Refused as refused:
         messages.error(request, str(refused))
     else:

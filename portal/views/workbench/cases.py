@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
+from portal.forms import refusal_on_form
 from portal.forms.cases import ApproveForm, QueueFilterForm, ReasonForm
 from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
@@ -541,7 +542,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, case: Case, form: Any, name: str, refused: Refused) -> HttpResponse:
-    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+    refusal_on_form(form, refused)
     case.refresh_from_db()
     context = _case_context(request, case, **{f"{name}_form": form, "open_form": name})
     return render(request, "portal/cases/detail.html", context, status=400)

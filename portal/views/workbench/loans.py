@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.forms import refusal_on_form
 from portal.forms.claims_enterprises import LoanForm, PaymentForm, ReferralResponseForm, RewardYearForm
 from registry.access import enterprises_for_user, sees_all_counties
 from registry.models import County, Enterprise
@@ -164,7 +165,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("The payment is recorded."))
             return redirect("workbench:loan", pk=loan.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.forms import refusal_on_form
 from portal.forms.cases import NoticeBuildForm, ObjectionResolveForm
 from registry.access import may_decide
 from registry.permissions import DECIDE_CASE, PUBLISH_LIST
@@ -100,7 +101,7 @@ def publish(request: HttpRequest) -> HttpResponse:
             cases=cases,
         )
     except Refused as refused:
-        form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        refusal_on_form(form, refused)
         return _list_page(request, form, status=400)
     messages.success(request, _("The list is published for public notice."))
     return redirect("workbench:notice", pk=notice.pk)
@@ -173,7 +174,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             messages.success(request, _("The objection is resolved."))
             return redirect("workbench:notice", pk=objection.notice_id)

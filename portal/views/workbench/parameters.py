@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.forms import refusal_on_form
 from registry.refusals import Refused
 from subsidies.impact import Impact, parameter_change_impact
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
@@ -162,7 +163,7 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
                 actor=request.user,
             )
         except Refused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            refusal_on_form(form, exc)
         else:
             if isinstance(saved, ParameterChange):
                 messages.warning(
@@ -249,7 +250,7 @@ def parameter_change_withdraw_view(request: HttpRequest, pk: int) -> HttpRespons
         try:
             parameter_change_withdraw(change=change, reason=form.cleaned_data["reason"], actor=request.user)
         except Refused as exc:
-            form.add_error("reason" if exc.field == "reason" else None, str(exc))
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("The proposal is withdrawn; nothing in force has changed."))
             return redirect("workbench:parameter", key=change.key)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
+from portal.forms import refusal_on_form
 from portal.forms.residents_journey import RecognitionDecisionForm, ReferralForm, ReportWorkForm
 from portal.views.services.access import get_evidence_for_staff, get_registration_for_staff
 from portal.views.services.my_services import evidence_response
@@ -46,7 +47,7 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             messages.success(request, _("Recognised. The registry records the accepted categories."))
             return redirect("workbench:case", pk=case.pk)
@@ -69,7 +70,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
                 case=case, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"], actor=request.user
             )
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+            refusal_on_form(form, refused)
         else:
             messages.success(request, _("The referral is recorded in the person's real-name file."))
             return redirect("workbench:case", pk=case.pk)
