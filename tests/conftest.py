@@ -1,18 +1,29 @@
-"""Shared fixtures: counties, users of each role, and clients signed in (staff past two-factor)."""
+"""Shared fixtures: counties, users of each role, and clients signed in (staff past two-factor); and the building
+blocks of several apps' tests, as factories: enterprises and their cases, the dashboard's hand-counted world."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import User
 from portal.roles import Role
-from registry.models import County
+from registry.models import County, DifficultyRecognition, Enterprise, Person, UnemploymentRegistration
+from registry.services import enterprise_register, insurance_year_record, person_register
+from subsidies import cases as svc
+from subsidies import claims_enterprises as claims
+from subsidies.models import Case, CaseKind, CaseState, NoticeListKind
 
 TEST_PASSWORD = "Correct-Horse-2019"
 PROJECT_APPS = ("registry", "portal", "subsidies")
@@ -114,3 +125,297 @@ def officer(make_user) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def auditor(make_user) -> User:  # type: ignore[no-untyped-def]
     return make_user(Role.AUDITOR)
+
+
+# --- Enterprises and their cases (clauses (一), (五)) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def make_enterprise(db) -> Callable[..., Enterprise]:  # type: ignore[no-untyped-def]
+    """make_enterprise(actor, code="91654201312345673Q", county="654201", premiums="48000.00") -> an enterprise
+    with its 2018 insurance year: 40 insured at the start, 39 at the end, one of them retired, 12 months paid."""
+
+    def make(actor: Any, *, code: str = "91654201312345673Q", county: str = "654201", premiums: str = "48000.00"):
+        ent = enterprise_register(
+            credit_code=code,
+            name=f"塔城测试企业{code[-4:]}有限公司",
+            county=County.objects.get(code=county),
+            size_class="small",
+            actor=actor,
+        )
+        insurance_year_record(
+            enterprise=ent,
+            year=2018,
+            actor=actor,
+            insured_at_start=40,
+            insured_at_end=39,
+            retired_or_deceased=1,
+            ui_premiums_paid=Decimal(premiums),
+            ui_months_paid_in_full=12,
+            monthly_social_insurance_due=Decimal("30000"),
+        )
+        return ent
+
+    return make
+
+
+@pytest.fixture
+def submit_refund(db) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
+    """submit_refund(applicant, ent, token=None) -> the enterprise's 2019 stable-job refund, submitted on the
+    standard track with the registry's figures (48,000.00 of premiums: 24,000.00)."""
+
+    def submit(applicant: Any, ent: Any, *, token: uuid.UUID | None = None) -> Case:
+        case = svc.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
+        svc.case_draft_save(
+            case=case,
+            actor=applicant,
+            track="standard",
+            bank_account="6222021234567890123",
+            answers={
+                "ui_premiums_paid_last_year": "48000.00",
+                "ui_months_paid_in_full": 12,
+                "insured_at_start": 40,
+                "insured_at_end": 39,
+                "retired_or_deceased": 1,
+                "figures_source": "registry",
+            },
+        )
+        return svc.case_submit(case=case, token=token or uuid.uuid4(), actor=applicant)
+
+    return submit
+
+
+@pytest.fixture
+def claim_and_approve() -> Callable[..., Case]:
+    """claim_and_approve(case, caseworker, **kwargs) -> the submitted case, claimed and approved by the caseworker
+    (kwargs go to case_approve: amount, reason)."""
+
+    def decide(case: Case, caseworker: Any, **kwargs: Any) -> Case:
+        svc.case_claim(case=case, actor=caseworker)
+        return svc.case_approve(case=case, actor=caseworker, **kwargs)
+
+    return decide
+
+
+@pytest.fixture
+def approve_refund(make_enterprise, submit_refund, claim_and_approve) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
+    """approve_refund(applicant, caseworker, officer, **enterprise) -> a refund case approved at 24,000.00 (the
+    officer registers the enterprise; enterprise keywords go to make_enterprise)."""
+
+    def approve(applicant: Any, caseworker: Any, officer: Any, **kwargs: Any) -> Case:
+        case = submit_refund(applicant, make_enterprise(officer, **kwargs))
+        return claim_and_approve(case, caseworker)
+
+    return approve
+
+
+@pytest.fixture
+def publish_and_finalise() -> Callable[[Case, Any], Case]:
+    """publish_and_finalise(case, officer) -> the approved case, published for public notice today and final
+    after the period (clause (一): approved refunds are published first)."""
+
+    def finalise(case: Case, officer: Any) -> Case:
+        notice = svc.notice_publish(
+            kind=NoticeListKind.REFUND_APPROVALS,
+            county=case.county,
+            title="2019年度稳岗返还拟批准名单公示",
+            starts_on=timezone.localdate(),
+            actor=officer,
+            cases=[case],
+        )
+        svc.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
+        case.refresh_from_db()
+        return case
+
+    return finalise
+
+
+@pytest.fixture
+def approve_internship_base(claim_and_approve) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
+    """approve_internship_base(applicant, ent, caseworker) -> the enterprise recognised as an internship base
+    (clause (五)): submitted by the applicant and approved by the caseworker."""
+
+    def approve(applicant: Any, ent: Any, caseworker: Any) -> Case:
+        case = claims.internship_base_start(
+            enterprise=ent,
+            answers={"positions": "出纳助理", "capacity": 3, "supervisor": "李娜 13800000000"},
+            actor=applicant,
+        )
+        case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
+        return claim_and_approve(case, caseworker)
+
+    return approve
+
+
+@pytest.fixture
+def make_intern_claim() -> Callable[..., Case]:
+    """make_intern_claim(applicant, ent, **facts) -> a draft internship claim (clause (五)) for 阿依古丽·买买提,
+    654202199807080021 (born 1998-07-08), a youth starting 2019-03-01 for 6 months at 1,000.00 a month."""
+
+    def make(applicant: Any, ent: Any, **overrides: Any) -> Case:
+        facts: dict[str, Any] = {
+            "id_number": "654202199807080021",
+            "intern_name": "阿依古丽·买买提",
+            "category": "youth",
+            "start_date": date(2019, 3, 1),
+            "months": 6,
+            "host_monthly_pay": Decimal("1000.00"),
+            "accident_policy_number": "PICC-2019-0001",
+        }
+        facts.update(overrides)
+        return claims.internship_claim_save(enterprise=ent, actor=applicant, **facts)
+
+    return make
+
+
+@pytest.fixture
+def two_open_refunds(officer, make_enterprise, submit_refund) -> dict[str, Case]:  # type: ignore[no-untyped-def]
+    """Two enterprises' open refund cases of 2019, 24000.00 each at the ratio of 0.50 (48000.00 of premiums):
+    "big" of 塔城市 and "small" of 乌苏市 (clause (十四): what a parameter change would move)."""
+    big = make_enterprise(officer, code="91654201312345673Q", county="654201", premiums="48000.00")
+    small = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
+    return {"big": submit_refund(officer, big), "small": submit_refund(officer, small)}
+
+
+# --- Early warnings and the dashboard (clauses (十二), (十三)) -----------------------------------------------------
+
+
+@pytest.fixture
+def make_enterprise_with_headcount(db) -> Callable[..., Enterprise]:  # type: ignore[no-untyped-def]
+    """make_enterprise_with_headcount(actor, code, county, start=100, end=65, gone=0) -> an enterprise whose
+    insured headcount went from start to end in 2018, gone of them retired or deceased (early warnings)."""
+
+    def make(actor: Any, code: str, county: str, *, start: int, end: int, gone: int = 0) -> Enterprise:
+        ent = enterprise_register(
+            credit_code=code,
+            name=f"企业{code[-4:]}",
+            county=County.objects.get(code=county),
+            size_class="small",
+            actor=actor,
+        )
+        insurance_year_record(
+            enterprise=ent,
+            year=2018,
+            actor=actor,
+            insured_at_start=start,
+            insured_at_end=end,
+            retired_or_deceased=gone,
+            ui_premiums_paid=Decimal("1000.00"),
+            ui_months_paid_in_full=12,
+            monthly_social_insurance_due=Decimal("100"),
+        )
+        return ent
+
+    return make
+
+
+@pytest.fixture
+def register_person(db) -> Callable[[str, County, Any], Person]:  # type: ignore[no-untyped-def]
+    """register_person(id_number, county, actor) -> 测试人员, living in the county."""
+
+    def register(id_number: str, county: County, actor: Any) -> Person:
+        return person_register(id_number=id_number, name="测试人员", residence_county=county, actor=actor)
+
+    return register
+
+
+def _at(y: int, m: int, d: int, h: int = 10) -> datetime:
+    return datetime(y, m, d, h, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def build_dashboard_world(make_enterprise, register_person) -> Callable[[Any], dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """build_dashboard_world(actor) -> a small, hand-counted world for the dashboard tests (clauses (十二), (十三)).
+
+    塔城市 654201, 2019:
+    - March: 3 stable-job refunds received (A, B, C). A is claimed and approved in March (48000 x 0.5 = 24000.00),
+      i.e. it moved from submitted to approved within the month. B is rejected in April. C is still waiting
+      (submitted 2019-03-01: far past the 20-working-day target on 2019-05-31).
+    - April: 1 training subsidy received and approved at 1800.00 in April, final (paid) in April.
+      A becomes final in April (paid 24000.00 in April).
+    - registrations: 2 opened in March, 1 of them ended in April; 1 recognition in April.
+    乌苏市 654202, 2019:
+    - March: 1 stable-job refund received and approved at 10000.00 (decided in March), 1 registration opened.
+    """
+
+    def case(**kw: Any) -> Case:
+        n = Case.objects.count() + 1
+        kw.setdefault("year", 2019)
+        return Case.objects.create(reference=f"T-{kw['county'].code}-2019-{n:06d}", **kw)
+
+    def build(actor: Any) -> dict[str, Any]:
+        tacheng = County.objects.get(code="654201")
+        wusu = County.objects.get(code="654202")
+        ent_a = make_enterprise(actor, code="91654201312345673Q", county="654201")
+        ent_w = make_enterprise(actor, code="92654202MA7XK2B12N", county="654202")
+        ent_c = make_enterprise(actor, code="93654221076543212B", county="654221")
+        s = CaseState
+        a = case(
+            kind=CaseKind.STABLE_JOB_REFUND,
+            state=s.FINAL,
+            county=tacheng,
+            enterprise=ent_a,
+            created_by=actor,
+            submitted_at=_at(2019, 3, 4),
+            decided_at=_at(2019, 3, 8),
+            finalised_at=_at(2019, 4, 20),
+            calculated_amount=Decimal("24000.00"),
+            approved_amount=Decimal("24000.00"),
+        )
+        b = case(
+            kind=CaseKind.HARDSHIP_RECOGNITION,
+            state=s.REJECTED,
+            county=tacheng,
+            enterprise=ent_a,
+            created_by=actor,
+            submitted_at=_at(2019, 3, 10),
+            decided_at=_at(2019, 4, 2),
+        )
+        c = case(
+            kind=CaseKind.STABLE_JOB_REFUND,
+            state=s.SUBMITTED,
+            county=tacheng,
+            enterprise=ent_c,
+            created_by=actor,
+            submitted_at=_at(2019, 3, 1),
+        )
+        p1 = register_person("654201198503150018", tacheng, actor)
+        p2 = register_person("654221199211220037", tacheng, actor)
+        pw = register_person("654202199807080021", wusu, actor)
+        t = case(
+            kind=CaseKind.TRAINING_SUBSIDY,
+            state=s.FINAL,
+            county=tacheng,
+            person=p1,
+            created_by=actor,
+            submitted_at=_at(2019, 4, 1),
+            decided_at=_at(2019, 4, 11),
+            finalised_at=_at(2019, 4, 11),
+            approved_amount=Decimal("1800.00"),
+        )
+        w = case(
+            kind=CaseKind.STABLE_JOB_REFUND,
+            state=s.APPROVED,
+            county=wusu,
+            enterprise=ent_w,
+            created_by=actor,
+            submitted_at=_at(2019, 3, 5),
+            decided_at=_at(2019, 3, 7),
+            approved_amount=Decimal("10000.00"),
+        )
+        # A draft never counts.
+        case(kind=CaseKind.TRAINING_SUBSIDY, state=s.DRAFT, county=tacheng, person=p2, created_by=actor)
+        r1 = UnemploymentRegistration.objects.create(
+            person=p1, residence_county=tacheng, registered_on=date(2019, 3, 2)
+        )
+        UnemploymentRegistration.objects.create(person=p2, residence_county=tacheng, registered_on=date(2019, 3, 20))
+        UnemploymentRegistration.objects.create(person=pw, residence_county=wusu, registered_on=date(2019, 3, 6))
+        UnemploymentRegistration.objects.filter(pk=r1.pk).update(
+            status="ended", ended_on=date(2019, 4, 15), end_reason="reemployed"
+        )
+        DifficultyRecognition.objects.create(
+            person=p2, categories=["low_income_family"], recognised_on=date(2019, 4, 3)
+        )
+        return {"tacheng": tacheng, "wusu": wusu, "a": a, "b": b, "c": c, "t": t, "w": w}
+
+    return build

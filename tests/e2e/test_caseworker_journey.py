@@ -19,7 +19,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.roles import Role
 from subsidies.models import Case, CaseState, NoticeListState, Objection, ObjectionState, PublicNotice
 from tests.conftest import TEST_PASSWORD
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,13 +41,13 @@ def _sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_caseworker_approves_an_officer_publishes_an_objection_is_dismissed_and_the_list_is_final(
-    browser, live_server, make_user
+    browser, live_server, make_user, make_enterprise, submit_refund
 ) -> None:  # type: ignore[no-untyped-def]
     cache.delete("notice-objection:127.0.0.1")
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
-    case = submitted_refund(applicant, enterprise(officer))
+    case = submit_refund(applicant, make_enterprise(officer))
 
     def new_page():  # type: ignore[no-untyped-def]
         context = browser.new_context(base_url=live_server.url, locale="zh-CN")

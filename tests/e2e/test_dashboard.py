@@ -9,8 +9,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.roles import Role
 from tests.conftest import TEST_PASSWORD
-from tests.subsidies.dashboard_helpers import build_world
-from tests.subsidies.test_warnings import _ent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +21,12 @@ def _axe_clean(page) -> None:  # type: ignore[no-untyped-def]
     assert serious == [], results.generate_report()
 
 
-def test_an_officer_reads_the_dashboard_with_its_charts_and_warnings(page, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_reads_the_dashboard_with_its_charts_and_warnings(
+    page, make_user, build_dashboard_world, make_enterprise_with_headcount
+) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
-    build_world(officer)
-    laid_off = _ent(officer, "91654201312345681K", "654201", start=80, end=50)
+    build_dashboard_world(officer)
+    laid_off = make_enterprise_with_headcount(officer, "91654201312345681K", "654201", start=80, end=50)
     errors: list[str] = []
     # Resource failures are caught by status below (Chromium's own favicon probe is not the page's).
     page.on(

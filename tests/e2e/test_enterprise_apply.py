@@ -15,7 +15,6 @@ from django.core import mail
 from portal.models import EnterpriseMembership
 from portal.services_accounts import membership_approve
 from subsidies.models import Case, CaseState
-from tests.subsidies.cases_helpers import enterprise
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +33,10 @@ def no_serious_violations(page) -> None:  # type: ignore[no-untyped-def]
     assert serious == [], (page.url, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious])
 
 
-def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(page, officer, caseworker) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)  # imported from the social-insurance system, with its 2018 figures
+def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(
+    page, officer, caseworker, make_enterprise
+) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)  # imported from the social-insurance system, with its 2018 figures
 
     page.goto("/accounts/login/")
     page.locator("main a[href='/accounts/signup/enterprise/']").click()

@@ -13,7 +13,6 @@ from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.test_caseworker_journey import _axe_clean, _sign_in
-from tests.subsidies.cases_helpers import enterprise
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +32,11 @@ def _decide(worker, case: Case) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decision(
-    page, browser, live_server, make_user
+    page, browser, live_server, make_user, make_enterprise
 ) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
-    host = enterprise(officer)
+    host = make_enterprise(officer)
     user = make_user(Role.ENTERPRISE_APPLICANT, username="wang.fang")
     EnterpriseMembership.objects.create(user=user, enterprise=host, email_confirmed_at=timezone.now())
 

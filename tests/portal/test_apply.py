@@ -16,7 +16,6 @@ from portal.roles import Role
 from registry.audit import audit_trail
 from subsidies.cases import case_claim, case_return
 from subsidies.models import Case, CaseKind, CaseState
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +73,9 @@ def token_of(response: Any) -> str:
 
 
 @pytest.fixture
-def ent(officer):  # type: ignore[no-untyped-def]
+def ent(officer, make_enterprise):  # type: ignore[no-untyped-def]
     """An enterprise of 塔城市 with its 2018 insurance year (48,000 yuan of UI premiums, 12 months, 1 layoff)."""
-    return enterprise(officer)
+    return make_enterprise(officer)
 
 
 @pytest.fixture
@@ -127,8 +126,11 @@ def test_figures_without_a_registry_record_are_entered_by_the_applicant(make_use
     from registry.services import enterprise_register
 
     new = enterprise_register(
-        credit_code="92654202MA7XK2B12N", name="乌苏新企业", county=County.objects.get(code="654202"),
-        size_class="micro", actor=officer,
+        credit_code="92654202MA7XK2B12N",
+        name="乌苏新企业",
+        county=County.objects.get(code="654202"),
+        size_class="micro",
+        actor=officer,
     )
     client = english(applicant(make_user, new, username="new"))
     case = start(client)
@@ -166,8 +168,13 @@ def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(use
     assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
     # Recognised and published: the enterprise is on the final hardship list of 2019 (clause (一)).
     Case.objects.create(
-        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, county=ent.county, year=2019, state=CaseState.FINAL,
-        reference="KN-654201-2019-000001", created_by=user,
+        kind=CaseKind.HARDSHIP_RECOGNITION,
+        enterprise=ent,
+        county=ent.county,
+        year=2019,
+        state=CaseState.FINAL,
+        reference="KN-654201-2019-000001",
+        created_by=user,
     )
     page = client.get(step(case, "track")).content.decode()
     assert 'value="hardship"' in page
@@ -179,8 +186,13 @@ def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(use
 
 def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> None:  # type: ignore[no-untyped-def]
     Case.objects.create(
-        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, county=ent.county, year=2019, state=CaseState.FINAL,
-        reference="KN-654201-2019-000001", created_by=user,
+        kind=CaseKind.HARDSHIP_RECOGNITION,
+        enterprise=ent,
+        county=ent.county,
+        year=2019,
+        state=CaseState.FINAL,
+        reference="KN-654201-2019-000001",
+        created_by=user,
     )
     client = english(user)
     case = start(client, year=2020)
@@ -316,8 +328,8 @@ def test_a_submitted_case_can_no_longer_be_changed(user: User) -> None:
     assert response["Location"] == reverse("apply:case", args=[case.pk])
 
 
-def test_my_applications_lists_state_reference_amount_history_and_next_step(user: User, ent) -> None:  # type: ignore[no-untyped-def]
-    case = submitted_refund(user, ent)
+def test_my_applications_lists_state_reference_amount_history_and_next_step(user: User, ent, submit_refund) -> None:  # type: ignore[no-untyped-def]
+    case = submit_refund(user, ent)
     client = english(user)
     page = client.get(reverse("apply:index")).content.decode()
     assert case.reference in page
@@ -331,9 +343,11 @@ def test_my_applications_lists_state_reference_amount_history_and_next_step(user
 # --- Scoping: the owner, a colleague of the same enterprise, another enterprise, staff and anonymous ---------------
 
 
-def test_only_members_of_the_enterprise_see_its_case(make_user, user, ent, officer, caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = submitted_refund(user, ent)
-    other = enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+def test_only_members_of_the_enterprise_see_its_case(
+    make_user, user, ent, officer, caseworker, make_enterprise, submit_refund
+) -> None:  # type: ignore[no-untyped-def]
+    case = submit_refund(user, ent)
+    other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
     outsider = applicant(make_user, other, username="outsider")
     colleague = applicant(make_user, ent, username="colleague")
     for path in [reverse("apply:case", args=[case.pk]), reverse("apply:confirmation", args=[case.pk])]:

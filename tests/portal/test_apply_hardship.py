@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from subsidies.models import Case, CaseKind, CaseState
 from tests.portal.test_apply import applicant, english
-from tests.subsidies.cases_helpers import enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +25,8 @@ def step(case: Case, slug: str) -> str:
     return reverse("apply:step", args=["hardship-recognition", case.pk, slug])
 
 
-def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_user, officer) -> None:  # type: ignore[no-untyped-def]
-    ent = enterprise(officer)
+def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_user, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    ent = make_enterprise(officer)
     client = english(applicant(make_user, ent))
     page = client.get(reverse("apply:start-hardship-recognition")).content.decode()
     assert "Ask to be recognised as a hardship enterprise" in page
@@ -48,8 +47,8 @@ def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_us
     assert case.answers["measures"].startswith("No layoffs")
 
 
-def test_an_agreement_needs_its_details(make_user, officer) -> None:  # type: ignore[no-untyped-def]
-    ent = enterprise(officer)
+def test_an_agreement_needs_its_details(make_user, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    ent = make_enterprise(officer)
     client = english(applicant(make_user, ent))
     client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
     case = Case.objects.get(kind=CaseKind.HARDSHIP_RECOGNITION)

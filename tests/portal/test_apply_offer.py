@@ -12,7 +12,6 @@ from django.urls import reverse
 from subsidies.models import Case, CaseState, RefundOffer
 from subsidies.services import refund_offers_compute
 from tests.portal.test_apply import applicant, english
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +19,8 @@ BANK = {"bank_name": "中国工商银行塔城分行", "bank_account": "62220212
 
 
 @pytest.fixture
-def offer(officer):  # type: ignore[no-untyped-def]
-    ent = enterprise(officer)
+def offer(officer, make_enterprise):  # type: ignore[no-untyped-def]
+    ent = make_enterprise(officer)
     refund_offers_compute(year=2019, as_of=date(2019, 3, 1))
     return RefundOffer.objects.get(enterprise=ent, year=2019)
 
@@ -74,14 +73,14 @@ def test_an_unconfirmed_account_cannot_confirm_the_offer(make_user, offer) -> No
     assert not Case.objects.exists()
 
 
-def test_another_enterprises_offer_is_not_found(make_user, offer, officer) -> None:  # type: ignore[no-untyped-def]
-    other = enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+def test_another_enterprises_offer_is_not_found(make_user, offer, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
     client = english(applicant(make_user, other, username="outsider"))
     assert client.get(reverse("apply:offer", args=[offer.pk])).status_code == 404
 
 
-def test_an_enterprise_that_already_applied_is_sent_to_its_case(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+def test_an_enterprise_that_already_applied_is_sent_to_its_case(make_user, offer, submit_refund) -> None:  # type: ignore[no-untyped-def]
     user = applicant(make_user, offer.enterprise)
-    case = submitted_refund(user, offer.enterprise)
+    case = submit_refund(user, offer.enterprise)
     response = english(user).get(reverse("apply:offer", args=[offer.pk]))
     assert response["Location"] == reverse("apply:case", args=[case.pk])

@@ -13,9 +13,10 @@ from portal.models import EnterpriseMembership
 from portal.roles import Role
 from subsidies import claims_enterprises as claims
 from subsidies.models import Case, CaseKind, CaseState
-from tests.subsidies.claims_enterprises_helpers import ID_1998, approved_base, decided, enterprise
 
 pytestmark = pytest.mark.django_db
+
+ID_1998 = "654202199807080021"  # a POLICY.md test number, born 1998-07-08: make_intern_claim's intern
 
 
 def applicant_for(make_user, ent, username):  # type: ignore[no-untyped-def]
@@ -28,13 +29,15 @@ def applicant_for(make_user, ent, username):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def host(officer):  # type: ignore[no-untyped-def]
-    return enterprise(officer)
+def host(officer, make_enterprise):  # type: ignore[no-untyped-def]
+    return make_enterprise(officer)
 
 
-def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_urls(make_user, host, caseworker):
+def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_urls(
+    make_user, host, caseworker, approve_internship_base
+):
     user, client = applicant_for(make_user, host, "host")
-    approved_base(user, host, caseworker)
+    approve_internship_base(user, host, caseworker)
     response = client.post(
         reverse("enterprise_claims:new", args=["internship"]),
         {
@@ -86,9 +89,11 @@ def test_it_shows_the_failed_check_before_submission(make_user, host):
     assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
 
 
-def test_it_keeps_claims_to_their_enterprise_and_county(make_user, host, caseworker, caseworker_wusu, client_for):
+def test_it_keeps_claims_to_their_enterprise_and_county(
+    make_user, host, caseworker, caseworker_wusu, client_for, make_enterprise
+):
     owner, owner_client = applicant_for(make_user, host, "owner")
-    other_ent = enterprise(owner, code="92654202MA7XK2B12N", county="654202")
+    other_ent = make_enterprise(owner, code="92654202MA7XK2B12N", county="654202")
     _other, other_client = applicant_for(make_user, other_ent, "other")
     base = claims.internship_base_start(
         enterprise=host, answers={"positions": "a", "capacity": 1, "supervisor": "b"}, actor=owner
@@ -103,7 +108,7 @@ def test_it_keeps_claims_to_their_enterprise_and_county(make_user, host, casewor
 
 
 def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore[no-untyped-def]
-    make_user, host, officer, caseworker, caseworker_wusu, client_for
+    make_user, host, officer, caseworker, caseworker_wusu, client_for, claim_and_approve
 ):
     owner, _client = applicant_for(make_user, host, "owner")
     case = claims.startup_loan_enterprise_start(
@@ -112,7 +117,7 @@ def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore
         answers={"requested_amount": "500000", "current_staff": 40, "new_qualifying_hires": 10, "contract_years": 1},
         actor=owner,
     )
-    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
     officer_client = client_for(officer)
     response = officer_client.post(
         reverse("workbench:loan-new", args=[case.pk]),
@@ -157,13 +162,15 @@ def test_it_lets_only_officers_change_the_quality_list(host, officer, caseworker
     assert host.name in page
 
 
-def test_it_records_the_guarantee_companys_answer_on_the_review_page(make_user, host, officer, caseworker, client_for):
+def test_it_records_the_guarantee_companys_answer_on_the_review_page(
+    make_user, host, officer, caseworker, client_for, claim_and_approve
+):
     owner, _client = applicant_for(make_user, host, "owner")
     from registry.services import enterprise_quality_list_set
 
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
     case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "a", "contact": "b"}, actor=owner)
-    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
     response = client_for(caseworker).post(
         reverse("workbench:referral-respond", args=[case.referral.pk]),
         {"answer": "declined", "responded_on": timezone.localdate().isoformat(), "note": "抵押不足"},

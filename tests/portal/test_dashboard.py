@@ -9,7 +9,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.roles import Role
-from tests.subsidies.dashboard_helpers import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +18,8 @@ PERIOD = {"start": "2019-03", "end": "2019-04"}
 
 
 @pytest.fixture
-def world(officer):
-    return build_world(officer)
+def world(officer, build_dashboard_world):
+    return build_dashboard_world(officer)
 
 
 def _main(response) -> str:
@@ -100,10 +99,10 @@ def test_it_is_refused_to_people_without_the_workbench(client_for, make_user, wo
     assert not export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_it_shows_early_warnings_with_a_link_to_the_real_name_file_in_scope(client_for, officer, caseworker_wusu):
-    from tests.subsidies.test_warnings import _ent
-
-    ent = _ent(officer, "91654201312345673Q", "654201", start=100, end=65)  # 35%: grade 3
+def test_it_shows_early_warnings_with_a_link_to_the_real_name_file_in_scope(
+    client_for, officer, caseworker_wusu, make_enterprise_with_headcount
+):
+    ent = make_enterprise_with_headcount(officer, "91654201312345673Q", "654201", start=100, end=65)  # 35%: grade 3
     html = _main(client_for(officer).get(URL))
     assert 'id="warnings-title"' in html
     assert reverse("workbench:registry-enterprise", args=[ent.pk]) in html

@@ -11,7 +11,6 @@ from portal.roles import Role
 from registry.models import County
 from subsidies.models import RefundOffer
 from subsidies.services import refund_offers_compute
-from tests.subsidies.cases_helpers import enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,8 @@ def signed_in(username: str) -> Client:
     return client
 
 
-def test_a_sign_up_for_an_imported_enterprise_waits_and_sees_nothing_of_it(officer) -> None:
-    ent = enterprise(officer)
+def test_a_sign_up_for_an_imported_enterprise_waits_and_sees_nothing_of_it(officer, make_enterprise) -> None:
+    ent = make_enterprise(officer)
     refund_offers_compute(year=2019)
     assert RefundOffer.objects.filter(enterprise=ent, eligible=True).exists()
     assert Client().post(SIGNUP, form()).status_code == 302
@@ -60,8 +59,8 @@ def test_a_new_enterprise_belongs_to_the_account_that_registers_it() -> None:
     assert EnterpriseMembership.objects.get().approved_at is not None
 
 
-def test_a_colleague_approves_a_second_staff_member(officer, make_user) -> None:
-    ent = enterprise(officer)
+def test_a_colleague_approves_a_second_staff_member(officer, make_user, make_enterprise) -> None:
+    ent = make_enterprise(officer)
     first = make_user(Role.ENTERPRISE_APPLICANT, username="first")
     EnterpriseMembership.objects.create(user=first, enterprise=ent)  # approved (e.g. by the county office)
     Client().post(SIGNUP, form())
@@ -74,9 +73,9 @@ def test_a_colleague_approves_a_second_staff_member(officer, make_user) -> None:
     assert pending.approved_at is not None and pending.approved_by == first
 
 
-def test_someone_of_another_enterprise_cannot_approve(officer, make_user) -> None:
-    enterprise(officer)
-    other = enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+def test_someone_of_another_enterprise_cannot_approve(officer, make_user, make_enterprise) -> None:
+    make_enterprise(officer)
+    other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
     stranger = make_user(Role.ENTERPRISE_APPLICANT, username="stranger")
     EnterpriseMembership.objects.create(user=stranger, enterprise=other)
     Client().post(SIGNUP, form())
@@ -91,9 +90,9 @@ def test_someone_of_another_enterprise_cannot_approve(officer, make_user) -> Non
 
 
 def test_the_county_caseworker_approves_from_the_real_name_file(
-    officer, caseworker, caseworker_wusu, client_for
+    officer, caseworker, caseworker_wusu, client_for, make_enterprise
 ) -> None:
-    ent = enterprise(officer)
+    ent = make_enterprise(officer)
     Client().post(SIGNUP, form())
     pending = EnterpriseMembership.objects.get()
     url = reverse("workbench:decide-membership", args=[pending.pk])
@@ -105,8 +104,8 @@ def test_the_county_caseworker_approves_from_the_real_name_file(
     assert pending.approved_by == caseworker
 
 
-def test_a_request_can_be_turned_down(officer, caseworker, client_for) -> None:
-    enterprise(officer)
+def test_a_request_can_be_turned_down(officer, caseworker, client_for, make_enterprise) -> None:
+    make_enterprise(officer)
     Client().post(SIGNUP, form())
     pending = EnterpriseMembership.objects.get()
     client_for(caseworker).post(reverse("workbench:decide-membership", args=[pending.pk]), {"decision": "refuse"})

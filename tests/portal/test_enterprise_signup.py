@@ -13,7 +13,6 @@ from portal.models import EnterpriseMembership, User
 from portal.roles import Role
 from registry.audit import audit_trail
 from registry.models import Enterprise
-from tests.subsidies.cases_helpers import enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +28,7 @@ def _run_on_commit(django_capture_on_commit_callbacks, monkeypatch):  # type: ig
             return original(self, **kwargs)
 
     monkeypatch.setattr(Client, "request", request)
+
 
 SIGNUP = "/accounts/signup/enterprise/"
 PASSWORD = "Tacheng-Refund-2019"
@@ -100,8 +100,8 @@ def test_a_new_enterprise_needs_its_county_and_size() -> None:
     assert not User.objects.exists()
 
 
-def test_it_matches_an_enterprise_already_in_the_registry(officer) -> None:  # type: ignore[no-untyped-def]
-    imported = enterprise(officer)
+def test_it_matches_an_enterprise_already_in_the_registry(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    imported = make_enterprise(officer)
     response = Client().post(SIGNUP, form(enterprise_name="typed differently"))
     assert response.status_code == 302
     membership = EnterpriseMembership.objects.get(user__username="wang.fang@example.com")
@@ -109,8 +109,8 @@ def test_it_matches_an_enterprise_already_in_the_registry(officer) -> None:  # t
     assert Enterprise.objects.count() == 1
 
 
-def test_a_second_staff_member_joins_the_same_enterprise(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_a_second_staff_member_joins_the_same_enterprise(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     Client().post(SIGNUP, form())
     Client().post(SIGNUP, form(email="li.na@example.com", contact_name="李娜", phone="13812345678"))
     ent = Enterprise.objects.get()
@@ -120,8 +120,8 @@ def test_a_second_staff_member_joins_the_same_enterprise(officer) -> None:  # ty
     ]
 
 
-def test_it_refuses_an_email_address_already_used(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_it_refuses_an_email_address_already_used(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     Client().post(SIGNUP, form())
     response = Client().post(SIGNUP, form(email="WANG.FANG@example.com"))
     assert response.status_code == 200
@@ -137,8 +137,8 @@ def test_it_applies_the_password_validators() -> None:
     assert not User.objects.exists()
 
 
-def test_the_email_link_confirms_the_address(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_the_email_link_confirms_the_address(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     client = Client()
     client.post(SIGNUP, form())
     path = confirmation_path(mail.outbox[0])
@@ -154,8 +154,8 @@ def test_the_email_link_confirms_the_address(officer) -> None:  # type: ignore[n
     assert membership.email_confirmed_at is not None
 
 
-def test_a_tampered_confirmation_link_is_refused(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_a_tampered_confirmation_link_is_refused(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     Client().post(SIGNUP, form())
     path = confirmation_path(mail.outbox[0])
     response = Client().post(path.replace("/confirm-email/", "/confirm-email/x"))
@@ -163,8 +163,8 @@ def test_a_tampered_confirmation_link_is_refused(officer) -> None:  # type: igno
     assert EnterpriseMembership.objects.get().email_confirmed_at is None
 
 
-def test_the_link_can_be_sent_again(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_the_link_can_be_sent_again(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     client = Client()
     client.post(SIGNUP, form())
     client.post(reverse("accounts:resend-confirmation"))
@@ -172,12 +172,10 @@ def test_the_link_can_be_sent_again(officer) -> None:  # type: ignore[no-untyped
     assert confirmation_path(mail.outbox[1])
 
 
-def test_an_enterprise_user_lands_on_my_applications_after_sign_in(officer) -> None:  # type: ignore[no-untyped-def]
-    enterprise(officer)
+def test_an_enterprise_user_lands_on_my_applications_after_sign_in(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    make_enterprise(officer)
     Client().post(SIGNUP, form())
-    response = Client().post(
-        reverse("accounts:login"), {"username": "wang.fang@example.com", "password": PASSWORD}
-    )
+    response = Client().post(reverse("accounts:login"), {"username": "wang.fang@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("apply:index")
 

@@ -10,10 +10,11 @@ from django.test import Client
 
 from subsidies import claims_enterprises as claims
 from tests.portal.test_claims_enterprises import applicant_for
-from tests.subsidies.claims_enterprises_helpers import ID_1998, approved_base, decided, enterprise, intern_claim
 from tests.subsidies.test_claims_people_helpers import make_resident
 
 pytestmark = pytest.mark.django_db
+
+ID_1998 = "654202199807080021"  # a POLICY.md test number, born 1998-07-08: make_intern_claim's intern
 
 
 def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
@@ -24,14 +25,21 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_interns_services(  # type: ignore[no-untyped-def]
-    make_user, officer, caseworker, client_for
+    make_user,
+    officer,
+    caseworker,
+    client_for,
+    approve_internship_base,
+    claim_and_approve,
+    make_enterprise,
+    make_intern_claim,
 ):
     resident, intern = make_resident(ID_1998, name="阿依古丽·买买提", county_code="654201")
-    host = enterprise(officer)
+    host = make_enterprise(officer)
     owner, _owner_client = applicant_for(make_user, host, "host")
-    approved_base(owner, host, caseworker)
-    case = intern_claim(owner, host)
-    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
+    approve_internship_base(owner, host, caseworker)
+    case = make_intern_claim(owner, host)
+    case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
     assert case.person == intern and case.enterprise == host
     amount = f"{case.approved_amount:.2f}"
 
@@ -47,10 +55,12 @@ def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_int
     assert mine.get(f"/apply/claims/{case.pk}/").status_code == 404
 
 
-def test_it_names_the_new_intern_when_the_host_corrects_the_id_number(make_user, officer) -> None:  # type: ignore[no-untyped-def]
-    host = enterprise(officer)
+def test_it_names_the_new_intern_when_the_host_corrects_the_id_number(
+    make_user, officer, make_enterprise, make_intern_claim
+) -> None:  # type: ignore[no-untyped-def]
+    host = make_enterprise(officer)
     owner, _client = applicant_for(make_user, host, "host")
-    case = intern_claim(owner, host)
+    case = make_intern_claim(owner, host)
     first = case.person
-    case = intern_claim(owner, host, id_number="654201198503150018", intern_name="王建国", case=case)
+    case = make_intern_claim(owner, host, id_number="654201198503150018", intern_name="王建国", case=case)
     assert case.person != first and case.person == case.placement.intern

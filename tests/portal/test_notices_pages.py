@@ -13,7 +13,6 @@ from portal.roles import Role
 from subsidies import cases as svc
 from subsidies.models import CalendarDay, Case, CaseState, NoticeListKind, NoticeListState, Objection, ObjectionState
 from subsidies.tasks import notices_finalise_due
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +28,8 @@ def applicant(make_user):
 
 
 @pytest.fixture
-def approved(applicant, officer, caseworker) -> Case:
-    case = submitted_refund(applicant, enterprise(officer))
+def approved(applicant, officer, caseworker, make_enterprise, submit_refund) -> Case:
+    case = submit_refund(applicant, make_enterprise(officer))
     svc.case_claim(case=case, actor=caseworker)
     return svc.case_approve(case=case, actor=caseworker)
 

@@ -12,7 +12,6 @@ from registry.models import AuditEvent
 from subsidies.models import ParameterChange, ParameterChangeState
 from subsidies.parameters import value_in_force
 from subsidies.services import parameter_add
-from tests.subsidies.test_parameter_confirmation import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,7 @@ def second_officer(make_user):
 
 
 @pytest.fixture
-def proposal(client_for, officer) -> ParameterChange:
-    build_world(officer)
+def proposal(client_for, officer, two_open_refunds) -> ParameterChange:
     response = client_for(officer).post(reverse("workbench:add-parameter", args=[MONTHS]), NEW, **EN)
     change = ParameterChange.objects.get()
     assert response.status_code == 302
@@ -50,8 +48,7 @@ def test_a_change_above_the_threshold_waits_and_is_shown_on_the_parameter_and_th
     assert 'id="impact-eligibility">2<' in review
 
 
-def test_a_change_below_the_threshold_is_saved_at_once(client_for, officer):
-    build_world(officer)
+def test_a_change_below_the_threshold_is_saved_at_once(client_for, officer, two_open_refunds):
     response = client_for(officer).post(reverse("workbench:add-parameter", args=[RATIO]), {**NEW, "value": "0.60"})
     assert response.status_code == 302
     assert value_in_force(RATIO, on=date(2019, 7, 1)) == value_in_force(RATIO, on=date(2020, 1, 1))

@@ -13,7 +13,6 @@ from portal.roles import Role
 from registry.services import person_register, registration_open
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState
 from subsidies.notices import registration_certificate_order
-from tests.subsidies.notices_helpers import approved_refund, finalise
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +28,11 @@ def applicant(make_user):
 
 
 @pytest.fixture
-def notice(applicant, caseworker, officer, django_capture_on_commit_callbacks):
-    case = approved_refund(applicant, caseworker, officer)
+def notice(applicant, caseworker, officer, django_capture_on_commit_callbacks, approve_refund, publish_and_finalise):
+    case = approve_refund(applicant, caseworker, officer)
     EnterpriseMembership.objects.create(user=applicant, enterprise=case.enterprise)
     with django_capture_on_commit_callbacks(execute=True):
-        case = finalise(case, officer)
+        case = publish_and_finalise(case, officer)
     return NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL).notice
 
 

@@ -18,7 +18,6 @@ from portal.roles import Role
 from portal.views.cases import ACTION_WORDS
 from subsidies import cases as svc
 from subsidies.models import Case, CaseKind, CaseState
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +28,14 @@ def applicant(make_user):
 
 
 @pytest.fixture
-def case(applicant, officer) -> Case:
+def case(applicant, officer, make_enterprise, submit_refund) -> Case:
     """A submitted refund case of 塔城市 (654201)."""
-    return submitted_refund(applicant, enterprise(officer))
+    return submit_refund(applicant, make_enterprise(officer))
 
 
 @pytest.fixture
-def wusu_case(applicant, officer) -> Case:
-    return submitted_refund(applicant, enterprise(officer, code="92654202MA7XK2B12N", county="654202"))
+def wusu_case(applicant, officer, make_enterprise, submit_refund) -> Case:
+    return submit_refund(applicant, make_enterprise(officer, code="92654202MA7XK2B12N", county="654202"))
 
 
 def _text(response) -> str:
@@ -81,8 +80,10 @@ def test_a_caseworker_has_no_county_filter_to_escape_scoping(client_for, casewor
     assert wusu_case.reference not in page
 
 
-def test_the_tabs_split_queue_my_cases_and_done(client_for, caseworker, case, officer, applicant) -> None:
-    other = submitted_refund(applicant, enterprise(officer, code="93654221076543212B", county="654201"))
+def test_the_tabs_split_queue_my_cases_and_done(
+    client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund
+) -> None:
+    other = submit_refund(applicant, make_enterprise(officer, code="93654221076543212B", county="654201"))
     svc.case_claim(case=case, actor=caseworker)
     client = client_for(caseworker)
     queue = _text(client.get(reverse("workbench:cases")))
@@ -134,8 +135,10 @@ def _many_cases(ent, applicant, count: int) -> list[Case]:
 
 
 @pytest.mark.parametrize("sort", ["submitted", "-submitted", "amount", "-amount"])
-def test_keyset_pages_list_every_case_once_without_counting(client_for, caseworker, officer, applicant, sort) -> None:
-    made = _many_cases(enterprise(officer), applicant, 57)
+def test_keyset_pages_list_every_case_once_without_counting(
+    client_for, caseworker, officer, applicant, sort, make_enterprise
+) -> None:
+    made = _many_cases(make_enterprise(officer), applicant, 57)
     client = client_for(caseworker)
     seen: list[str] = []
     url = f"{reverse('workbench:cases')}?sort={sort}"
@@ -311,8 +314,10 @@ def test_list_urls_refuse_an_enterprise_applicant(client_for, applicant, name: s
     assert client_for(applicant).get(reverse(name)).status_code == 403
 
 
-def test_a_kind_without_its_own_template_shows_its_answers_in_words(client_for, caseworker, applicant, officer) -> None:
-    ent = enterprise(officer)
+def test_a_kind_without_its_own_template_shows_its_answers_in_words(
+    client_for, caseworker, applicant, officer, make_enterprise
+) -> None:
+    ent = make_enterprise(officer)
     recognition = svc.case_draft_start(kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=2019, actor=applicant)
     svc.case_draft_save(case=recognition, answers={"situation": "订单下降三成", "agreement": "union"}, actor=applicant)
     recognition = svc.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)

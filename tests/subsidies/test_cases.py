@@ -16,7 +16,6 @@ from registry.audit import audit_trail
 from registry.refusals import Refused
 from subsidies import cases as svc
 from subsidies.models import Case, CaseState, NoticeListKind, ObjectionState
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,8 @@ def applicant(make_user):
 
 
 @pytest.fixture
-def case(applicant, officer):
-    return submitted_refund(applicant, enterprise(officer))
+def case(applicant, officer, make_enterprise, submit_refund):
+    return submit_refund(applicant, make_enterprise(officer))
 
 
 def test_submit_gives_a_reference_of_kind_county_year_and_sequence(case) -> None:
@@ -49,10 +48,12 @@ def test_the_refund_is_half_of_last_years_premiums_with_its_clause(case) -> None
     assert "塔行发〔2019〕16号（一）" in case.calculation["citations"]
 
 
-def test_a_retried_submit_with_the_same_token_makes_one_case(applicant, officer) -> None:
+def test_a_retried_submit_with_the_same_token_makes_one_case(
+    applicant, officer, make_enterprise, submit_refund
+) -> None:
     token = uuid.uuid4()
-    ent = enterprise(officer)
-    first = submitted_refund(applicant, ent, token=token)
+    ent = make_enterprise(officer)
+    first = submit_refund(applicant, ent, token=token)
     again = svc.case_submit(case=first, token=token, actor=applicant)
     assert again.pk == first.pk
     assert Case.objects.filter(enterprise=ent).count() == 1
@@ -225,8 +226,8 @@ def test_a_dismissed_objection_lets_the_daily_task_finalise_the_list(case, casew
     assert case.state == CaseState.FINAL
 
 
-def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, caseworker, officer) -> None:
-    ent = enterprise(officer)
+def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, caseworker, officer, make_enterprise) -> None:
+    ent = make_enterprise(officer)
     assert not svc.hardship_list_includes(enterprise=ent, year=2019)
     recognition = svc.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
     svc.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
@@ -250,9 +251,9 @@ def test_the_calculation_date_of_a_past_year_is_its_last_day() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer) -> None:
+def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_enterprise, submit_refund) -> None:
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
-    case = submitted_refund(applicant, enterprise(officer))
+    case = submit_refund(applicant, make_enterprise(officer))
     workers = [make_user(Role.COUNTY_CASEWORKER, county_code="654201") for _ in range(2)]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

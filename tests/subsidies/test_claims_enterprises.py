@@ -18,16 +18,12 @@ from registry.refusals import Refused
 from registry.services import enterprise_quality_list_set
 from subsidies import claims_enterprises as claims
 from subsidies.models import Case, CaseKind, CaseState, GuaranteeReferral, ReferralState
-from tests.subsidies.claims_enterprises_helpers import (
-    ID_1985,
-    ID_1998,
-    approved_base,
-    decided,
-    enterprise,
-    intern_claim,
-)
 
 pytestmark = pytest.mark.django_db
+
+# POLICY.md test numbers (fictitious, valid): born 1985-03-15 and 1998-07-08 (make_intern_claim's intern).
+ID_1985 = "654201198503150018"
+ID_1998 = "654202199807080021"
 
 
 @pytest.fixture(autouse=True)
@@ -43,77 +39,89 @@ def applicant(make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def host(officer):  # type: ignore[no-untyped-def]
-    return enterprise(officer)
+def host(officer, make_enterprise):  # type: ignore[no-untyped-def]
+    return make_enterprise(officer)
 
 
-def test_internship_claim_is_refused_before_the_base_is_approved_clause_5(applicant, host):
-    case = intern_claim(applicant, host)
+def test_internship_claim_is_refused_before_the_base_is_approved_clause_5(applicant, host, make_intern_claim):
+    case = make_intern_claim(applicant, host)
     with pytest.raises(Refused, match="not yet an approved internship base"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
 
 
-def test_intern_is_found_or_added_by_blind_index_and_stored_masked(applicant, host):
-    case = intern_claim(applicant, host)
+def test_intern_is_found_or_added_by_blind_index_and_stored_masked(applicant, host, make_intern_claim):
+    case = make_intern_claim(applicant, host)
     person = Person.objects.get(id_number_index=id_number_index(ID_1998))
     assert case.placement.intern == person
     assert case.answers["intern_id_number"] == "654202********0021"
     assert ID_1998 not in str(case.answers)
-    assert intern_claim(applicant, host).placement.intern == person  # the second claim finds the same person
+    assert make_intern_claim(applicant, host).placement.intern == person  # the second claim finds the same person
 
 
-def test_intern_aged_25_is_refused_unless_a_graduate_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
+def test_intern_aged_25_is_refused_unless_a_graduate_clause_5(
+    applicant, host, caseworker, approve_internship_base, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
     # Born 1998-07-08: 25 on a start on 2023-07-08.
-    youth = intern_claim(applicant, host, start_date=date(2023, 7, 8), category="youth")
+    youth = make_intern_claim(applicant, host, start_date=date(2023, 7, 8), category="youth")
     with pytest.raises(Refused, match="At 25 the intern is outside the ages 16-24"):
         claims.claim_submit(case=youth, token=uuid.uuid4(), actor=applicant)
-    graduate = intern_claim(applicant, host, start_date=date(2023, 7, 8), category="graduate")
+    graduate = make_intern_claim(applicant, host, start_date=date(2023, 7, 8), category="graduate")
     submitted = claims.claim_submit(case=graduate, token=uuid.uuid4(), actor=applicant)
     assert submitted.state == CaseState.SUBMITTED
     assert submitted.calculation["age"] == 25
     assert submitted.calculation["eligible"] is True
 
 
-def test_intern_aged_24_as_youth_qualifies_and_is_paid_the_minimum_wage_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
-    case = claims.claim_submit(case=intern_claim(applicant, host), token=uuid.uuid4(), actor=applicant)
+def test_intern_aged_24_as_youth_qualifies_and_is_paid_the_minimum_wage_clause_5(
+    applicant, host, caseworker, approve_internship_base, claim_and_approve, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
+    case = claims.claim_submit(case=make_intern_claim(applicant, host), token=uuid.uuid4(), actor=applicant)
     # 塔城市 is wage tier 2 (sample): 1,620 a month x 6 months, all to the intern.
     assert case.calculated_amount == Decimal("9720.00")
     assert case.calculation["to_intern"] == "9720.00"
     assert case.calculation["to_host"] == "0.00"
-    case = decided(case, caseworker)
+    case = claim_and_approve(case, caseworker)
     assert case.state == CaseState.FINAL
     assert case.approved_amount == Decimal("9720.00")
 
 
-def test_early_hire_with_two_year_contract_moves_remaining_months_to_the_host_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
-    case = intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=True)
+def test_early_hire_with_two_year_contract_moves_remaining_months_to_the_host_clause_5(
+    applicant, host, caseworker, approve_internship_base, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
+    case = make_intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=True)
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculation["to_intern"] == "6480.00"
     assert case.calculation["to_host"] == "3240.00"
 
 
-def test_early_hire_without_social_insurance_keeps_the_months_with_the_intern_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
-    case = intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=False)
+def test_early_hire_without_social_insurance_keeps_the_months_with_the_intern_clause_5(
+    applicant, host, caseworker, approve_internship_base, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
+    case = make_intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=False)
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculation["to_host"] == "0.00"
 
 
-def test_host_pay_below_half_the_minimum_wage_is_refused_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
-    case = intern_claim(applicant, host, host_monthly_pay=Decimal("809.99"))
+def test_host_pay_below_half_the_minimum_wage_is_refused_clause_5(
+    applicant, host, caseworker, approve_internship_base, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
+    case = make_intern_claim(applicant, host, host_monthly_pay=Decimal("809.99"))
     with pytest.raises(Refused, match=r"less than 810\.00"):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
-def test_a_host_may_claim_for_several_interns_in_a_year_clause_5(applicant, host, caseworker):
-    approved_base(applicant, host, caseworker)
-    first = claims.claim_submit(case=intern_claim(applicant, host), token=uuid.uuid4(), actor=applicant)
-    second = intern_claim(applicant, host, id_number=ID_1985, category="graduate")
+def test_a_host_may_claim_for_several_interns_in_a_year_clause_5(
+    applicant, host, caseworker, approve_internship_base, make_intern_claim
+):
+    approve_internship_base(applicant, host, caseworker)
+    first = claims.claim_submit(case=make_intern_claim(applicant, host), token=uuid.uuid4(), actor=applicant)
+    second = make_intern_claim(applicant, host, id_number=ID_1985, category="graduate")
     second = claims.claim_submit(case=second, token=uuid.uuid4(), actor=applicant)
     assert first.reference != second.reference
 
@@ -138,22 +146,22 @@ def test_hiring_ratio_just_below_25_percent_is_refused_clause_3(applicant, host)
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
-def test_hiring_ratio_at_15_percent_with_101_staff_qualifies_clause_3(applicant, host):
+def test_hiring_ratio_at_15_percent_with_101_staff_qualifies_clause_3(applicant, host, make_enterprise):
     # 16 / 101 = 0.158 >= 0.15 (staff above 100); 15 / 101 = 0.1485 is short.
     case = _loan_case(applicant, host, current_staff=101, new_qualifying_hires=16)
     assert claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant).calculation["eligible"] is True
     _checks, calculation = claims.evaluate(
         _loan_case(
-            applicant, enterprise(applicant, code="92654202MA7XK2B12N"), current_staff=101, new_qualifying_hires=15
+            applicant, make_enterprise(applicant, code="92654202MA7XK2B12N"), current_staff=101, new_qualifying_hires=15
         )
     )
     assert calculation["eligible"] is False
 
 
-def test_start_up_loan_is_for_small_or_micro_enterprises_only_clause_3(applicant, officer):
+def test_start_up_loan_is_for_small_or_micro_enterprises_only_clause_3(applicant, officer, make_enterprise):
     from registry.models import Enterprise
 
-    big = enterprise(officer)
+    big = make_enterprise(officer)
     Enterprise.objects.filter(pk=big.pk).update(size_class="large")
     big.refresh_from_db()
     case = _loan_case(applicant, big, current_staff=40, new_qualifying_hires=10)
@@ -171,7 +179,9 @@ def test_in_job_training_needs_the_2019_hardship_list_clause_6(applicant, host):
         claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
-def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(applicant, host, caseworker):
+def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
+    applicant, host, caseworker, claim_and_approve
+):
     Case.objects.create(
         kind=CaseKind.HARDSHIP_RECOGNITION,
         enterprise=host,
@@ -190,7 +200,7 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(appli
     assert case.calculated_amount == Decimal("18000.00")
     case_copy = Case.objects.get(pk=case.pk)
     with pytest.raises(Refused, match="Say why the amount differs"):
-        decided(case_copy, caseworker, amount=Decimal("15000.00"))
+        claim_and_approve(case_copy, caseworker, amount=Decimal("15000.00"))
     from subsidies.cases import case_approve
 
     case = case_approve(
@@ -203,7 +213,9 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(appli
     assert case.state == CaseState.FINAL
 
 
-def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(applicant, host, caseworker, officer):
+def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(
+    applicant, host, caseworker, officer, claim_and_approve
+):
     case = claims.guarantee_referral_start(
         enterprise=host, answers={"purpose": "流动资金", "contact": "王芳 13900000000"}, actor=applicant
     )
@@ -212,7 +224,7 @@ def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(appli
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
     case = claims.claim_submit(case=Case.objects.get(pk=case.pk), token=uuid.uuid4(), actor=applicant)
     assert case.calculation is None
-    case = decided(case, caseworker)
+    case = claim_and_approve(case, caseworker)
     referral = GuaranteeReferral.objects.get(case=case)
     assert referral.state == ReferralState.REFERRED
     referral = claims.referral_respond(
@@ -226,10 +238,12 @@ def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(appli
         )
 
 
-def test_other_county_caseworker_cannot_record_a_referral_answer(applicant, host, caseworker, caseworker_wusu, officer):
+def test_other_county_caseworker_cannot_record_a_referral_answer(
+    applicant, host, caseworker, caseworker_wusu, officer, claim_and_approve
+):
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
     case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "x", "contact": "y"}, actor=applicant)
-    case = decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
+    case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
     with pytest.raises(Refused, match="another county"):
         claims.referral_respond(
             referral=case.referral, accepted=True, responded_on=timezone.localdate(), note="", actor=caseworker_wusu

@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from portal.roles import Role
 from registry.services import person_register, registration_open
 from subsidies import documents
 from subsidies.documents import FetchRefused, amount_in_chinese_capitals, portal_url_fetcher
-from tests.subsidies.notices_helpers import (
-    approved_refund,
-    page_one_png,
-    pdf_text_poppler,
-    pdf_text_pypdf,
-    squeeze,
-)
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def pdf_text_pypdf(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def pdf_text_poppler(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "notice-poppler.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+
+
+def page_one_png(pdf: bytes, name: str) -> Path:
+    """Page 1 as PNG under tests/artifacts/ (git-ignored), for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    source = ARTIFACTS / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(source), str(ARTIFACTS / name)],
+        check=True,
+        timeout=60,
+    )
+    return ARTIFACTS / f"{name}.png"
+
+
+def squeeze(text: str) -> str:
+    """Text extraction puts spaces and line breaks where the layout has them: compare without whitespace."""
+    return "".join(text.split())
 
 
 @pytest.mark.parametrize(
@@ -136,10 +166,10 @@ def test_a_document_never_reaches_another_host() -> None:
 
 @pytest.mark.django_db
 def test_the_approval_notice_reads_back_in_chinese_with_amount_clause_and_reference(
-    make_user, caseworker, officer, tmp_path
+    make_user, caseworker, officer, tmp_path, approve_refund
 ) -> None:
     # Clause (一): the notice states the enterprise, its code, the amount in figures and in capitals, the clause.
-    case = approved_refund(make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer)
+    case = approve_refund(make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer)
     pdf = documents.approval_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
     assert pdf.startswith(b"%PDF")
     expected = [
@@ -164,19 +194,20 @@ def test_the_approval_notice_reads_back_in_chinese_with_amount_clause_and_refere
 
 
 @pytest.mark.django_db
-def test_the_same_approval_notice_renders_to_the_same_bytes(make_user, caseworker, officer) -> None:
-    case = approved_refund(make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer)
+def test_the_same_approval_notice_renders_to_the_same_bytes(make_user, caseworker, officer, approve_refund) -> None:
+    case = approve_refund(make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer)
     first = documents.approval_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
     again = documents.approval_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
     assert first == again
 
 
 @pytest.mark.django_db
-def test_applicant_text_is_printed_as_text_not_markup(make_user, caseworker, officer, tmp_path) -> None:
+def test_applicant_text_is_printed_as_text_not_markup(
+    make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund
+) -> None:
     from subsidies import cases as svc
-    from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
-    case = submitted_refund(make_user(Role.ENTERPRISE_APPLICANT), enterprise(officer))
+    case = submit_refund(make_user(Role.ENTERPRISE_APPLICANT), make_enterprise(officer))
     svc.case_claim(case=case, actor=caseworker)
     case = svc.case_reject(
         case=case, actor=caseworker, reason='<img src="http://example.com/x.png">资料不全 & <b>缺少</b>'
@@ -185,7 +216,7 @@ def test_applicant_text_is_printed_as_text_not_markup(make_user, caseworker, off
         "subsidies/pdf/rejection_notice.html",
         {"case": case, "reasons": case.decision_reason, "reference": case.reference},
     )
-    assert "&lt;img" in html and "<img src=\"http://example.com" not in html
+    assert "&lt;img" in html and '<img src="http://example.com' not in html
     pdf = documents.rejection_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
     flat = squeeze(pdf_text_poppler(pdf, tmp_path))
     assert squeeze('<img src="http://example.com/x.png">资料不全') in flat
@@ -201,8 +232,9 @@ def test_the_registration_certificate_shows_the_id_number_masked(officer, tmp_pa
     person = person_register(
         name="阿依古丽·买买提", id_number="654201198503150018", residence_county=tacheng, actor=officer
     )
-    registration = registration_open(person=person, residence_county=tacheng, registered_on=date(2019, 3, 1),
-                                     actor=officer)
+    registration = registration_open(
+        person=person, residence_county=tacheng, registered_on=date(2019, 3, 1), actor=officer
+    )
     pdf = documents.registration_certificate(
         registration=registration, verification_code="ABCDEFGHJK", issued_on=date(2019, 3, 1)
     )

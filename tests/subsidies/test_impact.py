@@ -14,7 +14,6 @@ from subsidies.cases import case_draft_save, case_draft_start, case_submit
 from subsidies.impact import parameter_change_impact
 from subsidies.models import Case, CaseKind, Parameter, RefundOffer
 from subsidies.services import refund_offers_compute
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +36,10 @@ def _laid_off(applicant, ent) -> Case:
 
 
 @pytest.fixture
-def world(officer):
-    big = enterprise(officer, code="91654201312345673Q", county="654201", premiums="48000.00")
-    small = enterprise(officer, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
-    case_2019 = submitted_refund(officer, big)  # 48000 x 0.50 = 24000.00, rules of 2019
+def world(officer, make_enterprise, submit_refund):
+    big = make_enterprise(officer, code="91654201312345673Q", county="654201", premiums="48000.00")
+    small = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
+    case_2019 = submit_refund(officer, big)  # 48000 x 0.50 = 24000.00, rules of 2019
     laid_off = _laid_off(officer, small)
     refund_offers_compute(year=2019)  # offers 24000.00 (big) and 5000.00 (small)
     return {"case_2019": case_2019, "laid_off": laid_off, "big": big, "small": small}

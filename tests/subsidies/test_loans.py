@@ -15,7 +15,6 @@ from registry.models import County
 from registry.refusals import Refused
 from subsidies import claims_enterprises as claims
 from subsidies.loans import interest_payment_record, loan_record, loan_reward, loan_schedule
-from tests.subsidies.claims_enterprises_helpers import decided, enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +26,9 @@ def _english():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def certified(make_user, officer, caseworker):  # type: ignore[no-untyped-def]
+def certified(make_user, officer, caseworker, claim_and_approve, make_enterprise):  # type: ignore[no-untyped-def]
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
-    ent = enterprise(officer)
+    ent = make_enterprise(officer)
     case = claims.startup_loan_enterprise_start(
         enterprise=ent,
         year=2019,
@@ -41,7 +40,7 @@ def certified(make_user, officer, caseworker):  # type: ignore[no-untyped-def]
         },
         actor=applicant,
     )
-    return decided(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
+    return claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
 
 
 def _loan(case, officer, **kw):  # type: ignore[no-untyped-def]

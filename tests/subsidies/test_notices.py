@@ -13,8 +13,6 @@ from registry.audit import audit_trail
 from subsidies import cases as svc
 from subsidies import notices
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
-from tests.subsidies.notices_helpers import approved_refund, finalise
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +30,18 @@ def applicant(make_user):
     return user
 
 
-def test_approval_alone_orders_no_notice_for_a_published_kind(applicant, caseworker, officer) -> None:
+def test_approval_alone_orders_no_notice_for_a_published_kind(applicant, caseworker, officer, approve_refund) -> None:
     # Clause (一): approved refunds are published first; the approval notice comes when the case is final.
-    case = approved_refund(applicant, caseworker, officer)
+    case = approve_refund(applicant, caseworker, officer)
     assert not NoticeJob.objects.filter(case=case).exists()
 
 
 def test_finalising_a_case_makes_its_approval_notice_once_and_mails_a_link(
-    applicant, caseworker, officer, django_capture_on_commit_callbacks
+    applicant, caseworker, officer, django_capture_on_commit_callbacks, approve_refund, publish_and_finalise
 ) -> None:
-    case = approved_refund(applicant, caseworker, officer)
+    case = approve_refund(applicant, caseworker, officer)
     with django_capture_on_commit_callbacks(execute=True):
-        case = finalise(case, officer)
+        case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     assert job.state == NoticeJobState.DONE and job.attempts == 1
     notice = job.notice
@@ -58,11 +56,11 @@ def test_finalising_a_case_makes_its_approval_notice_once_and_mails_a_link(
 
 
 def test_the_same_job_run_twice_leaves_one_file_and_one_hash(
-    applicant, caseworker, officer, django_capture_on_commit_callbacks
+    applicant, caseworker, officer, django_capture_on_commit_callbacks, approve_refund, publish_and_finalise
 ) -> None:
-    case = approved_refund(applicant, caseworker, officer)
+    case = approve_refund(applicant, caseworker, officer)
     with django_capture_on_commit_callbacks(execute=True):
-        case = finalise(case, officer)
+        case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     first = job.notice.sha256
     assert notices.notice_job_run(job_id=job.pk).state == NoticeJobState.DONE
@@ -72,8 +70,10 @@ def test_the_same_job_run_twice_leaves_one_file_and_one_hash(
     assert files == [f"{job.pk:08d}.pdf"]
 
 
-def test_a_rejection_orders_the_rejection_notice(applicant, caseworker, officer, django_capture_on_commit_callbacks):
-    case = submitted_refund(applicant, enterprise(officer))
+def test_a_rejection_orders_the_rejection_notice(
+    applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund
+):
+    case = submit_refund(applicant, make_enterprise(officer))
     svc.case_claim(case=case, actor=caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         svc.case_reject(case=case, reason="上年度裁员率高于城镇登记失业率", actor=caseworker)
@@ -82,23 +82,25 @@ def test_a_rejection_orders_the_rejection_notice(applicant, caseworker, officer,
     assert job.notice.amount is None
 
 
-def test_publishing_a_list_orders_its_pdf(applicant, caseworker, officer, django_capture_on_commit_callbacks) -> None:
-    case = approved_refund(applicant, caseworker, officer)
+def test_publishing_a_list_orders_its_pdf(
+    applicant, caseworker, officer, django_capture_on_commit_callbacks, approve_refund, publish_and_finalise
+) -> None:
+    case = approve_refund(applicant, caseworker, officer)
     with django_capture_on_commit_callbacks(execute=True):
-        finalise(case, officer)
+        publish_and_finalise(case, officer)
     entry = case.notice_entries.get()
     job = NoticeJob.objects.get(public_notice=entry.notice, kind=DocumentKind.PUBLIC_NOTICE_LIST)
     assert job.state == NoticeJobState.DONE
 
 
 def test_a_failing_store_is_retried_then_failed_then_retried_by_a_caseworker(
-    applicant, caseworker, officer, settings, django_capture_on_commit_callbacks
+    applicant, caseworker, officer, settings, django_capture_on_commit_callbacks, approve_refund, publish_and_finalise
 ) -> None:
-    case = approved_refund(applicant, caseworker, officer)
+    case = approve_refund(applicant, caseworker, officer)
     good_root = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = "/proc/no-such-storage"
     with django_capture_on_commit_callbacks(execute=True):
-        case = finalise(case, officer)
+        case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     assert job.state == NoticeJobState.PENDING and job.attempts == 1 and job.last_error
     for _attempt in range(notices.MAX_ATTEMPTS):
@@ -115,10 +117,12 @@ def test_a_failing_store_is_retried_then_failed_then_retried_by_a_caseworker(
     assert "notice_retry" in [e.action for e in audit_trail(job)]
 
 
-def test_another_countys_caseworker_cannot_retry(applicant, caseworker, caseworker_wusu, officer, settings) -> None:
-    case = approved_refund(applicant, caseworker, officer)
+def test_another_countys_caseworker_cannot_retry(
+    applicant, caseworker, caseworker_wusu, officer, settings, approve_refund, publish_and_finalise
+) -> None:
+    case = approve_refund(applicant, caseworker, officer)
     settings.MEDIA_ROOT = "/proc/no-such-storage"
-    case = finalise(case, officer)
+    case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     NoticeJob.objects.filter(pk=job.pk).update(state=NoticeJobState.FAILED)
     assert list(notices.notice_jobs_failed_for(caseworker_wusu)) == []
@@ -126,9 +130,11 @@ def test_another_countys_caseworker_cannot_retry(applicant, caseworker, casework
         notices.notice_job_retry(job=job, actor=caseworker_wusu)
 
 
-def test_the_sweeper_sends_due_jobs_and_skips_done_ones(applicant, caseworker, officer) -> None:
-    case = approved_refund(applicant, caseworker, officer)
-    case = finalise(case, officer)  # on_commit not run: the jobs stay pending, as if Redis had been down
+def test_the_sweeper_sends_due_jobs_and_skips_done_ones(
+    applicant, caseworker, officer, approve_refund, publish_and_finalise
+) -> None:
+    case = approve_refund(applicant, caseworker, officer)
+    case = publish_and_finalise(case, officer)  # on_commit not run: the jobs stay pending, as if Redis had been down
     pending = list(NoticeJob.objects.filter(state=NoticeJobState.PENDING).values_list("pk", flat=True))
     assert len(pending) == 2  # the approval notice and the published list
     swept = notices.notice_jobs_sweep()

@@ -32,7 +32,6 @@ from portal.roles import Role
 from portal.tasks import HEARTBEAT_CACHE_KEY
 from subsidies import notices
 from subsidies.models import CaseState, DocumentKind, Notice, NoticeJob, NoticeJobState
-from tests.subsidies.notices_helpers import approved_refund, finalise
 
 ROOT = Path(__file__).resolve().parents[2]
 DEAD_BROKER = "redis://127.0.0.1:1/9"  # nothing listens on port 1
@@ -92,9 +91,26 @@ def start_worker(media: Path, through_redis: None) -> Iterator[Callable[..., sub
             "NOTICE_RENDER_DELAY_SECONDS": str(render_delay),
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "warning",
-             "--hostname", name, "--without-mingle", "--without-gossip"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "warning",
+                "--hostname",
+                name,
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         started.append(process)
         deadline = time.monotonic() + 60
@@ -152,10 +168,12 @@ def people(make_user, caseworker, officer):
     return make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer
 
 
-def test_finalising_a_case_produces_its_notice_through_the_worker_once(people, start_worker, media) -> None:
+def test_finalising_a_case_produces_its_notice_through_the_worker_once(
+    people, start_worker, media, approve_refund, publish_and_finalise
+) -> None:
     applicant, caseworker, officer = people
     start_worker()
-    case = finalise(approved_refund(applicant, caseworker, officer), officer)
+    case = publish_and_finalise(approve_refund(applicant, caseworker, officer), officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     assert _wait_for(lambda: _job_state(job.pk) == NoticeJobState.DONE), NoticeJob.objects.get(pk=job.pk).last_error
     notice = _assert_one_complete_notice(job, media)
@@ -169,11 +187,13 @@ def test_finalising_a_case_produces_its_notice_through_the_worker_once(people, s
     assert NoticeJob.objects.get(pk=job.pk).attempts == 1
 
 
-def test_a_worker_killed_while_rendering_leaves_exactly_one_complete_notice(people, start_worker, media) -> None:
+def test_a_worker_killed_while_rendering_leaves_exactly_one_complete_notice(
+    people, start_worker, media, approve_refund, publish_and_finalise
+) -> None:
     applicant, caseworker, officer = people
     slow = start_worker(render_delay=60)
     # Finalising orders two documents: the published list's PDF (at publication) and the approval notice.
-    case = finalise(approved_refund(applicant, caseworker, officer), officer)
+    case = publish_and_finalise(approve_refund(applicant, caseworker, officer), officer)
     jobs = list(NoticeJob.objects.order_by("id"))
     assert {job.kind for job in jobs} == {DocumentKind.PUBLIC_NOTICE_LIST, DocumentKind.APPROVAL}
 
@@ -200,14 +220,14 @@ def test_a_worker_killed_while_rendering_leaves_exactly_one_complete_notice(peop
 
 
 def test_redis_down_at_the_decision_commits_it_and_the_sweeper_sends_the_job_later(
-    people, start_worker, media, caplog
+    people, start_worker, media, caplog, approve_refund, publish_and_finalise
 ) -> None:
     applicant, caseworker, officer = people
     start_worker()
-    case = approved_refund(applicant, caseworker, officer)
+    case = approve_refund(applicant, caseworker, officer)
     _use_broker(DEAD_BROKER)
     try:
-        case = finalise(case, officer)  # on commit, sending the job fails: logged, not raised
+        case = publish_and_finalise(case, officer)  # on commit, sending the job fails: logged, not raised
     finally:
         _use_broker(settings.CELERY_BROKER_URL)
     assert "could not be sent to the workers" in caplog.text

@@ -22,7 +22,6 @@ from subsidies.services import (
     parameter_change_save,
     parameter_change_withdraw,
 )
-from tests.subsidies.cases_helpers import enterprise, submitted_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +30,10 @@ MONTHS = "stable_job_refund.min_ui_months"
 SOURCE = "塔行发〔2019〕16号（一）"
 
 
-def build_world(actor) -> dict:  # type: ignore[no-untyped-def]
-    """Two enterprises' open refund cases of 2019, 24000.00 each at the ratio of 0.50 (48000.00 of premiums)."""
-    big = enterprise(actor, code="91654201312345673Q", county="654201", premiums="48000.00")
-    small = enterprise(actor, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
-    return {"big": submitted_refund(actor, big), "small": submitted_refund(actor, small)}
-
-
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def world(officer):
-    return build_world(officer)
 
 
 @pytest.fixture
@@ -58,7 +45,7 @@ def _save(actor, key=RATIO, value="0.60", valid_from=date(2019, 7, 1)):  # type:
     return parameter_change_save(key=key, value=value, valid_from=valid_from, source=SOURCE, actor=actor)
 
 
-def test_it_saves_a_change_below_the_threshold_at_once(officer, world):
+def test_it_saves_a_change_below_the_threshold_at_once(officer, two_open_refunds):
     saved = _save(officer)  # moves 4800 + 4800 = 9600.00 yuan, no eligibility: below 100000.00
     assert isinstance(saved, Parameter)
     assert value_in_force(RATIO, on=date(2019, 7, 1)) == Decimal("0.60")
@@ -68,7 +55,7 @@ def test_it_saves_a_change_below_the_threshold_at_once(officer, world):
     assert not ParameterChange.objects.exists()
 
 
-def test_it_keeps_a_change_of_eligibility_as_a_proposal_and_changes_nothing_in_force(officer, world):
+def test_it_keeps_a_change_of_eligibility_as_a_proposal_and_changes_nothing_in_force(officer, two_open_refunds):
     before = list(Parameter.objects.filter(key=MONTHS).values_list("pk", "valid_to"))
     saved = _save(officer, key=MONTHS, value="13")  # both cases become ineligible
     assert isinstance(saved, ParameterChange)
@@ -81,7 +68,7 @@ def test_it_keeps_a_change_of_eligibility_as_a_proposal_and_changes_nothing_in_f
     assert not AuditEvent.objects.filter(action="parameter.add").exists()
 
 
-def test_it_keeps_a_change_moving_more_money_than_the_threshold_as_a_proposal(officer, world):
+def test_it_keeps_a_change_moving_more_money_than_the_threshold_as_a_proposal(officer, two_open_refunds):
     parameter_add(
         key="parameter_change.confirmation_threshold_yuan",
         value="5000.00",
@@ -94,7 +81,7 @@ def test_it_keeps_a_change_moving_more_money_than_the_threshold_as_a_proposal(of
     assert "9600.00" in saved.impact["needs_confirmation"][0]
 
 
-def test_money_moved_counts_differences_without_their_sign(officer, world):
+def test_money_moved_counts_differences_without_their_sign(officer, two_open_refunds):
     impact = parameter_change_impact(key=RATIO, value="0.40", valid_from=date(2019, 7, 1))
     assert impact.total_difference == Decimal("-9600.00")
     assert parameter_change_reasons(key=RATIO, impact=impact) == []  # 9600.00 <= 100000.00
@@ -115,7 +102,7 @@ def test_a_change_of_the_thresholds_always_needs_a_second_officer(officer):
     assert isinstance(saved, ParameterChange)
 
 
-def test_the_proposer_cannot_confirm_their_own_proposal(officer, world):
+def test_the_proposer_cannot_confirm_their_own_proposal(officer, two_open_refunds):
     change = _save(officer, key=MONTHS, value="13")
     with pytest.raises(Refused, match="another officer must confirm"):
         parameter_change_confirm(change=change, actor=officer)
@@ -124,11 +111,13 @@ def test_the_proposer_cannot_confirm_their_own_proposal(officer, world):
     assert value_in_force(MONTHS, on=date(2019, 7, 1)) == 12
 
 
-def test_a_second_officer_confirms_with_the_impact_recomputed_and_both_steps_audited(officer, second_officer, world):
+def test_a_second_officer_confirms_with_the_impact_recomputed_and_both_steps_audited(
+    officer, second_officer, two_open_refunds
+):
     change = _save(officer, key=MONTHS, value="13")
     # The cases move after the proposal: one is decided, so it is no longer open.
-    world["small"].state = "approved"
-    world["small"].save(update_fields=["state"])
+    two_open_refunds["small"].state = "approved"
+    two_open_refunds["small"].save(update_fields=["state"])
     parameter = parameter_change_confirm(change=change, actor=second_officer)
     assert value_in_force(MONTHS, on=date(2019, 7, 1)) == 13
     assert value_in_force(MONTHS, on=date(2019, 6, 30)) == 12
@@ -145,7 +134,7 @@ def test_a_second_officer_confirms_with_the_impact_recomputed_and_both_steps_aud
     ]
 
 
-def test_a_proposal_overtaken_by_a_later_value_is_refused_at_confirmation(officer, second_officer, world):
+def test_a_proposal_overtaken_by_a_later_value_is_refused_at_confirmation(officer, second_officer, two_open_refunds):
     change = _save(officer, key=MONTHS, value="13")
     parameter_add(key=MONTHS, value="12", valid_from=date(2019, 9, 1), source="test", actor=second_officer)
     with pytest.raises(Refused, match="2019-09-01"):
@@ -155,7 +144,7 @@ def test_a_proposal_overtaken_by_a_later_value_is_refused_at_confirmation(office
     assert not AuditEvent.objects.filter(action="parameter_change.confirm").exists()
 
 
-def test_a_withdrawn_proposal_says_why_and_cannot_be_confirmed(officer, second_officer, world):
+def test_a_withdrawn_proposal_says_why_and_cannot_be_confirmed(officer, second_officer, two_open_refunds):
     change = _save(officer, key=MONTHS, value="13")
     with pytest.raises(Refused):
         parameter_change_withdraw(change=change, reason="  ", actor=second_officer)
@@ -168,7 +157,7 @@ def test_a_withdrawn_proposal_says_why_and_cannot_be_confirmed(officer, second_o
     assert value_in_force(MONTHS, on=date(2019, 7, 1)) == 12
 
 
-def test_a_newer_proposal_supersedes_the_waiting_one(officer, second_officer, world):
+def test_a_newer_proposal_supersedes_the_waiting_one(officer, second_officer, two_open_refunds):
     first = _save(officer, key=MONTHS, value="13")
     second = _save(second_officer, key=MONTHS, value="14", valid_from=date(2019, 8, 1))
     first.refresh_from_db()

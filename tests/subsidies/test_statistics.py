@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,16 +13,20 @@ from subsidies import statistics
 from subsidies.models import Case, CaseKind, CaseState
 from subsidies.statistics import FUND_OF_KIND, Fund, Scope, service_target_cutoff
 from subsidies.workdays import working_days_between
-from tests.subsidies.dashboard_helpers import at, build_world
 
 pytestmark = pytest.mark.django_db
+
+
+def at(y: int, m: int, d: int, h: int = 10) -> datetime:
+    return datetime(y, m, d, h, tzinfo=ZoneInfo("Asia/Shanghai"))
+
 
 MARCH, APRIL = date(2019, 3, 1), date(2019, 4, 1)
 
 
 @pytest.fixture
-def world(make_user):
-    return build_world(make_user(Role.PREFECTURE_OFFICER))
+def world(make_user, build_dashboard_world):
+    return build_dashboard_world(make_user(Role.PREFECTURE_OFFICER))
 
 
 def test_it_counts_cases_received_approved_rejected_and_amounts_by_county_month_and_kind(world):
@@ -75,12 +80,10 @@ def test_it_keeps_the_refund_in_the_unemployment_insurance_fund_as_clause_one_sa
     assert board.totals["amount_paid"] == Decimal("25800.00")
 
 
-def test_it_computes_median_and_90th_percentile_of_the_days_to_decision(make_user, county):
+def test_it_computes_median_and_90th_percentile_of_the_days_to_decision(make_user, county, register_person):
     actor = make_user(Role.PREFECTURE_OFFICER)
-    from tests.subsidies.dashboard_helpers import _person
-
     tacheng = county("654201")
-    person = _person("654201198503150018", tacheng, actor)
+    person = register_person("654201198503150018", tacheng, actor)
     for n, days in enumerate([1, 2, 3, 4, 10]):
         Case.objects.create(
             reference=f"T-{n}",

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.core import mail
 
 from portal.roles import Role
 from registry.models import County, UnemploymentRegistration
-from registry.services import enterprise_register, insurance_year_record
 from subsidies import warnings as ew
 from subsidies.tasks import warnings_digest
-from tests.subsidies.dashboard_helpers import _person
 
 pytestmark = pytest.mark.django_db
 
@@ -21,37 +18,21 @@ TODAY = date(2019, 6, 3)
 CODES = ["91654201312345673Q", "92654202MA7XK2B12N", "93654221076543212B"]
 
 
-def _ent(actor, code: str, county: str, *, start: int, end: int, gone: int = 0):
-    ent = enterprise_register(
-        credit_code=code,
-        name=f"企业{code[-4:]}",
-        county=County.objects.get(code=county),
-        size_class="small",
-        actor=actor,
-    )
-    insurance_year_record(
-        enterprise=ent,
-        year=2018,
-        actor=actor,
-        insured_at_start=start,
-        insured_at_end=end,
-        retired_or_deceased=gone,
-        ui_premiums_paid=Decimal("1000.00"),
-        ui_months_paid_in_full=12,
-        monthly_social_insurance_due=Decimal("100"),
-    )
-    return ent
-
-
 @pytest.fixture
 def actor(make_user):
     return make_user(Role.PREFECTURE_OFFICER)
 
 
-def test_it_grades_a_fall_in_insured_headcount_at_the_thresholds_10_20_30_percent(actor):
-    exactly_10 = _ent(actor, CODES[0], "654201", start=100, end=90)  # 10%: not "more than" 10%
-    just_over_20 = _ent(actor, CODES[1], "654202", start=100, end=79)  # 21%: grade 2
-    over_30 = _ent(actor, CODES[2], "654221", start=100, end=60, gone=5)  # (100-60-5)/100 = 35%: grade 3
+def test_it_grades_a_fall_in_insured_headcount_at_the_thresholds_10_20_30_percent(
+    actor, make_enterprise_with_headcount
+):
+    exactly_10 = make_enterprise_with_headcount(
+        actor, CODES[0], "654201", start=100, end=90
+    )  # 10%: not "more than" 10%
+    just_over_20 = make_enterprise_with_headcount(actor, CODES[1], "654202", start=100, end=79)  # 21%: grade 2
+    over_30 = make_enterprise_with_headcount(
+        actor, CODES[2], "654221", start=100, end=60, gone=5
+    )  # (100-60-5)/100 = 35%: grade 3
     year, items = ew.layoff_warnings(today=TODAY)
     assert year == 2018
     grades = {w.enterprise_id: w.grade for w in items}
@@ -60,16 +41,18 @@ def test_it_grades_a_fall_in_insured_headcount_at_the_thresholds_10_20_30_percen
     assert "35.0%" in next(w.reason for w in items if w.enterprise_id == over_30.pk)
 
 
-def test_it_counts_retirements_out_of_the_fall_as_clause_one_does(actor):
-    ent = _ent(actor, CODES[0], "654201", start=100, end=85, gone=4)  # net 11%: grade 1, gross 15% would be too
+def test_it_counts_retirements_out_of_the_fall_as_clause_one_does(actor, make_enterprise_with_headcount):
+    ent = make_enterprise_with_headcount(
+        actor, CODES[0], "654201", start=100, end=85, gone=4
+    )  # net 11%: grade 1, gross 15% would be too
     _year, items = ew.layoff_warnings(today=TODAY)
     assert [(w.enterprise_id, w.grade) for w in items] == [(ent.pk, 1)]
 
 
-def test_it_warns_of_a_county_whose_registrations_rise_above_the_trailing_average(actor):
+def test_it_warns_of_a_county_whose_registrations_rise_above_the_trailing_average(actor, register_person):
     tacheng, wusu = County.objects.get(code="654201"), County.objects.get(code="654202")
     ids = ["654201198503150018", "654202199807080021", "654221199211220037", "65422419880808006X"]
-    people = [_person(i, tacheng, actor) for i in ids]
+    people = [register_person(i, tacheng, actor) for i in ids]
 
     def reg(person, county, day):
         UnemploymentRegistration.objects.create(person=person, residence_county=county, registered_on=day)
@@ -92,13 +75,13 @@ def test_it_warns_of_a_county_whose_registrations_rise_above_the_trailing_averag
     assert "200.0%" in items[0].reason
 
 
-def test_it_mails_the_daily_digest_to_officers_once_a_day(actor, make_user):
+def test_it_mails_the_daily_digest_to_officers_once_a_day(actor, make_user, make_enterprise_with_headcount):
     actor.email = "officer@example.test"
     actor.save()
     caseworker = make_user(Role.COUNTY_CASEWORKER, county_code="654201")
     caseworker.email = "caseworker@example.test"
     caseworker.save()
-    ent = _ent(actor, CODES[0], "654201", start=50, end=30)
+    ent = make_enterprise_with_headcount(actor, CODES[0], "654201", start=50, end=30)
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
