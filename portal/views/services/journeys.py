@@ -181,9 +181,7 @@ def _save_step(request: HttpRequest, step: Step, case: Case, form: Any) -> Case:
             actor=user,
         )
         if data.get("residence_document"):
-            evidence_add(
-                case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=user
-            )
+            evidence_add(case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=user)
         return case
     if step.slug == "evidence":
         for category, upload in data.items():
