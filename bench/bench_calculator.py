@@ -107,7 +107,7 @@ def _populate(count: int) -> None:
 
 def _offers() -> None:
     from registry.models import InsuranceYear
-    from subsidies.services import refund_offers_compute
+    from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 
     started = time.perf_counter()
     _populate(ENTERPRISES)

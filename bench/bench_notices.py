@@ -49,7 +49,7 @@ def _cases() -> list:
     from registry.demo import demo_credit_code
     from registry.models import County
     from registry.services import enterprise_register, insurance_year_record
-    from subsidies import cases as svc
+    from subsidies.cases import publication, workflow
     from subsidies.models import CaseKind, NoticeListKind
 
     officer = User.objects.create_superuser("bench-officer", password="x")  # noqa: S106
@@ -59,47 +59,91 @@ def _cases() -> list:
     made = []
     for i in range(N):
         ent = enterprise_register(
-            credit_code=demo_credit_code(90000 + i, "654201"), name=f"塔城基准企业{i:03d}有限公司",
-            county=tacheng, size_class="small", actor=officer,
+            credit_code=demo_credit_code(90000 + i, "654201"),
+            name=f"塔城基准企业{i:03d}有限公司",
+            county=tacheng,
+            size_class="small",
+            actor=officer,
         )
         insurance_year_record(
-            enterprise=ent, year=2018, actor=officer, insured_at_start=40, insured_at_end=39, retired_or_deceased=1,
-            ui_premiums_paid=Decimal("48000.00") + i, ui_months_paid_in_full=12,
+            enterprise=ent,
+            year=2018,
+            actor=officer,
+            insured_at_start=40,
+            insured_at_end=39,
+            retired_or_deceased=1,
+            ui_premiums_paid=Decimal("48000.00") + i,
+            ui_months_paid_in_full=12,
             monthly_social_insurance_due=Decimal("30000"),
         )
-        case = svc.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=officer)
-        svc.case_draft_save(
-            case=case, actor=officer, track="standard", bank_account="6222021234567890123",
-            answers={"ui_premiums_paid_last_year": str(Decimal("48000.00") + i), "ui_months_paid_in_full": 12,
-                     "insured_at_start": 40, "insured_at_end": 39, "retired_or_deceased": 1},
+        case = workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=officer)
+        workflow.case_draft_save(
+            case=case,
+            actor=officer,
+            track="standard",
+            bank_account="6222021234567890123",
+            answers={
+                "ui_premiums_paid_last_year": str(Decimal("48000.00") + i),
+                "ui_months_paid_in_full": 12,
+                "insured_at_start": 40,
+                "insured_at_end": 39,
+                "retired_or_deceased": 1,
+            },
         )
-        case = svc.case_submit(case=case, token=uuid.uuid4(), actor=officer)
-        svc.case_claim(case=case, actor=officer)
-        made.append(svc.case_approve(case=case, actor=officer))
-    notice = svc.notice_publish(kind=NoticeListKind.REFUND_APPROVALS, county=tacheng, title="基准公示",
-                                starts_on=timezone.localdate(), actor=officer)
-    svc.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
+        case = workflow.case_submit(case=case, token=uuid.uuid4(), actor=officer)
+        workflow.case_claim(case=case, actor=officer)
+        made.append(workflow.case_approve(case=case, actor=officer))
+    notice = publication.notice_publish(
+        kind=NoticeListKind.REFUND_APPROVALS,
+        county=tacheng,
+        title="基准公示",
+        starts_on=timezone.localdate(),
+        actor=officer,
+    )
+    publication.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
     return made
 
 
 def _worker(concurrency: int, media: Path) -> subprocess.Popen[bytes]:
     db = settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", "MEDIA_ROOT": str(media),
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        "MEDIA_ROOT": str(media),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
     env.pop("NOTICE_RENDER_DELAY_SECONDS", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "prefork", "--concurrency",
-         str(concurrency), "--loglevel", "error", "--hostname", f"bench-notices-{concurrency}@%h",
-         "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "error",
+            "--hostname",
+            f"bench-notices-{concurrency}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def _throughput(concurrency: int, media: Path) -> tuple[float, float, int]:
     from portal.celery import app
+    from subsidies.document_jobs import notice_jobs_sweep
     from subsidies.models import Notice, NoticeJob, NoticeJobState
-    from subsidies.notices import notice_jobs_sweep
 
     Notice.objects.all().delete()
     NoticeJob.objects.update(state=NoticeJobState.PENDING, attempts=0, next_attempt_at=timezone.now())
@@ -141,7 +185,7 @@ def main() -> None:
     app.amqp._producer_pool = None
     import logging
 
-    logging.getLogger("subsidies.notices").setLevel(logging.ERROR)
+    logging.getLogger("subsidies.document_jobs").setLevel(logging.ERROR)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     made = _cases()
     app.conf.broker_url = settings.CELERY_BROKER_URL
@@ -170,6 +214,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as media:
         for concurrency in (1, 2):
             per_minute, rss, done = _throughput(concurrency, Path(media))
-            print(f"   one worker process, concurrency {concurrency}: {done} notices, {per_minute:.0f} notices/minute, "
-                  f"peak RSS {rss:.0f} MB (main + pool)")
+            print(
+                f"   one worker process, concurrency {concurrency}: {done} notices, {per_minute:.0f} notices/minute, "
+                f"peak RSS {rss:.0f} MB (main + pool)"
+            )
     app.conf.task_always_eager = True

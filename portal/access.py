@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from registry.models import Enterprise
-from subsidies.cases import cases_visible_to
+from subsidies.cases.queue import cases_visible_to
 from subsidies.models import Case, RefundOffer
 
 APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"

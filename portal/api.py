@@ -130,7 +130,7 @@ def list_calculations(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "policy": policy.slug,
-            "clause": f"（{policy.clause}）",
+            "clause": policy.clause,
             "title": force_str(policy.title),
             "summary": force_str(policy.summary),
             "url": reverse("api:calculate_" + policy.slug.replace("-", "_")),
@@ -172,7 +172,7 @@ def _register(policy: Policy) -> None:
         response={200: CalculationOut, 400: ErrorsOut},
         url_name=name,
         operation_id=name,
-        summary=f"{force_str(policy.title)} ({policy.clause})",
+        summary=f"{force_str(policy.title)} {policy.clause}",
         description=force_str(policy.summary),
         openapi_extra={
             "requestBody": {

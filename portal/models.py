@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import STAFF_ROLES, Role
+from registry.permissions import DECLARED as DECLARED_PERMISSIONS
 
 
 class User(AbstractUser):
@@ -31,18 +32,7 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        permissions = [
-            ("access_workbench", _("Can open the back office (workbench)")),
-            ("view_all_counties", _("Can see cases and records of every county")),
-            ("decide_case", _("Can decide cases")),
-            ("manage_parameters", _("Can manage dated policy parameters")),
-            ("publish_notice", _("Can publish public-notice lists")),
-            ("import_registry", _("Can import registry data")),
-            ("reveal_sensitive", _("Can reveal full ID numbers and bank accounts")),
-            ("view_audit", _("Can read audit trails")),
-            ("apply_as_enterprise", _("Can apply on behalf of an enterprise")),
-            ("apply_as_resident", _("Can apply as a resident")),
-        ]
+        permissions = DECLARED_PERMISSIONS
 
     @property
     def role_names(self) -> set[str]:

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from registry import permissions as P
+
 
 class Role(StrEnum):
     ENTERPRISE_APPLICANT = "enterprise_applicant"
@@ -31,25 +33,23 @@ STAFF_ROLES = frozenset({Role.COUNTY_CASEWORKER, Role.PREFECTURE_OFFICER, Role.A
 
 # "app_label.codename" per role.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ENTERPRISE_APPLICANT: frozenset({"portal.apply_as_enterprise"}),
-    Role.RESIDENT_APPLICANT: frozenset({"portal.apply_as_resident"}),
-    Role.COUNTY_CASEWORKER: frozenset(
-        {"portal.access_workbench", "portal.decide_case", "portal.reveal_sensitive"}
-    ),
+    Role.ENTERPRISE_APPLICANT: frozenset({P.APPLY_AS_ENTERPRISE}),
+    Role.RESIDENT_APPLICANT: frozenset({P.APPLY_AS_RESIDENT}),
+    Role.COUNTY_CASEWORKER: frozenset({P.ACCESS_WORKBENCH, P.DECIDE_CASE, P.REVEAL_SENSITIVE}),
     Role.PREFECTURE_OFFICER: frozenset(
         {
-            "portal.access_workbench",
-            "portal.view_all_counties",
-            "portal.decide_case",
-            "portal.manage_parameters",
-            "portal.publish_notice",
-            "portal.import_registry",
-            "portal.reveal_sensitive",
-            "portal.view_audit",
+            P.ACCESS_WORKBENCH,
+            P.VIEW_ALL_COUNTIES,
+            P.DECIDE_CASE,
+            P.MANAGE_PARAMETERS,
+            P.PUBLISH_LIST,
+            P.IMPORT_REGISTRY,
+            P.REVEAL_SENSITIVE,
+            P.VIEW_AUDIT,
         }
     ),
     # Read-only: sees everything, changes nothing, reveals nothing.
-    Role.AUDITOR: frozenset({"portal.access_workbench", "portal.view_all_counties", "portal.view_audit"}),
+    Role.AUDITOR: frozenset({P.ACCESS_WORKBENCH, P.VIEW_ALL_COUNTIES, P.VIEW_AUDIT}),
 }
 
 

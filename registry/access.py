@@ -1,39 +1,59 @@
-"""One access helper per model: who may see which registry records (county scoping).
+"""The one access rule of the back office: who sees which county, and who may decide there.
 
-A county caseworker sees the records of their own county only; another county's record is a 404, never a 403, so
-its existence is not revealed. Users with portal.view_all_counties (officers, auditors) see every county.
+A county caseworker sees and decides their own county's records only; officers and auditors (permission
+`VIEW_ALL_COUNTIES`) see every county. A record outside the user's scope is a 404, never a 403, so its existence is
+not revealed. Every app scopes through `county_scope` and checks decisions through `may_decide`; nothing else
+filters by the user's county.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from registry.models import Enterprise, Person
-
-VIEW_ALL_PERMISSION = "portal.view_all_counties"
+from registry.permissions import DECIDE_CASE, VIEW_ALL_COUNTIES
 
 
 def sees_all_counties(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL_PERMISSION)))
+    return bool(user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL_COUNTIES)))
+
+
+def in_users_county(user: Any, county_id: int | None) -> bool:
+    """May this back-office user see a record of this county?"""
+    if sees_all_counties(user):
+        return True
+    own = getattr(user, "county_id", None)
+    return own is not None and own == county_id
+
+
+def county_scope(user: Any, queryset: QuerySet[Any], *fields: str) -> QuerySet[Any]:
+    """The rows of `queryset` the user may see: all for officers and auditors, else those whose county (any of the
+    `fields`, e.g. "county" or "case__county") is the user's own; nothing for a staff user with no county."""
+    if sees_all_counties(user):
+        return queryset
+    county_id = getattr(user, "county_id", None)
+    if not county_id:
+        return queryset.none()
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}_id": county_id})
+    return queryset.filter(condition)
+
+
+def may_decide(user: Any, county_id: int | None) -> bool:
+    """May this user decide a case (or a request) of this county?"""
+    return bool(user.is_authenticated and user.has_perm(DECIDE_CASE) and in_users_county(user, county_id))
 
 
 def people_for_user(user: Any) -> QuerySet[Person]:
-    people = Person.objects.select_related("residence_county")
-    if sees_all_counties(user):
-        return people
-    county_id = getattr(user, "county_id", None)
-    return people.filter(residence_county_id=county_id) if county_id else people.none()
+    return county_scope(user, Person.objects.select_related("residence_county"), "residence_county")
 
 
 def enterprises_for_user(user: Any) -> QuerySet[Enterprise]:
-    enterprises = Enterprise.objects.select_related("county")
-    if sees_all_counties(user):
-        return enterprises
-    county_id = getattr(user, "county_id", None)
-    return enterprises.filter(county_id=county_id) if county_id else enterprises.none()
+    return county_scope(user, Enterprise.objects.select_related("county"), "county")
 
 
 def get_person_for_user(user: Any, pk: int) -> Person:

@@ -109,7 +109,9 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     hukou_area_code = models.CharField(
-        _("household registration (area code)"), max_length=6, blank=True,
+        _("household registration (area code)"),
+        max_length=6,
+        blank=True,
         help_text=_("May be anywhere in China: people register where they live (clause (九))."),
     )
     residence_county = models.ForeignKey(
@@ -246,9 +248,7 @@ class ImportJob(models.Model):
 
     @property
     def summary(self) -> str:
-        return (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
-        )
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
 
 
 class InsuranceYear(models.Model):
@@ -304,9 +304,7 @@ class InsuranceYear(models.Model):
 class PersonInsurance(models.Model):
     """A person's insurance history as the social-insurance system reports it (clauses (八), (十))."""
 
-    person = models.OneToOneField(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="insurance"
-    )
+    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="insurance")
     insured_months = models.PositiveIntegerField(_("months insured (employment)"), default=0)
     ui_contribution_months = models.PositiveIntegerField(_("months of unemployment-insurance contributions"), default=0)
     as_of = models.DateField(_("as of"))
@@ -371,9 +369,7 @@ class EndReason(models.TextChoices):
 class UnemploymentRegistration(models.Model):
     """Unemployment registration at the place of habitual residence (常住地失业登记, clause (九))."""
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
     residence_county = models.ForeignKey(
         County, verbose_name=_("county of habitual residence"), on_delete=models.PROTECT, related_name="registrations"
     )
@@ -395,8 +391,10 @@ class UnemploymentRegistration(models.Model):
                 fields=["person"], condition=models.Q(status="active"), name="registration_one_active_per_person"
             ),
             models.CheckConstraint(
-                condition=(models.Q(status="active", ended_on__isnull=True, end_reason="")
-                           | (models.Q(status="ended", ended_on__isnull=False) & ~models.Q(end_reason=""))),
+                condition=(
+                    models.Q(status="active", ended_on__isnull=True, end_reason="")
+                    | (models.Q(status="ended", ended_on__isnull=False) & ~models.Q(end_reason=""))
+                ),
                 name="registration_ended_has_date_and_reason",
             ),
             models.CheckConstraint(

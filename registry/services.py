@@ -329,13 +329,26 @@ def enterprise_reveal_bank_account(*, enterprise: Enterprise, actor: Any, reason
 # --- Employment-difficult recognition (就业困难人员认定, clause (九)) ---------------------------------------------
 
 
-def recognition_current(*, person: Person, on: dt.date) -> DifficultyRecognition | None:
-    """The recognition in force for the person on a day (recognised by then, not ended, not expired), if any."""
+def recognition_in_force(person: Person, on: dt.date) -> DifficultyRecognition | None:
+    """The employment-difficult recognition in force for the person on a day, if any (clause （九）).
+
+    In force from the day it was recognised through its last day: `valid_until` and `ended_on` are both the last
+    day it holds, so a claim for a day equal to either is covered. This is the only definition of the rule."""
     return (
         DifficultyRecognition.objects.filter(person=person, recognised_on__lte=on)
-        .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+        .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=on))
         .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
         .order_by("-recognised_on", "-id")
+        .first()
+    )
+
+
+def registration_covering(person: Person, start: dt.date, end: dt.date) -> UnemploymentRegistration | None:
+    """The unemployment registration that covers every day from start to end (clause （九）)."""
+    return (
+        UnemploymentRegistration.objects.filter(person=person, registered_on__lte=start)
+        .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=end))
+        .select_related("residence_county")
         .first()
     )
 

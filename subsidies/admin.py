@@ -13,7 +13,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from subsidies.cases import PUBLISH_PERMISSION, cases_visible_to
+from registry.permissions import ACCESS_WORKBENCH, PUBLISH_LIST
+from subsidies.cases.queue import cases_visible_to
 from subsidies.models import CalendarDay, Case, Objection, PublicNotice, PublicNoticeEntry
 
 
@@ -28,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("portal.access_workbench") or super().has_view_permission(request, obj)
+        return request.user.has_perm(ACCESS_WORKBENCH) or super().has_view_permission(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -80,7 +81,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def _officer(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return request.user.has_perm(PUBLISH_LIST)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._officer(request) or super().has_module_permission(request)

@@ -7,19 +7,8 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self) -> None:
-        # Decisions order their notices (PDF) in the same transaction: subsidies.notices.
-        from subsidies.notices import register_hooks
+        # The one table of what each kind of case does in the shared workflow (see docs/adr/0007).
+        from subsidies.cases import rules
+        from subsidies.kinds import KINDS
 
-        register_hooks()
-        # Approving a resident's registration or recognition changes the registry in the same transaction.
-        from subsidies import residents
-
-        residents.register_hooks()
-        # The once-only rules of the residents' claims (clauses (七), (八)) are checked again at approval.
-        from subsidies.claims_people import register_hooks as register_claim_hooks
-
-        register_claim_hooks()
-        # An approved guarantee-referral request (clause (二)) is recorded as a referral: subsidies.claims_enterprises.
-        from subsidies import claims_enterprises
-
-        claims_enterprises.register_hooks()
+        rules.install(KINDS)

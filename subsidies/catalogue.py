@@ -187,7 +187,7 @@ class Measure:
 
 MEASURES: list[Measure] = [
     Measure(
-        "一",
+        "（一）",
         _("Stable-job refund"),
         _("Prefecture HR bureau, with the finance bureau"),
         _("Insured enterprises that keep jobs; in 2019 also enterprises on the published hardship list."),
@@ -199,14 +199,14 @@ MEASURES: list[Measure] = [
         ("stable-job-refund",),
     ),
     Measure(
-        "二",
+        "（二）",
         _("Financing guarantees for small and micro enterprises"),
         _("Prefecture finance office and finance bureau"),
         _("Small and micro enterprises on the prefecture's quality-enterprise list."),
         _("Enterprises on the list are referred to the government guarantee company."),
     ),
     Measure(
-        "三",
+        "（三）",
         _("Guaranteed start-up loans"),
         _("Prefecture finance bureau, with the HR bureau"),
         _("People who qualify for a guaranteed start-up loan, and small and micro enterprises that hire them."),
@@ -215,14 +215,14 @@ MEASURES: list[Measure] = [
         ("startup-loan", "loan-reward"),
     ),
     Measure(
-        "四",
+        "（四）",
         _("Start-up incubators"),
         _("Prefecture science and technology bureau, with the HR bureau"),
         _("Maker spaces, incubators and other start-up bases at every level."),
         _("Bases report tenants, results and jobs; rewards are set by the bureaus."),
     ),
     Measure(
-        "五",
+        "（五）",
         _("Internship subsidy"),
         _("Prefecture HR bureau"),
         _("Graduates who left school unemployed and unemployed youth aged 16-24, from 2019-01-01."),
@@ -231,14 +231,14 @@ MEASURES: list[Measure] = [
         ("internship",),
     ),
     Measure(
-        "六",
+        "（六）",
         _("In-job training in enterprises in difficulty"),
         _("Prefecture HR bureau"),
         _("Enterprises in difficulty training their employees in 2019."),
         _("Costs come from the employee education fund; a shortfall may be covered after county review."),
     ),
     Measure(
-        "七",
+        "（七）",
         _("Training for the unemployed"),
         _("Prefecture HR bureau"),
         _(
@@ -250,7 +250,7 @@ MEASURES: list[Measure] = [
         ("training-subsidy", "training-living-allowance"),
     ),
     Measure(
-        "八",
+        "（八）",
         _("Skill-upgrade subsidy"),
         _("Prefecture HR bureau"),
         _("Insured employees who obtain a vocational qualification or skill-level certificate."),
@@ -259,7 +259,7 @@ MEASURES: list[Measure] = [
         ("skill-upgrade",),
     ),
     Measure(
-        "九",
+        "（九）",
         _("Unemployment registration where you live"),
         _("Prefecture HR bureau"),
         _("People of working age, able and wanting to work, without work, whatever their household registration."),
@@ -270,7 +270,7 @@ MEASURES: list[Measure] = [
         _registration,
     ),
     Measure(
-        "十",
+        "（十）",
         _("Unemployment-insurance benefit"),
         _("Prefecture HR bureau, with the social insurance bureau"),
         _("Unemployed people who paid unemployment-insurance premiums for at least a year."),
@@ -282,7 +282,7 @@ MEASURES: list[Measure] = [
         ("ui-benefit",),
     ),
     Measure(
-        "十一",
+        "（十一）",
         _("Basic living"),
         _("Prefecture civil affairs bureau"),
         _("Families who may qualify for the minimum living allowance or temporary assistance."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.models import InsuranceYear
-from subsidies.services import refund_offers_compute
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 
 
 def seed(*, stdout: Any) -> None:

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from registry.models import Enterprise
-from subsidies import cases as svc
+from subsidies.cases import publication, workflow
+from subsidies.measures import m01_stable_job_refund
 from subsidies.models import Case, CaseKind, CaseState, NoticeListKind, PublicNotice
 
 COUNTY = "654201"
@@ -77,14 +78,17 @@ def _demo_enterprises() -> list[Enterprise]:
 
 
 def _submit(enterprise: Enterprise, applicant: Any, *, change: dict[str, Any] | None = None) -> Case:
-    case = svc.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=enterprise, year=YEAR, actor=applicant)
-    answers = {**(svc.registry_figures(enterprise=enterprise, year=YEAR) or {}), "figures_source": "registry"}
+    case = workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=enterprise, year=YEAR, actor=applicant)
+    answers = {
+        **(m01_stable_job_refund.registry_figures(enterprise=enterprise, year=YEAR) or {}),
+        "figures_source": "registry",
+    }
     if change:
         answers.update(change)
-    svc.case_draft_save(
+    workflow.case_draft_save(
         case=case, answers=answers, actor=applicant, track="standard", bank_account=f"62284800{enterprise.pk:011d}"
     )
-    return svc.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+    return workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
 
 
 def seed_cases(*, stdout: Any) -> None:
@@ -105,12 +109,12 @@ def seed_cases(*, stdout: Any) -> None:
         to_approve = eligible[:6]
         waiting = [c for c in submitted if c not in to_approve]
         for case in to_approve:
-            svc.case_claim(case=case, actor=worker)
-            svc.case_approve(case=case, actor=worker)
+            workflow.case_claim(case=case, actor=worker)
+            workflow.case_approve(case=case, actor=worker)
         final_cases, notice_cases, approved_waiting = to_approve[:2], to_approve[2:5], to_approve[5:]
 
         # A list whose period is over and that became final (its period moved into the past: demo only).
-        final = svc.notice_publish(
+        final = publication.notice_publish(
             kind=NoticeListKind.REFUND_APPROVALS,
             county=final_cases[0].county if final_cases else None,
             title=FINAL_TITLE,
@@ -120,11 +124,11 @@ def seed_cases(*, stdout: Any) -> None:
         )
         start = timezone.localdate() - timedelta(days=30)
         PublicNotice.objects.filter(pk=final.pk).update(starts_on=start, ends_on=start + timedelta(days=6))
-        svc.notice_finalise(notice=final, actor=officer)
+        publication.notice_finalise(notice=final, actor=officer)
 
         # A list on notice now, with one open objection for the caseworker to resolve.
         if notice_cases:
-            current = svc.notice_publish(
+            current = publication.notice_publish(
                 kind=NoticeListKind.REFUND_APPROVALS,
                 county=notice_cases[0].county,
                 title=CURRENT_TITLE,
@@ -132,7 +136,7 @@ def seed_cases(*, stdout: Any) -> None:
                 actor=officer,
                 cases=notice_cases,
             )
-            svc.objection_submit(
+            publication.objection_submit(
                 notice=current,
                 entry=current.entries.first(),
                 name="张明",
@@ -144,25 +148,27 @@ def seed_cases(*, stdout: Any) -> None:
         # The rest: in review, returned, resubmitted, rejected, and two left in the queue.
         if len(waiting) >= 4:
             in_review, returned, resubmitted, rejected = waiting[:4]
-            svc.case_claim(case=in_review, actor=worker)
+            workflow.case_claim(case=in_review, actor=worker)
             for case in (returned, resubmitted):
-                svc.case_claim(case=case, actor=worker)
-                svc.case_return(case=case, reason="请补充上年末参保职工花名册。", actor=worker)
+                workflow.case_claim(case=case, actor=worker)
+                workflow.case_return(case=case, reason="请补充上年末参保职工花名册。", actor=worker)
             resubmitted.refresh_from_db()
-            svc.case_draft_save(case=resubmitted, answers={"figures_change_reason": "已补充花名册"}, actor=applicant)
-            svc.case_submit(case=resubmitted, token=uuid.uuid4(), actor=applicant)
-            svc.case_claim(case=rejected, actor=worker)
+            workflow.case_draft_save(
+                case=resubmitted, answers={"figures_change_reason": "已补充花名册"}, actor=applicant
+            )
+            workflow.case_submit(case=resubmitted, token=uuid.uuid4(), actor=applicant)
+            workflow.case_claim(case=rejected, actor=worker)
             reason = (
                 "上年度裁员率高于城镇登记失业率，不符合稳岗返还条件。"
                 if rejected in others
                 else "企业上年度存在欠缴社会保险费，不符合条件。"
             )
-            svc.case_reject(case=rejected, reason=reason, actor=worker)
+            workflow.case_reject(case=rejected, reason=reason, actor=worker)
 
         # One application whose figures differ from the registry (highlighted on the review page), and a draft.
         extra = enterprises[11:]
         if extra:
-            row = svc.registry_figures(enterprise=extra[0], year=YEAR) or {}
+            row = m01_stable_job_refund.registry_figures(enterprise=extra[0], year=YEAR) or {}
             _submit(
                 extra[0],
                 applicant,
@@ -174,7 +180,7 @@ def seed_cases(*, stdout: Any) -> None:
                 },
             )
         if len(extra) > 1:
-            svc.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=extra[1], year=YEAR, actor=applicant)
+            workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=extra[1], year=YEAR, actor=applicant)
     _summary(stdout)
 
 

@@ -20,7 +20,7 @@ def seed_dashboard(*, stdout: Any) -> None:
     from registry.demo import demo_credit_code
     from registry.models import County, Enterprise, InsuranceYear, Source
     from registry.services import enterprise_register, insurance_year_record
-    from subsidies.incubators import RECORD_PERMISSION, incubator_record, tenant_record
+    from subsidies.measures.m04_incubators import RECORD_PERMISSION, incubator_record, tenant_record
     from subsidies.models import Incubator
 
     code = demo_credit_code(LAYOFF_NUMBER, COUNTY)

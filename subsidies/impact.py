@@ -12,7 +12,6 @@ Kinds without a recalculator here are counted as "not assessed", never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,40 +20,17 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from registry.models import InsuranceYear
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
-from subsidies.cases import refund_calculate
-from subsidies.models import Case, CaseKind, CaseState, RefundOffer
+from subsidies.calculators.stable_job_refund import StableJobRefundInputs, calculate
+from subsidies.cases.rules import rules_for
+from subsidies.cases.states import UNDECIDED
+from subsidies.measures.m01_stable_job_refund import within_year
+from subsidies.models import Case, RefundOffer
 from subsidies.parameters import ParameterNotInForce, parameter_overlay
 
-S = CaseState
-OPEN_STATES = (S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
 ZERO = Decimal("0.00")
-
-
-def _within_year(day: date, year: int) -> date:
-    return max(date(year, 1, 1), min(day, date(year, 12, 31)))
-
-
-def _refund(case: Case, on: date) -> dict[str, Any]:
-    return refund_calculate(case=case, on=_within_year(on, case.year))
-
-
-def _claims_people(name: str) -> Callable[[Case, date], dict[str, Any]]:
-    def recalc(case: Case, on: date) -> dict[str, Any]:
-        from subsidies import claims_people
-
-        return getattr(claims_people, name)(case.answers, on=on)
-
-    return recalc
-
-
-# How to recalculate each kind's amount from what the case holds. A kind missing here is "not assessed".
-RECALCULATORS: dict[str, Callable[[Case, date], dict[str, Any]]] = {
-    CaseKind.STABLE_JOB_REFUND: _refund,
-    CaseKind.TRAINING_SUBSIDY: _claims_people("training_calculate"),
-    CaseKind.SKILL_UPGRADE: _claims_people("skill_upgrade_calculate"),
-}
 
 
 @dataclass(frozen=True)
@@ -123,14 +99,14 @@ def _stored(calculation: dict[str, Any] | None, amount: Decimal | None) -> tuple
 def parameter_change_impact(*, key: str, value: Any, valid_from: date, valid_to: date | None = None) -> Impact:
     """What would change in open cases and refund offers if `key` took `value` from `valid_from`. Writes nothing."""
     impact = Impact(key=key, value=str(value), valid_from=valid_from)
-    cases = Case.objects.filter(state__in=OPEN_STATES).select_related("county", "enterprise").order_by("pk")
+    cases = Case.objects.filter(state__in=UNDECIDED).select_related("county", "enterprise").order_by("pk")
     offers = RefundOffer.objects.filter(year__gte=valid_from.year).select_related("enterprise__county")
     with (
         translation.override(settings.LANGUAGE_CODE),
         parameter_overlay(key=key, value=value, valid_from=valid_from, valid_to=valid_to),
     ):
         for case in cases.iterator(chunk_size=500):
-            recalc = RECALCULATORS.get(case.kind)
+            recalc = rules_for(case.kind).recalculate
             if recalc is None or case.calculation is None:
                 impact.not_assessed += 1
                 continue
@@ -163,8 +139,6 @@ def parameter_change_impact(*, key: str, value: Any, valid_from: date, valid_to:
 
 def _offer_changes(impact: Impact, offers: Any, valid_from: date) -> list[Change]:
     """Offers (免申即享) recomputed as the nightly batch would on the day the value starts."""
-    from registry.models import InsuranceYear
-    from subsidies.calculators.stable_job_refund import StableJobRefundInputs, calculate
 
     offers = list(offers)
     facts = {
@@ -179,7 +153,7 @@ def _offer_changes(impact: Impact, offers: Any, valid_from: date) -> list[Change
         if row is None:
             continue
         impact.offers_checked += 1
-        as_of = _within_year(valid_from, offer.year)
+        as_of = within_year(valid_from, offer.year)
         inputs = StableJobRefundInputs.model_construct(
             application_date=as_of,
             track="standard",

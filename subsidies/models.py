@@ -415,7 +415,7 @@ class NoticeJobState(models.TextChoices):
 class NoticeJob(models.Model):
     """The order to make one document. The database is the source of truth; Redis only carries the job id.
 
-    Written in the transaction of the decision (subsidies.notices), so a committed decision always has its job;
+    Written in the transaction of the decision (subsidies.document_jobs), so a committed decision always has its job;
     the worker (subsidies.tasks.notice_render) and the sweeper (subsidies.tasks.notice_jobs_sweep) bring it to done.
     The verification code is chosen when the job is written, so a rerun renders the very same document.
     """

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
 from registry.refusals import Refused
+from subsidies.impact import parameter_change_impact
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import (
     DEFINITIONS,
@@ -257,8 +256,6 @@ def parameter_change_save(
 ) -> Parameter | ParameterChange:
     """An officer saves a new value: added at once (parameter_add), or kept as a proposal when its impact moves
     more than the threshold (parameter_change_propose). `impact` is the preview already computed, if any."""
-    from subsidies.impact import parameter_change_impact
-
     _check_change(key=key, value=value, valid_from=valid_from, valid_to=valid_to, source=source)
     if impact is None:
         impact = parameter_change_impact(key=key, value=value, valid_from=valid_from, valid_to=valid_to)
@@ -292,8 +289,6 @@ def _pending(change: ParameterChange) -> ParameterChange:
 def parameter_change_confirm(*, change: ParameterChange, actor: Any) -> Parameter:
     """A second officer confirms a proposal: the value is added with the impact recomputed now (the cases may
     have moved since it was proposed), in one transaction with the proposal's state change."""
-    from subsidies.impact import parameter_change_impact
-
     if getattr(actor, "pk", None) is None or actor.pk == change.proposed_by_id:
         raise Refused(_("You proposed this change: another officer must confirm it."), field="__all__")
     with transaction.atomic():
@@ -365,137 +360,3 @@ def parameter_change_withdraw(*, change: ParameterChange, reason: str, actor: An
             reason=change.close_reason,
         )
     return change
-
-
-@dataclass
-class OfferRun:
-    year: int
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-def _offer_as_of(year: int) -> date:
-    """Parameters in force today, kept inside the offer's year (a past year uses its last day)."""
-    today = timezone.localdate()
-    return max(date(year, 1, 1), min(today, date(year, 12, 31)))
-
-
-def refund_offers_compute(
-    *, year: int, actor: Any = None, as_of: date | None = None, batch_size: int = 2000
-) -> OfferRun:
-    """免申即享: compute the standard-track refund (一) of every enterprise with an insurance year `year - 1`.
-
-    One RefundOffer per enterprise and year. Idempotent: a rerun writes only offers whose result changed (amount,
-    eligibility, layoff rate, reasons or parameters used), creates the missing ones and deletes offers whose
-    insurance year is gone; each written offer gets an audit row. Reads and writes in bulk, in one transaction.
-    """
-    from registry.models import AuditEvent, InsuranceYear
-    from subsidies.calculators.stable_job_refund import StableJobRefundInputs, calculate
-    from subsidies.models import RefundOffer
-    from subsidies.parameters import parameter_snapshot
-
-    as_of = as_of or _offer_as_of(year)
-    run = OfferRun(year=year)
-    now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    label = RefundOffer._meta.label_lower
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE), parameter_snapshot():
-        existing = {offer.enterprise_id: offer for offer in RefundOffer.objects.filter(year=year)}
-        facts = InsuranceYear.objects.filter(year=year - 1).values_list(
-            "enterprise_id",
-            "ui_premiums_paid",
-            "ui_months_paid_in_full",
-            "insured_at_start",
-            "insured_at_end",
-            "retired_or_deceased",
-        )
-        to_create: list[RefundOffer] = []
-        to_update: list[RefundOffer] = []
-        audits: list[AuditEvent] = []
-        seen: set[int] = set()
-        for enterprise_id, premiums, months, start, end, gone in facts.iterator(chunk_size=batch_size):
-            seen.add(enterprise_id)
-            inputs = StableJobRefundInputs.model_construct(
-                application_date=as_of,
-                track="standard",
-                ui_premiums_paid_last_year=premiums,
-                ui_months_paid_in_full=months,
-                insured_at_start=start,
-                insured_at_end=end,
-                retired_or_deceased=gone,
-                on_hardship_list=None,
-                insured_employees=None,
-                monthly_social_insurance_due=None,
-                method=None,
-            )
-            result = calculate(inputs, as_of)
-            values = {
-                "eligible": result.eligible,
-                "amount": result.amount,
-                "layoff_rate": Decimal(result.extra["layoff_rate"]),
-                "reasons": [reason.as_dict() for reason in result.reasons],
-                "parameters": [p.as_dict() for p in result.parameters],
-            }
-            offer = existing.get(enterprise_id)
-            if offer is None:
-                to_create.append(
-                    RefundOffer(enterprise_id=enterprise_id, year=year, as_of=as_of, changed_at=now, **values)
-                )
-                continue
-            if all(getattr(offer, name) == value for name, value in values.items()):
-                run.unchanged += 1
-                continue
-            before = {"amount": str(offer.amount), "eligible": offer.eligible}
-            for name, value in values.items():
-                setattr(offer, name, value)
-            offer.as_of = as_of
-            offer.changed_at = now
-            to_update.append(offer)
-            audits.append(
-                AuditEvent(
-                    actor_id=actor_id,
-                    action="refund_offer.update",
-                    target_type=label,
-                    target_id=str(offer.pk),
-                    before=before,
-                    after={"amount": str(offer.amount), "eligible": offer.eligible},
-                )
-            )
-        created = RefundOffer.objects.bulk_create(to_create, batch_size=batch_size)
-        audits.extend(
-            AuditEvent(
-                actor_id=actor_id,
-                action="refund_offer.create",
-                target_type=label,
-                target_id=str(offer.pk),
-                after={"amount": str(offer.amount), "eligible": offer.eligible},
-            )
-            for offer in created
-        )
-        RefundOffer.objects.bulk_update(
-            to_update,
-            ["eligible", "amount", "layoff_rate", "reasons", "parameters", "as_of", "changed_at"],
-            batch_size=batch_size,
-        )
-        stale = [offer for enterprise_id, offer in existing.items() if enterprise_id not in seen]
-        audits.extend(
-            AuditEvent(
-                actor_id=actor_id,
-                action="refund_offer.delete",
-                target_type=label,
-                target_id=str(offer.pk),
-                before={"amount": str(offer.amount), "eligible": offer.eligible},
-                reason="no insurance year any more",
-            )
-            for offer in stale
-        )
-        RefundOffer.objects.filter(pk__in=[offer.pk for offer in stale]).delete()
-        AuditEvent.objects.bulk_create(audits, batch_size=batch_size)
-    run.created, run.updated, run.deleted = len(created), len(to_update), len(stale)
-    return run

@@ -34,29 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import County, DifficultyRecognition, UnemploymentRegistration
+from subsidies.cases.rules import Fund, rules_for
+from subsidies.cases.states import AWAITING_CASEWORKER, GRANTED
 from subsidies.models import CalendarDay, Case, CaseKind, CaseState
 from subsidies.parameters import value_in_force
 from subsidies.workdays import is_working_day
 
 S = CaseState
-APPROVED_STATES = (S.APPROVED, S.ON_NOTICE, S.FINAL)
-OPEN_STATES = (S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED)
-
-
-class Fund(models.TextChoices):
-    UNEMPLOYMENT_INSURANCE = "ui_fund", _("Unemployment-insurance fund")
-    EMPLOYMENT_SUBSIDY = "employment_subsidy_fund", _("Employment subsidy fund")
-    GUARANTEED_LOANS = "guaranteed_loans", _("Guaranteed loans (bank funds, not a subsidy)")
-
-
-# Which fund pays each kind. Clause (一): the stable-job refund is paid from the unemployment-insurance fund.
-# Clauses (五), (六), (七), (八): the internship allowance, training, living allowance, skill-upgrade and in-job
-# training support are paid from the employment subsidy fund. Clause (三): a start-up loan's amount is a bank loan
-# (its interest subsidy is the fund's cost), so it is shown apart and never added to a fund.
-FUND_OF_KIND: dict[str, str] = {kind: Fund.EMPLOYMENT_SUBSIDY for kind in CaseKind.values}
-FUND_OF_KIND[CaseKind.STABLE_JOB_REFUND] = Fund.UNEMPLOYMENT_INSURANCE
-FUND_OF_KIND[CaseKind.HARDSHIP_RECOGNITION] = Fund.UNEMPLOYMENT_INSURANCE
-FUND_OF_KIND[CaseKind.STARTUP_LOAN] = Fund.GUARANTEED_LOANS
 
 
 def _tz() -> ZoneInfo:
@@ -194,9 +178,9 @@ def cases_by_county_month_kind(scope: Scope) -> dict[tuple[int, date, str], dict
         .annotate(m=TruncMonth("decided_at", tzinfo=tz))
         .values_list("county_id", "m", "kind")
         .annotate(
-            approved=Count("id", filter=Q(state__in=APPROVED_STATES)),
+            approved=Count("id", filter=Q(state__in=GRANTED)),
             rejected=Count("id", filter=Q(state=S.REJECTED)),
-            amount=Sum("approved_amount", filter=Q(state__in=APPROVED_STATES)),
+            amount=Sum("approved_amount", filter=Q(state__in=GRANTED)),
         )
         .order_by()
     )
@@ -314,7 +298,7 @@ def waiting_past_target(scope: Scope, *, today: date | None = None) -> dict[tupl
     cutoff = datetime.combine(service_target_cutoff(today, target), time.min, tzinfo=_tz())
     rows = (
         scope.cases()
-        .filter(state__in=OPEN_STATES, submitted_at__lt=cutoff)
+        .filter(state__in=AWAITING_CASEWORKER, submitted_at__lt=cutoff)
         .values_list("county_id", "kind")
         .annotate(n=Count("id"))
         .order_by()
@@ -404,7 +388,7 @@ def build(scope: Scope, *, today: date | None = None) -> Dashboard:
     funds: dict[tuple[str, str], list[Decimal]] = {}
     per_month: dict[date, dict[str, Any]] = {m: {"received": 0, "approved": 0, "rejected": 0} for m in scope.months}
     for (_county_id, month, kind), r in by_kind.items():
-        acc = funds.setdefault((FUND_OF_KIND.get(kind, Fund.EMPLOYMENT_SUBSIDY), kind), [zero, zero])
+        acc = funds.setdefault((rules_for(kind).fund, kind), [zero, zero])
         acc[0] += r["amount_approved"]
         acc[1] += r["amount_paid"]
         if month in per_month:

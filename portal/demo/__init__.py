@@ -18,8 +18,8 @@ from portal.models import EnterpriseMembership, User
 from registry.demo import demo_credit_code
 from registry.models import County, Enterprise, InsuranceYear, Source
 from registry.services import enterprise_register, insurance_year_record
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import RefundOffer
-from subsidies.services import refund_offers_compute
 
 DEMO_ENTERPRISE_USER = "enterprise"
 DEMO_ENTERPRISE_CODE = demo_credit_code(900, "654201")

@@ -24,9 +24,10 @@ from registry.demo import demo_id_number
 from registry.identifiers import credit_code_check_character, organisation_code_check_digit
 from registry.models import County, Enterprise
 from registry.services import enterprise_register, insurance_year_record
-from subsidies import claims_enterprises as claims
-from subsidies.cases import case_approve, case_claim
-from subsidies.loans import loan_record
+from subsidies.cases import claims
+from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m05_internship
+from subsidies.measures.m03_startup_loan import loan_record
 from subsidies.models import Case, CaseKind, Loan
 
 USERNAME = "enterprise_claims"
@@ -98,7 +99,7 @@ def seed(*, stdout: Any) -> None:
         if Case.objects.filter(enterprise=ent, kind=CaseKind.INTERNSHIP_BASE).exists():
             stdout.write(f"Enterprise claims demo: already there ({USERNAME}).")
             return
-        base = claims.internship_base_start(
+        base = m05_internship.internship_base_start(
             enterprise=ent,
             answers={"positions": "质检员、仓库管理", "capacity": 4, "supervisor": "周敏 13899070519"},
             actor=user,
@@ -109,7 +110,7 @@ def seed(*, stdout: Any) -> None:
             # A graduate with a fresh synthetic ID number (valid check character).
             number = demo_id_number(rng, "654201")
             start = date(2019, 4, 1)
-            intern = claims.internship_claim_save(
+            intern = m05_internship.internship_claim_save(
                 enterprise=ent,
                 actor=user,
                 id_number=number,
@@ -126,7 +127,7 @@ def seed(*, stdout: Any) -> None:
             intern = claims.claim_submit(case=intern, token=uuid.uuid4(), actor=user)
             if hired:
                 _decide(intern, caseworker)
-        loan_case = claims.startup_loan_enterprise_start(
+        loan_case = m03_startup_loan.startup_loan_enterprise_start(
             enterprise=ent,
             year=2019,
             answers={
@@ -149,7 +150,7 @@ def seed(*, stdout: Any) -> None:
                 term_months=36,
                 actor=officer,
             )
-        referral = claims.guarantee_referral_start(
+        referral = m02_guarantee_referral.guarantee_referral_start(
             enterprise=ent, answers={"purpose": "收购季流动资金", "contact": "周敏 13899070519"}, actor=user
         )
         claims.claim_submit(case=referral, token=uuid.uuid4(), actor=user)

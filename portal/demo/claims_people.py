@@ -22,8 +22,10 @@ from portal.roles import Role
 from registry.demo import demo_id_number
 from registry.models import County, DifficultyCategory, DifficultyRecognition, PersonInsurance, Source
 from registry.services import person_find_by_id_number, person_register, registration_open
-from subsidies.cases import case_approve, case_claim
-from subsidies.claims_people import skill_upgrade_claim_submit, startup_loan_claim_submit, training_claim_submit
+from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
+from subsidies.measures.m07_training import training_claim_submit
+from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
 from subsidies.models import Case, CaseKind
 
 USERNAME = "resident_claims"

@@ -22,9 +22,8 @@ from portal.roles import Role
 from registry.identifiers import id_check_character
 from registry.models import County, DifficultyCategory
 from registry.services import person_find_by_id_number, person_register, registration_open
-from subsidies.cases import case_claim, case_reject, case_return
-from subsidies.models import Case
-from subsidies.residents import (
+from subsidies.cases.workflow import case_claim, case_reject, case_return
+from subsidies.measures.m09_registration import (
     active_registration,
     recognition_decide,
     recognition_draft_start,
@@ -35,6 +34,7 @@ from subsidies.residents import (
     registration_residence_save,
     registration_submit,
 )
+from subsidies.models import Case
 
 DEMO_RESIDENT_USER = "resident"
 DEMO_RESIDENT_ID = "654201198503150018"  # POLICY.md test number, in registry.demo as 阿依古丽·买买提
@@ -88,7 +88,7 @@ def _submit(person: Any, actor: Any, county: County) -> Case:
 
 
 def _register(case: Case, worker: Any) -> None:
-    from subsidies.cases import case_approve
+    from subsidies.cases.workflow import case_approve
 
     case_claim(case=case, actor=worker)
     case_approve(case=case, actor=worker)

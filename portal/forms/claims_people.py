@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
 from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
-from subsidies.claims_people import CERTIFICATE_LEVELS, LOAN_CATEGORIES, TRAINING_TYPES
+from subsidies.measures.m03_startup_loan import LOAN_CATEGORIES
+from subsidies.measures.m07_training import TRAINING_TYPES
+from subsidies.measures.m08_skill_upgrade import CERTIFICATE_LEVELS
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 EARLIEST = date(2019, 1, 1)  # the plan takes effect in 2019

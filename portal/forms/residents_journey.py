@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms.apply import StyledForm
 from registry.models import County, DifficultyCategory, ReferralKind
-from subsidies.residents import MAX_EVIDENCE_BYTES, WORK_END_REASONS
+from subsidies.cases.evidence import MAX_EVIDENCE_BYTES
+from subsidies.measures.m09_registration import WORK_END_REASONS
 
 UPLOAD_HINT = _("PDF, JPEG or PNG, at most 5 MB. A clear photo taken with your phone is fine.")
 

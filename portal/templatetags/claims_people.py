@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from subsidies.claims_people import person_cases, resident_claims
+from subsidies.cases.claims import person_cases, resident_claims
 
 register = template.Library()
 

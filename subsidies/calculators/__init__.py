@@ -36,7 +36,7 @@ POLICIES: dict[str, Policy] = {
     for p in [
         Policy(
             "stable-job-refund",
-            "一",
+            "（一）",
             _("Stable-job refund"),
             _("Half of last year's unemployment-insurance premiums back to enterprises that keep jobs."),
             stable_job_refund.StableJobRefundInputs,
@@ -45,7 +45,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "startup-loan",
-            "三",
+            "（三）",
             _("Guaranteed start-up loan"),
             _("The loan that can be guaranteed and the interest subsidy of years 1 to 3."),
             startup_loan.StartupLoanInputs,
@@ -54,7 +54,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "loan-reward",
-            "三",
+            "（三）",
             _("Start-up loan reward"),
             _("The reward to the institutions handling a county's guaranteed start-up loans."),
             startup_loan.LoanRewardInputs,
@@ -63,7 +63,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "internship",
-            "五",
+            "（五）",
             _("Internship subsidy"),
             _("A living allowance for interns, paid at the local minimum wage."),
             internship.InternshipInputs,
@@ -72,7 +72,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "training-subsidy",
-            "七",
+            "（七）",
             _("Training subsidy"),
             _("The cost of training for unemployed people who pass, up to a cap."),
             training.TrainingSubsidyInputs,
@@ -81,7 +81,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "training-living-allowance",
-            "七",
+            "（七）",
             _("Training living allowance"),
             _("A daily allowance during training for registered unemployed employment-difficult people."),
             training.TrainingLivingAllowanceInputs,
@@ -90,7 +90,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "skill-upgrade",
-            "八",
+            "（八）",
             _("Skill-upgrade subsidy"),
             _("A subsidy for insured employees who obtain a vocational qualification or skill certificate."),
             skill_upgrade.SkillUpgradeInputs,
@@ -99,7 +99,7 @@ POLICIES: dict[str, Policy] = {
         ),
         Policy(
             "ui-benefit",
-            "十",
+            "（十）",
             _("Unemployment-insurance benefit"),
             _("How many months of benefit, how much, and the medical premiums paid for the same months."),
             ui_benefit.UiBenefitInputs,

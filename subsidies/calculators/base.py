@@ -18,9 +18,14 @@ CENT = Decimal("0.01")
 MONEY_MAX = Decimal("1000000000000")  # 1e12 yuan: anything above is a typing error, not a firm.
 
 
-def clause(number: str) -> str:
-    """The citation of a clause of the plan, e.g. clause("一") -> 塔行发〔2019〕16号（一）."""
-    return f"{PLAN}（{number}）"
+def clause(cited: str) -> str:
+    """The citation of a clause of the plan, e.g. clause("（一）") -> 塔行发〔2019〕16号（一）.
+
+    A clause is written one way everywhere, "（一）" with full-width parentheses, so `grep （一）` finds every rule
+    of it (tests/test_clause_spelling.py keeps it so)."""
+    if not (cited.startswith("（") and cited.endswith("）")):
+        raise ValueError(f"cite a clause as （一）, not {cited!r}")
+    return f"{PLAN}{cited}"
 
 
 def money(value: Decimal) -> Decimal:

@@ -13,7 +13,7 @@ from registry.models import County
 from subsidies.calculators.base import Calc, Day, InputErrors, Inputs, Money, Result, clause, money
 
 POLICY = "internship"
-CLAUSE = clause("五")
+CLAUSE = clause("（五）")
 
 
 class InternshipInputs(Inputs):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from subsidies.calculators.base import Calc, Day, InputErrors, Inputs, Months, Result, clause, money
 
 POLICY = "skill-upgrade"
-CLAUSE = clause("八")
+CLAUSE = clause("（八）")
 LEVEL_LABELS = {"junior": _("junior"), "intermediate": _("intermediate"), "senior": _("senior")}
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from subsidies.calculators.base import Calc, Day, Headcount, InputErrors, Inputs, Money, Months, Result, clause, money
 
 POLICY = "stable-job-refund"
-CLAUSE = clause("一")
+CLAUSE = clause("（一）")
 
 STANDARD_FIELDS = ("ui_premiums_paid_last_year", "ui_months_paid_in_full", "insured_at_start", "insured_at_end")
 HARDSHIP_FIELDS = ("on_hardship_list", "insured_employees", "monthly_social_insurance_due")

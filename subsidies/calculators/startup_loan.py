@@ -13,7 +13,7 @@ from subsidies.calculators.base import Calc, Day, Headcount, InputErrors, Inputs
 
 POLICY = "startup-loan"
 REWARD_POLICY = "loan-reward"
-CLAUSE = clause("三")
+CLAUSE = clause("（三）")
 
 
 class StartupLoanInputs(Inputs):

@@ -13,7 +13,7 @@ from subsidies.calculators.base import Calc, Day, Inputs, Money, Result, clause,
 
 SUBSIDY_POLICY = "training-subsidy"
 ALLOWANCE_POLICY = "training-living-allowance"
-CLAUSE = clause("七")
+CLAUSE = clause("（七）")
 
 Category = Literal[
     "low_income_family", "disabled", "de_capacity_worker", "zero_employment_family", "other_employment_difficult"
@@ -84,14 +84,14 @@ def calculate_allowance(inputs: TrainingLivingAllowanceInputs, on: date | None =
             "not_registered_unemployed",
             _("The trainee is not registered as unemployed."),
             _("Register unemployment at the public employment service where you live, then apply."),
-            clause=clause("七"),
+            clause=clause("（七）"),
         )
     if not inputs.categories:
         calc.fail(
             "not_employment_difficult",
             _("The trainee is neither an employment-difficult person nor from a zero-employment family."),
             _("Ask to be recognised as an employment-difficult person where you live."),
-            clause=clause("九"),
+            clause=clause("（九）"),
         )
     if inputs.receiving_ui_benefit:
         calc.fail(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from subsidies.calculators.base import Calc, Day, InputErrors, Inputs, Result, Years, clause, money
 
 POLICY = "ui-benefit"
-CLAUSE = clause("十")
+CLAUSE = clause("（十）")
 
 
 class UiBenefitInputs(Inputs):

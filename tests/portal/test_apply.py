@@ -14,7 +14,7 @@ from django.utils import timezone
 from portal.models import EnterpriseMembership, User
 from portal.roles import Role
 from registry.audit import audit_trail
-from subsidies.cases import case_claim, case_return
+from subsidies.cases.workflow import case_claim, case_return
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import Case, CaseState, RefundOffer
-from subsidies.services import refund_offers_compute
 from tests.portal.test_apply import applicant, english
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,22 @@ ROOT = Path(__file__).resolve().parents[2]
 def worker() -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "REDIS_URL": settings.REDIS_URL}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "warning",
-         "--hostname", f"test-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from portal.models import EnterpriseMembership
 from portal.roles import Role
-from subsidies import claims_enterprises as claims
+from subsidies.cases import claims
+from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m05_internship
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_it_keeps_claims_to_their_enterprise_and_county(
     owner, owner_client = applicant_for(make_user, host, "owner")
     other_ent = make_enterprise(owner, code="92654202MA7XK2B12N", county="654202")
     _other, other_client = applicant_for(make_user, other_ent, "other")
-    base = claims.internship_base_start(
+    base = m05_internship.internship_base_start(
         enterprise=host, answers={"positions": "a", "capacity": 1, "supervisor": "b"}, actor=owner
     )
     assert owner_client.get(reverse("enterprise_claims:check", args=[base.pk])).status_code == 200
@@ -111,7 +112,7 @@ def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore
     make_user, host, officer, caseworker, caseworker_wusu, client_for, claim_and_approve
 ):
     owner, _client = applicant_for(make_user, host, "owner")
-    case = claims.startup_loan_enterprise_start(
+    case = m03_startup_loan.startup_loan_enterprise_start(
         enterprise=host,
         year=2019,
         answers={"requested_amount": "500000", "current_staff": 40, "new_qualifying_hires": 10, "contract_years": 1},
@@ -169,7 +170,9 @@ def test_it_records_the_guarantee_companys_answer_on_the_review_page(
     from registry.services import enterprise_quality_list_set
 
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
-    case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "a", "contact": "b"}, actor=owner)
+    case = m02_guarantee_referral.guarantee_referral_start(
+        enterprise=host, answers={"purpose": "a", "contact": "b"}, actor=owner
+    )
     case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
     response = client_for(caseworker).post(
         reverse("workbench:referral-respond", args=[case.referral.pk]),

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from portal.roles import Role
-from subsidies.claims_people import training_claim_submit
+from subsidies.measures.m07_training import training_claim_submit
 from subsidies.models import Case, CaseKind, CaseState
 from tests.subsidies.test_claims_people_helpers import BANK, ID_NUMBERS, make_resident, training_data
 

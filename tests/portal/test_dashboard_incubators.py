@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from registry.audit import audit_trail
-from subsidies import incubators as svc
+from subsidies.measures import m04_incubators
 from subsidies.models import Incubator, IncubatorTarget, IncubatorTenant
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_it_lets_an_officer_record_an_incubator_and_a_tenant_and_counts_them(cli
     )
     assert response.status_code == 302
     assert IncubatorTenant.objects.get().jobs_created == 35
-    progress = svc.progress(today=date(2019, 7, 1))
+    progress = m04_incubators.progress(today=date(2019, 7, 1))
     assert {line.key: line.actual for line in progress.goals} == {
         "jobs": 35,
         "agricultural_firms": 1,

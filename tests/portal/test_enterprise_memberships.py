@@ -9,8 +9,8 @@ from django.urls import reverse
 from portal.models import EnterpriseMembership, User
 from portal.roles import Role
 from registry.models import County
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import RefundOffer
-from subsidies.services import refund_offers_compute
 
 pytestmark = pytest.mark.django_db
 

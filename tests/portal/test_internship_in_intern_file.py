@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from subsidies import claims_enterprises as claims
+from subsidies.cases import claims
 from tests.portal.test_claims_enterprises import applicant_for
 from tests.subsidies.test_claims_people_helpers import make_resident
 

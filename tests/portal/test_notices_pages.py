@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.roles import Role
-from subsidies import cases as svc
+from subsidies.cases import publication, workflow
 from subsidies.models import CalendarDay, Case, CaseState, NoticeListKind, NoticeListState, Objection, ObjectionState
 from subsidies.tasks import notices_finalise_due
 
@@ -30,13 +30,13 @@ def applicant(make_user):
 @pytest.fixture
 def approved(applicant, officer, caseworker, make_enterprise, submit_refund) -> Case:
     case = submit_refund(applicant, make_enterprise(officer))
-    svc.case_claim(case=case, actor=caseworker)
-    return svc.case_approve(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
+    return workflow.case_approve(case=case, actor=caseworker)
 
 
 @pytest.fixture
 def notice(approved, officer):
-    return svc.notice_publish(
+    return publication.notice_publish(
         kind=NoticeListKind.REFUND_APPROVALS,
         county=None,
         title="2019年稳岗返还拟发放名单公示",
@@ -187,7 +187,7 @@ def test_no_objection_after_the_period(client, notice) -> None:
 
 @pytest.fixture
 def objection(notice):
-    return svc.objection_submit(
+    return publication.objection_submit(
         notice=notice, entry=notice.entries.get(), name="李四", contact="x@example.com", text="异议"
     )
 

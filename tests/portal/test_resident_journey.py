@@ -76,8 +76,10 @@ def test_a_resident_registers_where_they_live_and_a_caseworker_there_registers_i
     # Living in 乌苏市 with 户口 elsewhere: evidence of residence is asked for.
     client.post("/apply/services/unemployment-registration/")
     case = Case.objects.get(person=who)
-    page = client.post(f"/apply/services/unemployment-registration/{case.pk}/residence/",
-                       {"residence_county": wusu.pk, "address": "乌苏市"})
+    page = client.post(
+        f"/apply/services/unemployment-registration/{case.pk}/residence/",
+        {"residence_county": wusu.pk, "address": "乌苏市"},
+    )
     assert page.status_code == 400
     assert "residence permit" in page.content.decode()
     case = follow_wizard(client, wusu.pk, upload=PNG)
@@ -123,14 +125,20 @@ def test_another_user_cannot_fetch_an_upload(client_for) -> None:
 
     page = client.post(
         f"/apply/services/unemployment-registration/{case.pk}/residence/",
-        {"residence_county": case.county_id, "address": "x",
-         "residence_document": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\0" * 100)},
+        {
+            "residence_county": case.county_id,
+            "address": "x",
+            "residence_document": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00" + b"\0" * 100),
+        },
     )
     assert page.status_code == 400 and "PDF, JPEG or PNG" in page.content.decode()
     page = client.post(
         f"/apply/services/unemployment-registration/{case.pk}/residence/",
-        {"residence_county": case.county_id, "address": "x",
-         "residence_document": SimpleUploadedFile("a.png", PNG + b"\0" * (5 * 1024 * 1024))},
+        {
+            "residence_county": case.county_id,
+            "address": "x",
+            "residence_document": SimpleUploadedFile("a.png", PNG + b"\0" * (5 * 1024 * 1024)),
+        },
     )
     assert page.status_code == 400 and "5 MB" in page.content.decode()
     page = client.post(
@@ -179,8 +187,10 @@ def test_a_caseworker_records_a_referral_shown_in_the_real_name_file(client_for,
     staff = en(client_for(caseworker_wusu))
     page = staff.post(f"/workbench/cases/{case.pk}/referral/", {"referral-kind": "low_income", "referral-note": ""})
     assert page.status_code == 400
-    staff.post(f"/workbench/cases/{case.pk}/referral/",
-               {"referral-kind": "temporary_assistance", "referral-note": "家中突发困难。"})
+    staff.post(
+        f"/workbench/cases/{case.pk}/referral/",
+        {"referral-kind": "temporary_assistance", "referral-note": "家中突发困难。"},
+    )
     assert Referral.objects.get().case_reference == case.reference
     file = staff.get(f"/workbench/registry/people/{case.person_id}/").content.decode()
     assert "家中突发困难。" in file
@@ -190,11 +200,15 @@ def test_the_resident_reports_new_work_and_the_registration_ends(client_for) -> 
     who = person()
     client = resident_client(who, client_for)
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
-    page = client.post(f"/apply/services/registrations/{registration.pk}/report-work/",
-                       {"started_on": "2019-01-01", "employer": "某公司"})
+    page = client.post(
+        f"/apply/services/registrations/{registration.pk}/report-work/",
+        {"started_on": "2019-01-01", "employer": "某公司"},
+    )
     assert page.status_code == 400
-    page = client.post(f"/apply/services/registrations/{registration.pk}/report-work/",
-                       {"started_on": "2019-06-03", "employer": "某公司"})
+    page = client.post(
+        f"/apply/services/registrations/{registration.pk}/report-work/",
+        {"started_on": "2019-06-03", "employer": "某公司"},
+    )
     assert page.status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.ENDED

@@ -11,8 +11,8 @@ from django.test import Client
 from portal.models import EnterpriseMembership
 from portal.roles import Role
 from registry.services import person_register, registration_open
+from subsidies.document_jobs import registration_certificate_order
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState
-from subsidies.notices import registration_certificate_order
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.roles import Role
-from portal.views.cases import ACTION_WORDS
-from subsidies import cases as svc
+from portal.views.workbench.cases import ACTION_WORDS
+from subsidies.cases import states, workflow
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
@@ -80,17 +80,15 @@ def test_a_caseworker_has_no_county_filter_to_escape_scoping(client_for, casewor
     assert wusu_case.reference not in page
 
 
-def test_the_tabs_split_queue_my_cases_and_done(
-    client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund
-) -> None:
+def test_the_tabs_split_queue_my_cases_and_done(client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund) -> None:
     other = submit_refund(applicant, make_enterprise(officer, code="93654221076543212B", county="654201"))
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     client = client_for(caseworker)
     queue = _text(client.get(reverse("workbench:cases")))
     mine = _text(client.get(reverse("workbench:cases"), {"tab": "mine"}))
     assert other.reference in queue and case.reference not in queue
     assert case.reference in mine and other.reference not in mine
-    svc.case_approve(case=case, actor=caseworker)
+    workflow.case_approve(case=case, actor=caseworker)
     done = _text(client.get(reverse("workbench:cases"), {"tab": "done"}))
     assert case.reference in done
 
@@ -207,7 +205,7 @@ def test_the_review_page_shows_answers_beside_the_registry_with_differences(clie
 
 
 def test_the_review_page_shows_the_calculation_and_the_history(client_for, caseworker, case) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     page = _text(client_for(caseworker).get(reverse("workbench:case", args=[case.pk])))
     assert "24000.00" in page
     assert "塔行发〔2019〕16号（一）" in page
@@ -215,13 +213,13 @@ def test_the_review_page_shows_the_calculation_and_the_history(client_for, casew
     assert "6222021234567890123" not in page
     history = client_for(caseworker).get(reverse("workbench:case", args=[case.pk])).context["history"]
     assert [str(e["what"]) for e in history] == [
-        str(svc.TRANSITIONS[name].label) if name != "start" else str(ACTION_WORDS["case_draft_start"])
+        str(states.TRANSITIONS[name].label) if name != "start" else str(ACTION_WORDS["case_draft_start"])
         for name in ["start", "submit", "claim"]
     ]
 
 
 def test_approving_with_another_amount_needs_a_reason_next_to_the_field(client_for, caseworker, case) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     client = client_for(caseworker)
     response = client.post(reverse("workbench:approve-case", args=[case.pk]), {"approve-amount": "20000"})
     assert response.status_code == 400
@@ -238,7 +236,7 @@ def test_approving_with_another_amount_needs_a_reason_next_to_the_field(client_f
 
 
 def test_approving_at_the_calculated_amount(client_for, caseworker, case) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     client_for(caseworker).post(reverse("workbench:approve-case", args=[case.pk]), {})
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED and case.approved_amount == Decimal("24000.00")
@@ -248,7 +246,7 @@ def test_approving_at_the_calculated_amount(client_for, caseworker, case) -> Non
     ("url", "state"), [("workbench:return-case", "returned"), ("workbench:reject-case", "rejected")]
 )
 def test_return_and_reject_need_a_reason(client_for, caseworker, case, url: str, state: str) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     client = client_for(caseworker)
     prefix = "return" if "return" in url else "reject"
     response = client.post(reverse(url, args=[case.pk]), {f"{prefix}-reason": "  "})
@@ -270,7 +268,7 @@ def test_a_refused_decision_changes_nothing(client_for, caseworker, case) -> Non
 
 
 def test_release_puts_the_case_back_in_the_queue(client_for, caseworker, case) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     client_for(caseworker).post(reverse("workbench:release-case", args=[case.pk]))
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED and case.assignee is None
@@ -314,13 +312,15 @@ def test_list_urls_refuse_an_enterprise_applicant(client_for, applicant, name: s
     assert client_for(applicant).get(reverse(name)).status_code == 403
 
 
-def test_a_kind_without_its_own_template_shows_its_answers_in_words(
-    client_for, caseworker, applicant, officer, make_enterprise
-) -> None:
+def test_a_kind_without_its_own_template_shows_its_answers_in_words(client_for, caseworker, applicant, officer, make_enterprise) -> None:
     ent = make_enterprise(officer)
-    recognition = svc.case_draft_start(kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=2019, actor=applicant)
-    svc.case_draft_save(case=recognition, answers={"situation": "订单下降三成", "agreement": "union"}, actor=applicant)
-    recognition = svc.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
+    recognition = workflow.case_draft_start(
+        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=2019, actor=applicant
+    )
+    workflow.case_draft_save(
+        case=recognition, answers={"situation": "订单下降三成", "agreement": "union"}, actor=applicant
+    )
+    recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
     page = _text(client_for(caseworker).get(reverse("workbench:case", args=[recognition.pk])))
     assert "订单下降三成" in page
     assert "是，已与工会协商" in page  # the answer in words, not its code

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from portal.roles import Role
 from registry.audit import audit_trail
 from registry.refusals import Refused
-from subsidies import cases as svc
+from subsidies.cases import publication, workflow
+from subsidies.measures import m01_stable_job_refund
 from subsidies.models import Case, CaseState, NoticeListKind, ObjectionState
 
 pytestmark = pytest.mark.django_db
@@ -54,25 +55,25 @@ def test_a_retried_submit_with_the_same_token_makes_one_case(
     token = uuid.uuid4()
     ent = make_enterprise(officer)
     first = submit_refund(applicant, ent, token=token)
-    again = svc.case_submit(case=first, token=token, actor=applicant)
+    again = workflow.case_submit(case=first, token=token, actor=applicant)
     assert again.pk == first.pk
     assert Case.objects.filter(enterprise=ent).count() == 1
     assert again.reference == "WG-654201-2019-000001"
 
 
 def test_a_second_application_for_the_same_year_resumes_the_first(case, applicant) -> None:
-    again = svc.case_draft_start(kind=case.kind, enterprise=case.enterprise, year=2019, actor=applicant)
+    again = workflow.case_draft_start(kind=case.kind, enterprise=case.enterprise, year=2019, actor=applicant)
     assert again.pk == case.pk
 
 
 def test_a_submitted_application_can_no_longer_be_edited(case, applicant) -> None:
     with pytest.raises(Refused, match="can no longer be changed"):
-        svc.case_draft_save(case=case, answers={"insured_at_end": 1}, actor=applicant)
+        workflow.case_draft_save(case=case, answers={"insured_at_end": 1}, actor=applicant)
 
 
 def test_claim_then_approve_at_the_calculated_amount_writes_audit_rows(case, caseworker) -> None:
-    svc.case_claim(case=case, actor=caseworker)
-    approved = svc.case_approve(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
+    approved = workflow.case_approve(case=case, actor=caseworker)
     assert approved.state == CaseState.APPROVED
     assert approved.approved_amount == Decimal("24000.00")
     actions = [e.action for e in audit_trail(approved).order_by("occurred_at", "id")]
@@ -83,12 +84,14 @@ def test_claim_then_approve_at_the_calculated_amount_writes_audit_rows(case, cas
 
 
 def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     with pytest.raises(Refused, match="differs from the calculated"):
-        svc.case_approve(case=case, actor=caseworker, amount=Decimal("20000"))
+        workflow.case_approve(case=case, actor=caseworker, amount=Decimal("20000"))
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
-    approved = svc.case_approve(case=case, actor=caseworker, amount=Decimal("20000"), override_reason="少报离职人员")
+    approved = workflow.case_approve(
+        case=case, actor=caseworker, amount=Decimal("20000"), override_reason="少报离职人员"
+    )
     assert approved.approved_amount == Decimal("20000")
     assert approved.calculated_amount == Decimal("24000.00")
     assert approved.override_reason == "少报离职人员"
@@ -96,20 +99,20 @@ def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
 
 @pytest.mark.parametrize("action", ["case_return", "case_reject"])
 def test_return_and_reject_need_a_reason(case, caseworker, action: str) -> None:
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     with pytest.raises(Refused, match="Give a reason"):
-        getattr(svc, action)(case=case, reason="  ", actor=caseworker)
+        getattr(workflow, action)(case=case, reason="  ", actor=caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
 
 
 def test_a_returned_case_is_corrected_and_resubmitted(case, caseworker, applicant) -> None:
-    svc.case_claim(case=case, actor=caseworker)
-    svc.case_return(case=case, reason="请补充年末参保人数", actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_return(case=case, reason="请补充年末参保人数", actor=caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.RETURNED
-    svc.case_draft_save(case=case, answers={"insured_at_end": 38}, actor=applicant)
-    resubmitted = svc.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+    workflow.case_draft_save(case=case, answers={"insured_at_end": 38}, actor=applicant)
+    resubmitted = workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert resubmitted.state == CaseState.RESUBMITTED
     assert resubmitted.reference == "WG-654201-2019-000001"  # the reference stays
 
@@ -129,7 +132,7 @@ def test_refused_transitions_say_why(case, caseworker, state: str, action: str) 
     case.refresh_from_db()
     kwargs = {"reason": "原因"} if action == "case_reject" else {}
     with pytest.raises(Refused) as refused:
-        getattr(svc, action)(case=case, actor=caseworker, **kwargs)
+        getattr(workflow, action)(case=case, actor=caseworker, **kwargs)
     assert str(refused.value)  # a sentence, not a code
     case.refresh_from_db()
     assert case.state == state
@@ -137,32 +140,32 @@ def test_refused_transitions_say_why(case, caseworker, state: str, action: str) 
 
 def test_only_the_holder_decides(case, caseworker, make_user) -> None:
     colleague = make_user(Role.COUNTY_CASEWORKER, county_code="654201")
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     with pytest.raises(Refused, match="took this case first"):
-        svc.case_claim(case=case, actor=colleague)
+        workflow.case_claim(case=case, actor=colleague)
     with pytest.raises(Refused, match="Another caseworker holds"):
-        svc.case_approve(case=case, actor=colleague)
+        workflow.case_approve(case=case, actor=colleague)
 
 
 def test_a_caseworker_of_another_county_cannot_claim(case, caseworker_wusu) -> None:
     with pytest.raises(Refused, match="another county"):
-        svc.case_claim(case=case, actor=caseworker_wusu)
+        workflow.case_claim(case=case, actor=caseworker_wusu)
 
 
 def test_an_auditor_cannot_decide(case, auditor) -> None:
     with pytest.raises(Refused, match="cannot decide"):
-        svc.case_claim(case=case, actor=auditor)
+        workflow.case_claim(case=case, actor=auditor)
 
 
 def _approved(case, caseworker):
-    svc.case_claim(case=case, actor=caseworker)
-    return svc.case_approve(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
+    return workflow.case_approve(case=case, actor=caseworker)
 
 
 def test_publish_puts_approved_cases_on_notice_for_five_working_days(case, caseworker, officer) -> None:
     _approved(case, caseworker)
     start = timezone.localdate() + timedelta(days=1)
-    notice = svc.notice_publish(
+    notice = publication.notice_publish(
         kind=NoticeListKind.REFUND_APPROVALS, county=None, title="稳岗返还公示", starts_on=start, actor=officer
     )
     case.refresh_from_db()
@@ -174,7 +177,7 @@ def test_publish_puts_approved_cases_on_notice_for_five_working_days(case, casew
 def test_a_caseworker_cannot_publish(case, caseworker) -> None:
     _approved(case, caseworker)
     with pytest.raises(Refused, match="Only prefecture officers"):
-        svc.notice_publish(
+        publication.notice_publish(
             kind=NoticeListKind.REFUND_APPROVALS,
             county=None,
             title="x",
@@ -185,7 +188,7 @@ def test_a_caseworker_cannot_publish(case, caseworker) -> None:
 
 def _published(case, caseworker, officer):
     _approved(case, caseworker)
-    return svc.notice_publish(
+    return publication.notice_publish(
         kind=NoticeListKind.REFUND_APPROVALS,
         county=None,
         title="稳岗返还公示",
@@ -196,10 +199,10 @@ def _published(case, caseworker, officer):
 
 def test_an_upheld_objection_sends_the_case_back_to_review(case, caseworker, officer) -> None:
     notice = _published(case, caseworker, officer)
-    objection = svc.objection_submit(
+    objection = publication.objection_submit(
         notice=notice, entry=notice.entries.get(), name="张三", contact="13800000000", text="该企业去年有裁员"
     )
-    svc.objection_resolve(objection=objection, upheld=True, reason="核实属实", actor=caseworker)
+    publication.objection_resolve(objection=objection, upheld=True, reason="核实属实", actor=caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
     assert notice.entries.get().withdrawn
@@ -208,46 +211,50 @@ def test_an_upheld_objection_sends_the_case_back_to_review(case, caseworker, off
 def test_a_list_is_not_finalised_before_its_period_ends_or_with_an_open_objection(case, caseworker, officer) -> None:
     notice = _published(case, caseworker, officer)
     with pytest.raises(Refused, match="runs until"):
-        svc.notice_finalise(notice=notice, actor=officer)
-    svc.objection_submit(notice=notice, entry=notice.entries.get(), name="李四", contact="x@example.com", text="异议")
+        publication.notice_finalise(notice=notice, actor=officer)
+    publication.objection_submit(
+        notice=notice, entry=notice.entries.get(), name="李四", contact="x@example.com", text="异议"
+    )
     with pytest.raises(Refused, match="open objection"):
-        svc.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
-    assert svc.notices_finalise_due(today=notice.ends_on + timedelta(days=1)) == []
+        publication.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
+    assert publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1)) == []
 
 
 def test_a_dismissed_objection_lets_the_daily_task_finalise_the_list(case, caseworker, officer) -> None:
     notice = _published(case, caseworker, officer)
-    objection = svc.objection_submit(notice=notice, entry=notice.entries.get(), name="李四", contact="x", text="异议")
-    svc.objection_resolve(objection=objection, upheld=False, reason="经核实无裁员", actor=caseworker)
+    objection = publication.objection_submit(
+        notice=notice, entry=notice.entries.get(), name="李四", contact="x", text="异议"
+    )
+    publication.objection_resolve(objection=objection, upheld=False, reason="经核实无裁员", actor=caseworker)
     assert objection.__class__.objects.get().state == ObjectionState.DISMISSED
-    assert svc.notices_finalise_due(today=notice.ends_on) == []  # the last day still belongs to the period
-    assert svc.notices_finalise_due(today=notice.ends_on + timedelta(days=1)) == [notice.pk]
+    assert publication.notices_finalise_due(today=notice.ends_on) == []  # the last day still belongs to the period
+    assert publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1)) == [notice.pk]
     case.refresh_from_db()
     assert case.state == CaseState.FINAL
 
 
 def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, caseworker, officer, make_enterprise) -> None:
     ent = make_enterprise(officer)
-    assert not svc.hardship_list_includes(enterprise=ent, year=2019)
-    recognition = svc.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
-    svc.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
-    recognition = svc.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
+    assert not m01_stable_job_refund.hardship_list_includes(enterprise=ent, year=2019)
+    recognition = workflow.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
+    workflow.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
+    recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
     assert recognition.reference.startswith("KN-654201-2019-")
-    svc.case_claim(case=recognition, actor=caseworker)
-    svc.case_approve(case=recognition, actor=caseworker)
-    notice = svc.notice_publish(
+    workflow.case_claim(case=recognition, actor=caseworker)
+    workflow.case_approve(case=recognition, actor=caseworker)
+    notice = publication.notice_publish(
         kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
         county=None,
         title="困难企业公示",
         starts_on=timezone.localdate(),
         actor=officer,
     )
-    svc.notices_finalise_due(today=notice.ends_on + timedelta(days=1))
-    assert svc.hardship_list_includes(enterprise=ent, year=2019)
+    publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1))
+    assert m01_stable_job_refund.hardship_list_includes(enterprise=ent, year=2019)
 
 
 def test_the_calculation_date_of_a_past_year_is_its_last_day() -> None:
-    assert svc.calculation_date(2019) == date(2019, 12, 31)
+    assert m01_stable_job_refund.calculation_date(2019) == date(2019, 12, 31)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -261,7 +268,7 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_ente
     def claim(worker) -> None:
         try:
             barrier.wait()
-            svc.case_claim(case=Case.objects.get(pk=case.pk), actor=worker)
+            workflow.case_claim(case=Case.objects.get(pk=case.pk), actor=worker)
             outcomes.append("won")
         except Refused:
             outcomes.append("refused")

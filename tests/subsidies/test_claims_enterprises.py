@@ -16,7 +16,8 @@ from registry.crypto import id_number_index
 from registry.models import Person
 from registry.refusals import Refused
 from registry.services import enterprise_quality_list_set
-from subsidies import claims_enterprises as claims
+from subsidies.cases import claims
+from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m06_in_job_training
 from subsidies.models import Case, CaseKind, CaseState, GuaranteeReferral, ReferralState
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_a_host_may_claim_for_several_interns_in_a_year_clause_5(
 def _loan_case(applicant, ent, **answers):  # type: ignore[no-untyped-def]
     values = {"requested_amount": "500000.00", "contract_years": 1, "purpose": "扩大生产"}
     values.update(answers)
-    return claims.startup_loan_enterprise_start(enterprise=ent, year=2019, answers=values, actor=applicant)
+    return m03_startup_loan.startup_loan_enterprise_start(enterprise=ent, year=2019, answers=values, actor=applicant)
 
 
 def test_hiring_ratio_at_exactly_25_percent_qualifies_clause_3(applicant, host):
@@ -170,7 +171,7 @@ def test_start_up_loan_is_for_small_or_micro_enterprises_only_clause_3(applicant
 
 
 def test_in_job_training_needs_the_2019_hardship_list_clause_6(applicant, host):
-    case = claims.in_job_training_start(
+    case = m06_in_job_training.in_job_training_start(
         enterprise=host,
         answers={"course": "安全生产", "trainees": 20, "training_costs": "30000.00", "education_fund": "12000.00"},
         actor=applicant,
@@ -191,7 +192,7 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
         reference="KN-654201-2019-000001",
         created_by=applicant,
     )
-    case = claims.in_job_training_start(
+    case = m06_in_job_training.in_job_training_start(
         enterprise=host,
         answers={"course": "安全生产", "trainees": 20, "training_costs": "30000.00", "education_fund": "12000.00"},
         actor=applicant,
@@ -201,7 +202,7 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
     case_copy = Case.objects.get(pk=case.pk)
     with pytest.raises(Refused, match="Say why the amount differs"):
         claim_and_approve(case_copy, caseworker, amount=Decimal("15000.00"))
-    from subsidies.cases import case_approve
+    from subsidies.cases.workflow import case_approve
 
     case = case_approve(
         case=Case.objects.get(pk=case.pk),
@@ -213,10 +214,8 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
     assert case.state == CaseState.FINAL
 
 
-def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(
-    applicant, host, caseworker, officer, claim_and_approve
-):
-    case = claims.guarantee_referral_start(
+def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(applicant, host, caseworker, officer, claim_and_approve):
+    case = m02_guarantee_referral.guarantee_referral_start(
         enterprise=host, answers={"purpose": "流动资金", "contact": "王芳 13900000000"}, actor=applicant
     )
     with pytest.raises(Refused, match="not on the quality-enterprise list"):
@@ -227,13 +226,13 @@ def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(
     case = claim_and_approve(case, caseworker)
     referral = GuaranteeReferral.objects.get(case=case)
     assert referral.state == ReferralState.REFERRED
-    referral = claims.referral_respond(
+    referral = m02_guarantee_referral.referral_respond(
         referral=referral, accepted=True, responded_on=timezone.localdate(), note="授信50万元", actor=caseworker
     )
     assert referral.state == ReferralState.ACCEPTED
     assert sorted(e.action for e in audit_trail(referral)) == ["referral_create", "referral_respond"]
     with pytest.raises(Refused, match="already recorded"):
-        claims.referral_respond(
+        m02_guarantee_referral.referral_respond(
             referral=referral, accepted=False, responded_on=timezone.localdate(), note="", actor=caseworker
         )
 
@@ -242,10 +241,12 @@ def test_other_county_caseworker_cannot_record_a_referral_answer(
     applicant, host, caseworker, caseworker_wusu, officer, claim_and_approve
 ):
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)
-    case = claims.guarantee_referral_start(enterprise=host, answers={"purpose": "x", "contact": "y"}, actor=applicant)
+    case = m02_guarantee_referral.guarantee_referral_start(
+        enterprise=host, answers={"purpose": "x", "contact": "y"}, actor=applicant
+    )
     case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant), caseworker)
     with pytest.raises(Refused, match="another county"):
-        claims.referral_respond(
+        m02_guarantee_referral.referral_respond(
             referral=case.referral, accepted=True, responded_on=timezone.localdate(), note="", actor=caseworker_wusu
         )
 

@@ -11,13 +11,11 @@ from django.utils import translation
 
 from registry.models import BenefitPeriod
 from registry.refusals import Refused
-from subsidies.cases import case_approve, case_claim
-from subsidies.claims_people import (
-    claim_checks,
-    skill_upgrade_claim_submit,
-    startup_loan_claim_submit,
-    training_claim_submit,
-)
+from subsidies.cases.claims import claim_checks
+from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
+from subsidies.measures.m07_training import training_claim_submit
+from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
 from subsidies.models import CaseKind, CaseState
 from tests.subsidies.test_claims_people_helpers import BANK, ID_NUMBERS, make_resident, skill_data, training_data
 
@@ -194,7 +192,7 @@ def test_skill_upgrade_second_claim_at_the_same_level_is_refused_a_higher_level_
 
 
 def test_skill_upgrade_after_a_rejected_claim_is_allowed_clause_8(caseworker) -> None:
-    from subsidies.cases import case_reject
+    from subsidies.cases.workflow import case_reject
 
     user, person = make_resident(insured_months=40)
     first = submit_skill(person, user)

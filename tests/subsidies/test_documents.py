@@ -202,14 +202,12 @@ def test_the_same_approval_notice_renders_to_the_same_bytes(make_user, caseworke
 
 
 @pytest.mark.django_db
-def test_applicant_text_is_printed_as_text_not_markup(
-    make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund
-) -> None:
-    from subsidies import cases as svc
+def test_applicant_text_is_printed_as_text_not_markup(make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund) -> None:
+    from subsidies.cases import workflow
 
     case = submit_refund(make_user(Role.ENTERPRISE_APPLICANT), make_enterprise(officer))
-    svc.case_claim(case=case, actor=caseworker)
-    case = svc.case_reject(
+    workflow.case_claim(case=case, actor=caseworker)
+    case = workflow.case_reject(
         case=case, actor=caseworker, reason='<img src="http://example.com/x.png">资料不全 & <b>缺少</b>'
     )
     html = documents.render_document_html(

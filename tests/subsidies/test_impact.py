@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from registry.models import AuditEvent
-from subsidies.cases import case_draft_save, case_draft_start, case_submit
+from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
 from subsidies.impact import parameter_change_impact
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import Case, CaseKind, Parameter, RefundOffer
-from subsidies.services import refund_offers_compute
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from portal.roles import Role
 from registry.audit import audit_trail
 from registry.models import County
 from registry.refusals import Refused
-from subsidies import claims_enterprises as claims
-from subsidies.loans import interest_payment_record, loan_record, loan_reward, loan_schedule
+from subsidies.cases import claims
+from subsidies.measures import m03_startup_loan
+from subsidies.measures.m03_startup_loan import interest_payment_record, loan_record, loan_reward, loan_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def _english():  # type: ignore[no-untyped-def]
 def certified(make_user, officer, caseworker, claim_and_approve, make_enterprise):  # type: ignore[no-untyped-def]
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
     ent = make_enterprise(officer)
-    case = claims.startup_loan_enterprise_start(
+    case = m03_startup_loan.startup_loan_enterprise_start(
         enterprise=ent,
         year=2019,
         answers={

@@ -10,8 +10,9 @@ from django.core.files.storage import storages
 
 from portal.roles import Role
 from registry.audit import audit_trail
-from subsidies import cases as svc
-from subsidies import notices
+from registry.refusals import Refused
+from subsidies import document_jobs
+from subsidies.cases import workflow
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState
 
 pytestmark = pytest.mark.django_db
@@ -63,20 +64,18 @@ def test_the_same_job_run_twice_leaves_one_file_and_one_hash(
         case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     first = job.notice.sha256
-    assert notices.notice_job_run(job_id=job.pk).state == NoticeJobState.DONE
+    assert document_jobs.notice_job_run(job_id=job.pk).state == NoticeJobState.DONE
     assert Notice.objects.filter(job=job).count() == 1
     assert Notice.objects.get(job=job).sha256 == first
     _dirs, files = storages["default"].listdir("notices/approval")
     assert files == [f"{job.pk:08d}.pdf"]
 
 
-def test_a_rejection_orders_the_rejection_notice(
-    applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund
-):
+def test_a_rejection_orders_the_rejection_notice(applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund):
     case = submit_refund(applicant, make_enterprise(officer))
-    svc.case_claim(case=case, actor=caseworker)
+    workflow.case_claim(case=case, actor=caseworker)
     with django_capture_on_commit_callbacks(execute=True):
-        svc.case_reject(case=case, reason="上年度裁员率高于城镇登记失业率", actor=caseworker)
+        workflow.case_reject(case=case, reason="上年度裁员率高于城镇登记失业率", actor=caseworker)
     job = NoticeJob.objects.get(case=case)
     assert job.kind == DocumentKind.REJECTION and job.state == NoticeJobState.DONE
     assert job.notice.amount is None
@@ -103,15 +102,15 @@ def test_a_failing_store_is_retried_then_failed_then_retried_by_a_caseworker(
         case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     assert job.state == NoticeJobState.PENDING and job.attempts == 1 and job.last_error
-    for _attempt in range(notices.MAX_ATTEMPTS):
-        notices.notice_job_run(job_id=job.pk)
+    for _attempt in range(document_jobs.MAX_ATTEMPTS):
+        document_jobs.notice_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert job.state == NoticeJobState.FAILED and job.attempts == notices.MAX_ATTEMPTS
-    assert list(notices.notice_jobs_failed_for(caseworker)) == [job]
+    assert job.state == NoticeJobState.FAILED and job.attempts == document_jobs.MAX_ATTEMPTS
+    assert list(document_jobs.notice_jobs_failed_for(caseworker)) == [job]
     # Storage is back: the caseworker's retry makes it.
     settings.MEDIA_ROOT = good_root
     with django_capture_on_commit_callbacks(execute=True):
-        notices.notice_job_retry(job=job, actor=caseworker)
+        document_jobs.notice_job_retry(job=job, actor=caseworker)
     job.refresh_from_db()
     assert job.state == NoticeJobState.DONE
     assert "notice_retry" in [e.action for e in audit_trail(job)]
@@ -125,9 +124,9 @@ def test_another_countys_caseworker_cannot_retry(
     case = publish_and_finalise(case, officer)
     job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
     NoticeJob.objects.filter(pk=job.pk).update(state=NoticeJobState.FAILED)
-    assert list(notices.notice_jobs_failed_for(caseworker_wusu)) == []
-    with pytest.raises(notices.Refused):
-        notices.notice_job_retry(job=job, actor=caseworker_wusu)
+    assert list(document_jobs.notice_jobs_failed_for(caseworker_wusu)) == []
+    with pytest.raises(Refused):
+        document_jobs.notice_job_retry(job=job, actor=caseworker_wusu)
 
 
 def test_the_sweeper_sends_due_jobs_and_skips_done_ones(
@@ -137,7 +136,7 @@ def test_the_sweeper_sends_due_jobs_and_skips_done_ones(
     case = publish_and_finalise(case, officer)  # on_commit not run: the jobs stay pending, as if Redis had been down
     pending = list(NoticeJob.objects.filter(state=NoticeJobState.PENDING).values_list("pk", flat=True))
     assert len(pending) == 2  # the approval notice and the published list
-    swept = notices.notice_jobs_sweep()
+    swept = document_jobs.notice_jobs_sweep()
     assert sorted(swept) == sorted(pending)
     assert set(NoticeJob.objects.values_list("state", flat=True)) == {NoticeJobState.DONE}
-    assert notices.notice_jobs_sweep() == []
+    assert document_jobs.notice_jobs_sweep() == []

@@ -4,7 +4,7 @@
 - the worker killed (SIGKILL) in the middle of rendering, then restarted: exactly one notice, complete;
 - Redis unreachable at the moment of the decision: the decision commits, the job waits, the sweeper sends it later.
 
-The worker gets NOTICE_RENDER_DELAY_SECONDS (subsidies.notices) to hold the render long enough to be killed in it.
+The worker gets NOTICE_RENDER_DELAY_SECONDS (subsidies.document_jobs) to hold the render long enough to be killed in it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pypdf import PdfReader
 from portal.celery import app
 from portal.roles import Role
 from portal.tasks import HEARTBEAT_CACHE_KEY
-from subsidies import notices
+from subsidies import document_jobs
 from subsidies.models import CaseState, DocumentKind, Notice, NoticeJob, NoticeJobState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,8 +179,8 @@ def test_finalising_a_case_produces_its_notice_through_the_worker_once(
     notice = _assert_one_complete_notice(job, media)
     stored_at = (media / notice.file).stat().st_mtime_ns
     # The same job run twice more (a duplicate delivery, a sweeper's resend): one file, one hash, untouched.
-    notices.notice_job_enqueue(job_id=job.pk)
-    notices.notice_job_enqueue(job_id=job.pk)
+    document_jobs.notice_job_enqueue(job_id=job.pk)
+    document_jobs.notice_job_enqueue(job_id=job.pk)
     _worker_has_caught_up()
     again = _assert_one_complete_notice(job, media)
     assert again.sha256 == notice.sha256 and (media / notice.file).stat().st_mtime_ns == stored_at
@@ -210,7 +210,7 @@ def test_a_worker_killed_while_rendering_leaves_exactly_one_complete_notice(
 
     start_worker()
     # A minute later (after the lease), the beat's sweeper finds the job no worker holds and sends it again.
-    swept = notices.notice_jobs_sweep(now=timezone.now() + notices.LEASE + timedelta(seconds=1))
+    swept = document_jobs.notice_jobs_sweep(now=timezone.now() + document_jobs.LEASE + timedelta(seconds=1))
     assert killed.pk in swept
     for job in jobs:
         assert _wait_for(lambda job=job: _job_state(job.pk) == NoticeJobState.DONE), job.kind
@@ -238,6 +238,6 @@ def test_redis_down_at_the_decision_commits_it_and_the_sweeper_sends_the_job_lat
     assert _job_state(job.pk) == NoticeJobState.PENDING and not Notice.objects.filter(job=job).exists()
 
     # Redis is back: the next sweep sends every pending job.
-    assert job.pk in notices.notice_jobs_sweep()
+    assert job.pk in document_jobs.notice_jobs_sweep()
     assert _wait_for(lambda: _job_state(job.pk) == NoticeJobState.DONE), NoticeJob.objects.get(pk=job.pk).last_error
     _assert_one_complete_notice(job, media)

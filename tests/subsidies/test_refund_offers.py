@@ -12,8 +12,9 @@ from django.core.management import call_command
 from portal.beat import BEAT_SCHEDULE
 from registry.identifiers import credit_code_check_character, organisation_code_check_digit
 from registry.models import AuditEvent, County, Enterprise, InsuranceYear
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import RefundOffer
-from subsidies.services import parameter_add, refund_offers_compute
+from subsidies.services import parameter_add
 
 pytestmark = pytest.mark.django_db
 

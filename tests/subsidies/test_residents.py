@@ -15,23 +15,23 @@ from django.utils import timezone
 from registry.models import BenefitPeriod, DifficultyCategory, Referral, RegistrationStatus, UnemploymentRegistration
 from registry.refusals import Refused
 from registry.services import benefit_period_open, registration_open
-from subsidies.cases import case_approve, case_claim, case_reject
-from subsidies.models import Case, CaseState, DocumentKind, NoticeJob
-from subsidies.residents import (
+from subsidies.cases.evidence import evidence_add
+from subsidies.cases.workflow import case_approve, case_claim, case_reject
+from subsidies.measures.m09_registration import (
     active_registration,
     age_on,
-    evidence_add,
     months_between,
     recognition_decide,
     recognition_draft_start,
     recognition_proven,
     recognition_submit,
-    referral_record,
     registration_draft_start,
     registration_report_work,
     registration_submit,
     working_age_check,
 )
+from subsidies.measures.m11_referral import referral_record
+from subsidies.models import Case, CaseState, DocumentKind, NoticeJob
 from tests.subsidies.test_residents_helpers import person, registration_draft, registration_submitted, resident_user
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,13 @@ from portal.roles import Role
 from registry.identifiers import id_check_character
 from registry.models import County, Person
 from registry.services import person_register
+from subsidies.measures.m09_registration import (
+    registration_answers_save,
+    registration_draft_start,
+    registration_residence_save,
+)
+from subsidies.measures.m09_registration import registration_submit as submit
 from subsidies.models import Case
-from subsidies.residents import registration_answers_save, registration_draft_start, registration_residence_save
-from subsidies.residents import registration_submit as submit
 
 _sequence = itertools.count(10)
 
@@ -56,8 +60,12 @@ def registration_draft(user: User, *, county: str = "654202", move: bool = False
     case = registration_draft_start(person=who, actor=user)
     place = County.objects.get(code=county)
     case = registration_residence_save(
-        case=case, county=place, address="乌苏市虹桥街道 12 号", residence_permit=permit or "新654202-2019-0001",
-        move=move, actor=user,
+        case=case,
+        county=place,
+        address="乌苏市虹桥街道 12 号",
+        residence_permit=permit or "新654202-2019-0001",
+        move=move,
+        actor=user,
     )
     return registration_answers_save(
         case=case,

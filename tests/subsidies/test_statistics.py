@@ -10,8 +10,9 @@ import pytest
 
 from portal.roles import Role
 from subsidies import statistics
+from subsidies.cases.rules import Fund, rules_for
 from subsidies.models import Case, CaseKind, CaseState
-from subsidies.statistics import FUND_OF_KIND, Fund, Scope, service_target_cutoff
+from subsidies.statistics import Scope, service_target_cutoff
 from subsidies.workdays import working_days_between
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,8 @@ def test_it_counts_registrations_opened_ended_and_recognitions(world):
 
 
 def test_it_keeps_the_refund_in_the_unemployment_insurance_fund_as_clause_one_says(world):
-    assert FUND_OF_KIND[CaseKind.STABLE_JOB_REFUND] == Fund.UNEMPLOYMENT_INSURANCE
-    assert FUND_OF_KIND[CaseKind.INTERNSHIP] == Fund.EMPLOYMENT_SUBSIDY
+    assert rules_for(CaseKind.STABLE_JOB_REFUND).fund == Fund.UNEMPLOYMENT_INSURANCE
+    assert rules_for(CaseKind.INTERNSHIP).fund == Fund.EMPLOYMENT_SUBSIDY
     board = statistics.build(Scope(start=MARCH, end=APRIL), today=date(2019, 5, 31))
     funds = {(str(r[0]), str(r[1])): (r[2], r[3]) for r in next(t for t in board.tables if t.key == "funds").rows}
     assert funds[(str(Fund.UNEMPLOYMENT_INSURANCE.label), str(CaseKind.STABLE_JOB_REFUND.label))] == (

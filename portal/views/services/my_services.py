@@ -30,7 +30,7 @@ from portal.views.services.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITIO
 from registry import services
 from registry.models import DifficultyCategory, RegistrationStatus
 from registry.refusals import Refused
-from subsidies.cases.evidence import evidence_open, evidence_remove
+from subsidies.cases import evidence as evidence_files
 from subsidies.cases.states import NEXT_STEP
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState, Evidence
@@ -186,7 +186,7 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_response(evidence: Evidence) -> FileResponse:
     """The file, never cached by a shared cache, never sniffed into another type by the browser."""
     response = FileResponse(
-        evidence_open(evidence),
+        evidence_files.evidence_open(evidence),
         content_type=evidence.content_type,
         as_attachment=evidence.content_type == "application/pdf",
         filename=evidence.original_name,
@@ -207,7 +207,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_resident(request.user, pk)
     case = evidence.case
     try:
-        evidence_remove(evidence=evidence, actor=request.user)
+        evidence_files.evidence_remove(evidence=evidence, actor=request.user)
     except Refused as refused:
         messages.error(request, str(refused))
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from subsidies.services import refund_offers_compute
+from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 
 
 class Command(BaseCommand):

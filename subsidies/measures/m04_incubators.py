@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
 from registry.models import County, Enterprise
+from registry.permissions import MANAGE_PARAMETERS
 from subsidies.models import (
     Incubator,
     IncubatorGoal,
@@ -29,7 +30,7 @@ from subsidies.models import (
 )
 from subsidies.statistics import Table
 
-RECORD_PERMISSION = "portal.manage_parameters"
+RECORD_PERMISSION = MANAGE_PARAMETERS
 
 
 def _check(actor: Any) -> None:

@@ -1,8 +1,8 @@
 """Notices (PDF) made exactly once: ordering, running, sweeping, retrying and verifying them.
 
 The database is the source of truth and Redis only carries work:
-- a decision's transaction writes a NoticeJob (hook `notices_order_on_transition` in subsidies.cases.ON_TRANSITION,
-  registered by SubsidiesConfig.ready()), and on commit the job id is sent to Celery (failure to send only logs);
+- a decision's transaction writes a NoticeJob (`documents_order_on_transition`, called by the workflow's
+  `transition()`), and on commit the job id is sent to Celery (failure to send only logs);
 - `notice_jobs_sweep` (beat, every minute) sends again every due job that no worker holds, so a job survives Redis
   being down at the moment of the decision, or a worker dying in the middle of it;
 - `notice_job_run` (the task's body) locks the job, returns at once if it is done, renders, stores the file at a
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -35,10 +36,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from registry.access import county_scope, in_users_county
 from registry.audit import audit_record
 from registry.models import UnemploymentRegistration
+from registry.permissions import DECIDE_CASE
 from registry.refusals import Refused
 from subsidies import documents
+from subsidies.cases.rules import rules_for
 from subsidies.models import (
     Case,
     DocumentKind,
@@ -58,8 +62,7 @@ LEASE = timedelta(seconds=120)
 RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800, 3600]
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I to misread
 CODE_LENGTH = 10  # 50 bits: unguessable, short enough to type
-DECIDE_PERMISSION = "portal.decide_case"
-VIEW_ALL_PERMISSION = "portal.view_all_counties"
+RENDER_TASK = "subsidies.notice_render"
 
 
 def verification_code_new() -> str:
@@ -107,26 +110,18 @@ def notice_job_order(
     return job
 
 
-def notices_order_on_transition(case: Case, name: str) -> None:
-    """ON_TRANSITION hook: the approval notice when a case becomes final (or approved, for kinds that are not
-    published), the rejection notice on rejection, and the list's PDF when a case is published on it."""
-    from subsidies.cases import PUBLISHED_KINDS
-
+def documents_order_on_transition(case: Case, name: str) -> None:
+    """The documents a transition issues, ordered in its transaction: the approval notice when a case becomes final
+    (or approved, for kinds that are not published), the rejection notice on rejection, and the list's PDF when a
+    case is published on it."""
     if name == "reject":
         notice_job_order(kind=DocumentKind.REJECTION, case=case)
-    elif name == "finalise" or (name == "approve" and case.kind not in PUBLISHED_KINDS):
+    elif name == "finalise" or (name == "approve" and rules_for(case.kind).published_as is None):
         notice_job_order(kind=DocumentKind.APPROVAL, case=case)
     elif name == "publish":
         entry = case.notice_entries.order_by("-id").first()
         if entry is not None:
             notice_job_order(kind=DocumentKind.PUBLIC_NOTICE_LIST, public_notice=entry.notice)
-
-
-def register_hooks() -> None:
-    from subsidies import cases
-
-    if notices_order_on_transition not in cases.ON_TRANSITION:
-        cases.ON_TRANSITION.append(notices_order_on_transition)
 
 
 def registration_certificate_order(*, registration: UnemploymentRegistration, actor: Any) -> NoticeJob:
@@ -139,10 +134,9 @@ def registration_certificate_order(*, registration: UnemploymentRegistration, ac
 
 def notice_job_enqueue(*, job_id: int) -> bool:
     """Send the job id to the workers. Redis down is not an error here: the sweeper sends it again later."""
-    from subsidies.tasks import notice_render
-
     try:
-        notice_render.apply_async(args=[job_id])
+        # By name: the tasks module sits above this one (it imports it), so it is looked up, not imported.
+        current_app.tasks[RENDER_TASK].apply_async(args=[job_id])
     except Exception:
         logger.warning(
             "notice job %s: could not be sent to the workers; the sweeper will send it", job_id, exc_info=True
@@ -322,17 +316,7 @@ def notice_job_county_id(job: NoticeJob) -> int | None:
 
 def notice_jobs_visible_to(user: Any) -> QuerySet[NoticeJob]:
     jobs = NoticeJob.objects.select_related("case", "registration__residence_county", "public_notice")
-    if user.is_superuser or user.has_perm(VIEW_ALL_PERMISSION):
-        return jobs
-    if not user.county_id:
-        return jobs.none()
-    from django.db.models import Q
-
-    return jobs.filter(
-        Q(case__county_id=user.county_id)
-        | Q(registration__residence_county_id=user.county_id)
-        | Q(public_notice__county_id=user.county_id)
-    )
+    return county_scope(user, jobs, "case__county", "registration__residence_county", "public_notice__county")
 
 
 def notice_jobs_failed_for(user: Any) -> QuerySet[NoticeJob]:
@@ -341,14 +325,12 @@ def notice_jobs_failed_for(user: Any) -> QuerySet[NoticeJob]:
 
 def notice_job_retry(*, job: NoticeJob, actor: Any) -> NoticeJob:
     """A caseworker's "retry" on a failed job: attempts start again from zero; the job is sent on commit."""
-    if not actor.has_perm(DECIDE_PERMISSION):
+    if not actor.has_perm(DECIDE_CASE):
         raise Refused(_("Your role cannot retry notices."))
     with transaction.atomic():
         locked = NoticeJob.objects.select_for_update(of=("self",))
         job = locked.select_related("case", "registration", "public_notice").get(pk=job.pk)
-        if not (actor.is_superuser or actor.has_perm(VIEW_ALL_PERMISSION)) and (
-            notice_job_county_id(job) != actor.county_id
-        ):
+        if not in_users_county(actor, notice_job_county_id(job)):
             raise Refused(_("This notice belongs to another county."))
         if job.state != NoticeJobState.FAILED:
             raise Refused(

@@ -1,26 +1,15 @@
-"""The resident journey (clause (九)): unemployment registration where you live, employment-difficult recognition,
-re-employment, referrals to civil affairs (十一) and evidence uploads.
-
-The case states are those of subsidies.cases (submit, claim, return, approve, reject); this module adds what is
-particular to these kinds: the checks before submission (working age, one active registration per person, evidence),
-and the effects of an approval, run by the ON_TRANSITION hook `on_transition` inside the approval's transaction:
-- unemployment registration: the registry's UnemploymentRegistration is opened (an active one elsewhere is ended
-  first when the resident asked to move it) and the registration certificate is ordered;
-- employment-difficult recognition: the registry's DifficultyRecognition is granted with the accepted categories.
+"""（九） Unemployment registration where you live 常住地失业登记, and recognition as an employment-difficult person
+(就业困难人员认定): the checks before submission and what an approval writes to the real-name registry.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,46 +22,39 @@ from registry.models import (
     DifficultyRecognition,
     EndReason,
     Person,
-    Referral,
-    ReferralKind,
     RegistrationStatus,
     UnemploymentRegistration,
 )
 from registry.refusals import Refused
 from registry.services import (
     person_snapshot,
-    recognition_current,
     recognition_grant,
     registration_end,
     registration_open,
 )
-from subsidies.cases import DECIDE_PERMISSION, VIEW_ALL_PERMISSION, case_approve, case_submit
-from subsidies.models import Case, CaseKind, CaseState, Evidence
+from subsidies.cases.claims import person_lock
+from subsidies.cases.states import NOT_DECIDED, UNDECIDED, S
+from subsidies.cases.workflow import case_approve, case_submit
+from subsidies.document_jobs import registration_certificate_order
+from subsidies.models import Case, CaseKind
 from subsidies.parameters import value_in_force
-
-S = CaseState
-REGISTRATION = CaseKind.UNEMPLOYMENT_REGISTRATION
-RECOGNITION = CaseKind.DIFFICULTY_RECOGNITION
-RESIDENT_KINDS = (REGISTRATION, RECOGNITION)
-# A case that is still on its way: a person has at most one of each kind.
-OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
-WAITING_STATES = (S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
 
 # Clause (九), Xinjiang practice: women aged 45 or over and men aged 55 or over are employment-difficult.
 OLDER_WOMAN_AGE = 45
+
+
 OLDER_MAN_AGE = 55
+
+
 # Months of registered unemployment that make a category (clause (九)).
 LONG_TERM_MONTHS = 12
+
+
 SIX_MONTHS = 6
 
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-# The first bytes of each accepted type: the content decides, never the file name.
-MAGIC = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
+
 RESIDENCE = "residence"  # the purpose of a residence document (residence permit, rental contract)
+
 
 WORK_END_REASONS = [
     ("contract_ended", gettext_lazy("My contract ended")),
@@ -83,9 +65,6 @@ WORK_END_REASONS = [
     ("farming", gettext_lazy("I stopped farming (land taken or given up)")),
     ("other", gettext_lazy("Another reason")),
 ]
-
-
-# --- Ages and dates ---------------------------------------------------------------------------------------------
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -144,21 +123,14 @@ def active_registration(person: Person) -> UnemploymentRegistration | None:
 
 
 def _open_case(person: Person, kind: str) -> Case | None:
-    return Case.objects.filter(person=person, kind=kind, state__in=OPEN_STATES).order_by("-id").first()
+    return Case.objects.filter(person=person, kind=kind, state__in=NOT_DECIDED).order_by("-id").first()
 
 
-def _lock_person(person: Person) -> Person:
-    return Person.objects.select_for_update().get(pk=person.pk)
-
-
-def _editable(case: Case) -> Case:
+def case_lock_editable(case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.state not in (S.DRAFT, S.RETURNED):
         raise Refused(_("This application has been submitted and can no longer be changed."))
     return case
-
-
-# --- Unemployment registration (常住地失业登记) -------------------------------------------------------------------
 
 
 def registration_draft_start(*, person: Person, actor: Any, today: date | None = None) -> Case:
@@ -168,15 +140,15 @@ def registration_draft_start(*, person: Person, actor: Any, today: date | None =
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        person = _lock_person(person)
-        existing = _open_case(person, REGISTRATION)
+        person = person_lock(person)
+        existing = _open_case(person, CaseKind.UNEMPLOYMENT_REGISTRATION)
         if existing is not None:
             return existing
         age = working_age_check(person=person, on=today)
         if not age.ok:
             raise Refused(age.message)
         case = Case.objects.create(
-            kind=REGISTRATION,
+            kind=CaseKind.UNEMPLOYMENT_REGISTRATION,
             person=person,
             county=person.residence_county,
             year=today.year,
@@ -197,7 +169,7 @@ def registration_residence_save(
 ) -> Case:
     """The first page: where the resident lives. The case goes to that county's queue."""
     with transaction.atomic():
-        case = _editable(case)
+        case = case_lock_editable(case)
         if case.state == S.RETURNED and case.county_id != county.pk:
             raise Refused(
                 _("A returned application stays with the county that returned it. Withdraw and apply again instead."),
@@ -227,7 +199,7 @@ def registration_residence_save(
 
 def registration_answers_save(*, case: Case, answers: dict[str, Any], actor: Any) -> Case:
     with transaction.atomic():
-        case = _editable(case)
+        case = case_lock_editable(case)
         case.answers = {**case.answers, **answers}
         case.save()
     return case
@@ -283,12 +255,14 @@ def registration_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date
         return already
     today = today or timezone.localdate()
     with transaction.atomic():
-        person = _lock_person(case.person)
+        person = person_lock(case.person)
         case = Case.objects.select_related("person", "county").get(pk=case.pk)
         if case.submission_token == token:
             return case
         other = (
-            Case.objects.filter(person=person, kind=REGISTRATION, state__in=WAITING_STATES).exclude(pk=case.pk).first()
+            Case.objects.filter(person=person, kind=CaseKind.UNEMPLOYMENT_REGISTRATION, state__in=UNDECIDED)
+            .exclude(pk=case.pk)
+            .first()
         )
         if other is not None:
             raise Refused(
@@ -307,10 +281,9 @@ def registration_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date
 
 def _registration_approved(case: Case, actor: Any) -> None:
     """Open the registry's registration (ending an active one elsewhere when this is a move); order the certificate."""
-    from subsidies.notices import registration_certificate_order
 
     today = timezone.localdate()
-    person = _lock_person(case.person)
+    person = person_lock(case.person)
     active = active_registration(person)
     if active is not None:
         if active.residence_county_id == case.county_id or not case.answers.get("move_registration"):
@@ -377,9 +350,6 @@ def registration_report_work(
     return registration
 
 
-# --- Employment-difficult recognition (就业困难人员认定) ------------------------------------------------------------
-
-
 def recognition_proven(*, person: Person, registration: UnemploymentRegistration | None, on: date) -> dict[str, str]:
     """The categories the registry proves by itself on a day, each with the fact that proves it (clause (九)).
 
@@ -423,8 +393,8 @@ def recognition_draft_start(*, person: Person, actor: Any, today: date | None = 
     """The person's open recognition application, or a new draft; needs an active registration (clause (九))."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        person = _lock_person(person)
-        existing = _open_case(person, RECOGNITION)
+        person = person_lock(person)
+        existing = _open_case(person, CaseKind.DIFFICULTY_RECOGNITION)
         if existing is not None:
             return existing
         registration = active_registration(person)
@@ -434,7 +404,7 @@ def recognition_draft_start(*, person: Person, actor: Any, today: date | None = 
             )
         proven = recognition_proven(person=person, registration=registration, on=today)
         case = Case.objects.create(
-            kind=RECOGNITION,
+            kind=CaseKind.DIFFICULTY_RECOGNITION,
             person=person,
             county=registration.residence_county,
             year=today.year,
@@ -458,7 +428,7 @@ def recognition_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date 
         return already
     today = today or timezone.localdate()
     with transaction.atomic():
-        person = _lock_person(case.person)
+        person = person_lock(case.person)
         case = Case.objects.get(pk=case.pk)
         if case.submission_token == token:
             return case
@@ -513,7 +483,7 @@ def _recognition_approved(case: Case, actor: Any) -> None:
         raise Refused(
             _("Choose the categories you accept in the recognition form below, then recognise."), field="accepted"
         )
-    person = _lock_person(case.person)
+    person = person_lock(case.person)
     registration = active_registration(person)
     recognition = recognition_grant(
         person=person,
@@ -532,144 +502,14 @@ def recognition_of(case: Case) -> DifficultyRecognition | None:
     return DifficultyRecognition.objects.filter(pk=pk).first() if pk else None
 
 
-def person_recognition(person: Person, *, on: date | None = None) -> DifficultyRecognition | None:
-    """The person's recognition in force (for the claims: training living allowance (七) and others)."""
-    return recognition_current(person=person, on=on or timezone.localdate())
+# --- What the workflow asks of this measure (subsidies.kinds) ------------------------------------------------------
 
 
-# --- The approval hook -------------------------------------------------------------------------------------------
+def registration_on_approve(case: Case) -> None:
+    """The registry's UnemploymentRegistration opens in the approval's transaction."""
+    _registration_approved(case, case.assignee)
 
 
-def on_transition(case: Case, name: str) -> None:
-    """ON_TRANSITION hook: the registry effects of approving these kinds, in the approval's transaction."""
-    if name != "approve" or case.kind not in RESIDENT_KINDS:
-        return
-    actor = case.assignee
-    if case.kind == REGISTRATION:
-        _registration_approved(case, actor)
-    else:
-        _recognition_approved(case, actor)
-
-
-def register_hooks() -> None:
-    from subsidies import cases
-
-    if on_transition not in cases.ON_TRANSITION:
-        # First: a refused effect must stop the approval before its notice is ordered.
-        cases.ON_TRANSITION.insert(0, on_transition)
-
-
-# --- Referral to civil affairs (十一) --------------------------------------------------------------------------
-
-
-def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral:
-    """A caseworker refers the resident of a case to the civil affairs bureau (低保 or temporary assistance)."""
-    if not actor.has_perm(DECIDE_PERMISSION):
-        raise Refused(_("Your role cannot record referrals."))
-    if not actor.has_perm(VIEW_ALL_PERMISSION) and actor.county_id != case.county_id:
-        raise Refused(_("This case belongs to another county's queue."))
-    if case.person_id is None or case.enterprise_id is not None:
-        raise Refused(_("Only a resident's case can lead to a referral."))
-    if kind not in ReferralKind.values:
-        raise Refused(_("Choose what the person is referred for."), field="kind")
-    if not note.strip():
-        raise Refused(_("Write a note for the civil affairs bureau."), field="note")
-    with transaction.atomic():
-        referral = Referral.objects.create(
-            person_id=case.person_id,
-            kind=kind,
-            note=note.strip(),
-            county=case.county,
-            case_reference=case.reference or "",
-            referred_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="referral_record",
-            target=referral,
-            after={"person": case.person_id, "kind": kind, "case": case.reference},
-        )
-        audit_record(actor=actor, action="case_referral", target=case, after={"referral": referral.pk, "kind": kind})
-    return referral
-
-
-# --- Evidence uploads --------------------------------------------------------------------------------------------
-
-
-def private_storage() -> FileSystemStorage:
-    """The storage of evidence: outside the public media root, never served by a URL of its own."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-def sniff_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the first bytes of a file, or None when it is none of PDF, JPEG, PNG."""
-    for magic, content_type, extension in MAGIC:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
-
-def evidence_add(*, case: Case, purpose: str, upload: Any, actor: Any) -> Evidence:
-    """Keep an uploaded file for a case: PDF, JPEG or PNG (by content), at most 5 MB; drafts and returned cases."""
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_EVIDENCE_BYTES:
-        raise Refused(
-            _("The file is %(mb)s MB. Upload a file of 5 MB or less (a photo at a lower resolution, or a PDF).")
-            % {"mb": f"{size / 1024 / 1024:.1f}"},
-            field="file",
-        )
-    if size == 0:
-        raise Refused(_("The file is empty."), field="file")
-    upload.seek(0)
-    head = upload.read(16)
-    kind = sniff_type(head)
-    if kind is None:
-        raise Refused(
-            _("Upload a PDF, JPEG or PNG file. This file is none of them, whatever its name says."), field="file"
-        )
-    content_type, extension = kind
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    name = f"evidence/{case.pk}/{uuid.uuid4().hex}.{extension}"
-    with transaction.atomic():
-        case = _editable(case)
-        storage = private_storage()
-        upload.seek(0)
-        stored = storage.save(name, ContentFile(upload.read()))
-        try:
-            evidence = Evidence.objects.create(
-                case=case,
-                purpose=purpose[:40],
-                file=stored,
-                original_name=(getattr(upload, "name", "") or "upload")[-200:],
-                content_type=content_type,
-                size=size,
-                sha256=digest.hexdigest(),
-                uploaded_by=actor,
-            )
-            audit_record(
-                actor=actor,
-                action="evidence_add",
-                target=case,
-                after={"evidence": evidence.pk, "purpose": evidence.purpose, "type": content_type, "size": size},
-            )
-        except Exception:
-            storage.delete(stored)
-            raise
-    return evidence
-
-
-def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
-    """Remove an upload from a case that can still be changed."""
-    with transaction.atomic():
-        _editable(evidence.case)
-        name = evidence.file
-        audit_record(actor=actor, action="evidence_remove", target=evidence.case, after={"evidence": evidence.pk})
-        evidence.delete()
-        transaction.on_commit(lambda: private_storage().delete(name))
-
-
-def evidence_open(evidence: Evidence) -> Any:
-    return private_storage().open(evidence.file, "rb")
+def recognition_on_approve(case: Case) -> None:
+    """The registry's DifficultyRecognition is granted in the approval's transaction."""
+    _recognition_approved(case, case.assignee)

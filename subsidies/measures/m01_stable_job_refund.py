@@ -1,0 +1,278 @@
+"""（一） Stable-job refund 稳岗返还: the standard track and the hardship track, the refund offer (免申即享) and the
+hardship list.
+
+> 对依法参加失业保险并足额缴纳失业保险费12个月以上、上年度未裁员或裁员率低于统筹地区城镇登记失业率的企业，
+> 可按该企业及其职工上年度实际缴纳失业保险费的50%给予返还。 (塔行发〔2019〕16号（一）)
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from registry.models import AuditEvent, Enterprise, InsuranceYear
+from registry.refusals import Refused
+from subsidies.calculators import POLICIES, run
+from subsidies.calculators.base import InputErrors
+from subsidies.calculators.stable_job_refund import StableJobRefundInputs, calculate
+from subsidies.cases.states import S
+from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
+from subsidies.models import (
+    Case,
+    CaseKind,
+    RefundOffer,
+    Track,
+)
+from subsidies.parameters import parameter_snapshot
+
+
+def calculation_date(year: int) -> date:
+    """The rules of the year applied for: today's if within it, else that year's last (first) day."""
+    today = timezone.localdate()
+    return max(date(year, 1, 1), min(today, date(year, 12, 31)))
+
+
+def hardship_list_includes(*, enterprise: Enterprise, year: int) -> bool:
+    """Is the enterprise on a final hardship list for `year` (its recognition published and final)? (一)"""
+    return Case.objects.filter(
+        kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=enterprise, year=year, state=S.FINAL
+    ).exists()
+
+
+def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | None:
+    """Last year's figures as the social-insurance system reported them, to prefill an application."""
+    row = InsuranceYear.objects.filter(enterprise=enterprise, year=year - 1).first()
+    if row is None:
+        return None
+    return {
+        "ui_premiums_paid_last_year": str(row.ui_premiums_paid),
+        "ui_months_paid_in_full": row.ui_months_paid_in_full,
+        "insured_at_start": row.insured_at_start,
+        "insured_at_end": row.insured_at_end,
+        "retired_or_deceased": row.retired_or_deceased,
+        "insured_employees": row.insured_at_end,
+        "monthly_social_insurance_due": str(row.monthly_social_insurance_due),
+    }
+
+
+def refund_calculate(*, case: Case, on: date | None = None) -> dict[str, Any]:
+    """The calculator's result for a stable-job refund case, from its answers (clause (一)).
+
+    `on`: the rules of another day of the year applied for (the impact preview of a parameter change).
+    """
+    answers = case.answers
+    on = on or calculation_date(case.year)
+    inputs: dict[str, Any] = {"application_date": on.isoformat(), "track": case.track or Track.STANDARD}
+    if inputs["track"] == Track.STANDARD:
+        keys = [
+            "ui_premiums_paid_last_year",
+            "ui_months_paid_in_full",
+            "insured_at_start",
+            "insured_at_end",
+            "retired_or_deceased",
+        ]
+    else:
+        keys = ["insured_employees", "monthly_social_insurance_due"]
+        inputs["on_hardship_list"] = hardship_list_includes(enterprise=case.enterprise, year=case.year)
+    for key in keys:
+        if answers.get(key) not in (None, ""):
+            inputs[key] = answers[key]
+    return run(POLICIES["stable-job-refund"], inputs, on=on).as_dict()
+
+
+def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uuid.UUID, actor: Any) -> Case:
+    """免申即享: the enterprise confirms its RefundOffer; one step creates the standard-track case and submits it.
+
+    The figures are the social-insurance year the offer was computed from (source "offer"). Idempotent like
+    case_submit: the same token returns the case it already submitted.
+    """
+    already = Case.objects.filter(submission_token=token).first()
+    if already is not None:
+        return already
+    if not offer.eligible:
+        raise Refused(_("This offer is not open: the enterprise does not qualify."))
+    figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
+    if figures is None:
+        raise Refused(_("The figures this offer was based on are no longer in the registry."))
+    with transaction.atomic():
+        case = case_draft_start(
+            kind=CaseKind.STABLE_JOB_REFUND, enterprise=offer.enterprise, year=offer.year, actor=actor
+        )
+        case = case_draft_save(
+            case=case,
+            actor=actor,
+            track=Track.STANDARD,
+            bank_account=bank_account,
+            answers={
+                **figures,
+                "figures_source": "offer",
+                "figures_change_reason": "",
+                "offer": offer.pk,
+                "offer_amount": str(offer.amount),
+                "bank_name": bank_name,
+                "declaration": True,
+                "declared_at": timezone.now().isoformat(),
+            },
+        )
+        return case_submit(case=case, token=token, actor=actor)
+
+
+@dataclass
+class OfferRun:
+    year: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def offer_as_of(year: int) -> date:
+    """Parameters in force today, kept inside the offer's year (a past year uses its last day)."""
+    today = timezone.localdate()
+    return max(date(year, 1, 1), min(today, date(year, 12, 31)))
+
+
+def refund_offers_compute(
+    *, year: int, actor: Any = None, as_of: date | None = None, batch_size: int = 2000
+) -> OfferRun:
+    """免申即享: compute the standard-track refund (一) of every enterprise with an insurance year `year - 1`.
+
+    One RefundOffer per enterprise and year. Idempotent: a rerun writes only offers whose result changed (amount,
+    eligibility, layoff rate, reasons or parameters used), creates the missing ones and deletes offers whose
+    insurance year is gone; each written offer gets an audit row. Reads and writes in bulk, in one transaction.
+    """
+
+    as_of = as_of or offer_as_of(year)
+    run = OfferRun(year=year)
+    now = timezone.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    label = RefundOffer._meta.label_lower
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE), parameter_snapshot():
+        existing = {offer.enterprise_id: offer for offer in RefundOffer.objects.filter(year=year)}
+        facts = InsuranceYear.objects.filter(year=year - 1).values_list(
+            "enterprise_id",
+            "ui_premiums_paid",
+            "ui_months_paid_in_full",
+            "insured_at_start",
+            "insured_at_end",
+            "retired_or_deceased",
+        )
+        to_create: list[RefundOffer] = []
+        to_update: list[RefundOffer] = []
+        audits: list[AuditEvent] = []
+        seen: set[int] = set()
+        for enterprise_id, premiums, months, start, end, gone in facts.iterator(chunk_size=batch_size):
+            seen.add(enterprise_id)
+            inputs = StableJobRefundInputs.model_construct(
+                application_date=as_of,
+                track="standard",
+                ui_premiums_paid_last_year=premiums,
+                ui_months_paid_in_full=months,
+                insured_at_start=start,
+                insured_at_end=end,
+                retired_or_deceased=gone,
+                on_hardship_list=None,
+                insured_employees=None,
+                monthly_social_insurance_due=None,
+                method=None,
+            )
+            result = calculate(inputs, as_of)
+            values = {
+                "eligible": result.eligible,
+                "amount": result.amount,
+                "layoff_rate": Decimal(result.extra["layoff_rate"]),
+                "reasons": [reason.as_dict() for reason in result.reasons],
+                "parameters": [p.as_dict() for p in result.parameters],
+            }
+            offer = existing.get(enterprise_id)
+            if offer is None:
+                to_create.append(
+                    RefundOffer(enterprise_id=enterprise_id, year=year, as_of=as_of, changed_at=now, **values)
+                )
+                continue
+            if all(getattr(offer, name) == value for name, value in values.items()):
+                run.unchanged += 1
+                continue
+            before = {"amount": str(offer.amount), "eligible": offer.eligible}
+            for name, value in values.items():
+                setattr(offer, name, value)
+            offer.as_of = as_of
+            offer.changed_at = now
+            to_update.append(offer)
+            audits.append(
+                AuditEvent(
+                    actor_id=actor_id,
+                    action="refund_offer.update",
+                    target_type=label,
+                    target_id=str(offer.pk),
+                    before=before,
+                    after={"amount": str(offer.amount), "eligible": offer.eligible},
+                )
+            )
+        created = RefundOffer.objects.bulk_create(to_create, batch_size=batch_size)
+        audits.extend(
+            AuditEvent(
+                actor_id=actor_id,
+                action="refund_offer.create",
+                target_type=label,
+                target_id=str(offer.pk),
+                after={"amount": str(offer.amount), "eligible": offer.eligible},
+            )
+            for offer in created
+        )
+        RefundOffer.objects.bulk_update(
+            to_update,
+            ["eligible", "amount", "layoff_rate", "reasons", "parameters", "as_of", "changed_at"],
+            batch_size=batch_size,
+        )
+        stale = [offer for enterprise_id, offer in existing.items() if enterprise_id not in seen]
+        audits.extend(
+            AuditEvent(
+                actor_id=actor_id,
+                action="refund_offer.delete",
+                target_type=label,
+                target_id=str(offer.pk),
+                before={"amount": str(offer.amount), "eligible": offer.eligible},
+                reason="no insurance year any more",
+            )
+            for offer in stale
+        )
+        RefundOffer.objects.filter(pk__in=[offer.pk for offer in stale]).delete()
+        AuditEvent.objects.bulk_create(audits, batch_size=batch_size)
+    run.created, run.updated, run.deleted = len(created), len(to_update), len(stale)
+    return run
+
+
+def within_year(day: date, year: int) -> date:
+    return max(date(year, 1, 1), min(day, date(year, 12, 31)))
+
+
+# --- What the workflow asks of this measure (subsidies.kinds) ------------------------------------------------------
+
+
+def refund_prepare_submit(case: Case) -> None:
+    """Before a refund is submitted: the account it is paid into, and the calculator's result on the case."""
+    if not case.bank_account:
+        raise Refused(_("Enter the bank account the refund is paid into."), field="bank_account")
+    try:
+        case.calculation = refund_calculate(case=case)
+    except InputErrors as exc:
+        raise Refused(_("Some figures are missing or wrong: %(errors)s") % {"errors": str(exc)}) from None
+    case.calculated_amount = Decimal(case.calculation["amount"])
+
+
+def refund_recalculate(case: Case, on: date) -> dict[str, Any]:
+    """The refund under the rules of another day of the year applied for (the impact of a parameter change)."""
+    return refund_calculate(case=case, on=within_year(on, case.year))
