@@ -21,8 +21,8 @@ from portal.models import User
 from portal.roles import Role
 from registry.models import County, DifficultyRecognition, Enterprise, Person, UnemploymentRegistration
 from registry.services import enterprise_register, insurance_year_record, person_register
-from subsidies import cases as svc
-from subsidies import claims_enterprises as claims
+from subsidies.cases import claims, publication, workflow
+from subsidies.measures import m05_internship
 from subsidies.models import Case, CaseKind, CaseState, NoticeListKind
 
 TEST_PASSWORD = "Correct-Horse-2019"
@@ -165,8 +165,8 @@ def submit_refund(db) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
     standard track with the registry's figures (48,000.00 of premiums: 24,000.00)."""
 
     def submit(applicant: Any, ent: Any, *, token: uuid.UUID | None = None) -> Case:
-        case = svc.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
-        svc.case_draft_save(
+        case = workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
+        workflow.case_draft_save(
             case=case,
             actor=applicant,
             track="standard",
@@ -180,7 +180,7 @@ def submit_refund(db) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
                 "figures_source": "registry",
             },
         )
-        return svc.case_submit(case=case, token=token or uuid.uuid4(), actor=applicant)
+        return workflow.case_submit(case=case, token=token or uuid.uuid4(), actor=applicant)
 
     return submit
 
@@ -191,8 +191,8 @@ def claim_and_approve() -> Callable[..., Case]:
     (kwargs go to case_approve: amount, reason)."""
 
     def decide(case: Case, caseworker: Any, **kwargs: Any) -> Case:
-        svc.case_claim(case=case, actor=caseworker)
-        return svc.case_approve(case=case, actor=caseworker, **kwargs)
+        workflow.case_claim(case=case, actor=caseworker)
+        return workflow.case_approve(case=case, actor=caseworker, **kwargs)
 
     return decide
 
@@ -215,7 +215,7 @@ def publish_and_finalise() -> Callable[[Case, Any], Case]:
     after the period (clause (一): approved refunds are published first)."""
 
     def finalise(case: Case, officer: Any) -> Case:
-        notice = svc.notice_publish(
+        notice = publication.notice_publish(
             kind=NoticeListKind.REFUND_APPROVALS,
             county=case.county,
             title="2019年度稳岗返还拟批准名单公示",
@@ -223,7 +223,7 @@ def publish_and_finalise() -> Callable[[Case, Any], Case]:
             actor=officer,
             cases=[case],
         )
-        svc.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
+        publication.notice_finalise(notice=notice, actor=officer, today=notice.ends_on + timedelta(days=1))
         case.refresh_from_db()
         return case
 
@@ -236,7 +236,7 @@ def approve_internship_base(claim_and_approve) -> Callable[..., Case]:  # type: 
     (clause (五)): submitted by the applicant and approved by the caseworker."""
 
     def approve(applicant: Any, ent: Any, caseworker: Any) -> Case:
-        case = claims.internship_base_start(
+        case = m05_internship.internship_base_start(
             enterprise=ent,
             answers={"positions": "出纳助理", "capacity": 3, "supervisor": "李娜 13800000000"},
             actor=applicant,
@@ -263,7 +263,7 @@ def make_intern_claim() -> Callable[..., Case]:
             "accident_policy_number": "PICC-2019-0001",
         }
         facts.update(overrides)
-        return claims.internship_claim_save(enterprise=ent, actor=applicant, **facts)
+        return m05_internship.internship_claim_save(enterprise=ent, actor=applicant, **facts)
 
     return make
 

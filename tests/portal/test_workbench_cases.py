@@ -80,7 +80,9 @@ def test_a_caseworker_has_no_county_filter_to_escape_scoping(client_for, casewor
     assert wusu_case.reference not in page
 
 
-def test_the_tabs_split_queue_my_cases_and_done(client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund) -> None:
+def test_the_tabs_split_queue_my_cases_and_done(
+    client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund
+) -> None:
     other = submit_refund(applicant, make_enterprise(officer, code="93654221076543212B", county="654201"))
     workflow.case_claim(case=case, actor=caseworker)
     client = client_for(caseworker)
@@ -312,7 +314,9 @@ def test_list_urls_refuse_an_enterprise_applicant(client_for, applicant, name: s
     assert client_for(applicant).get(reverse(name)).status_code == 403
 
 
-def test_a_kind_without_its_own_template_shows_its_answers_in_words(client_for, caseworker, applicant, officer, make_enterprise) -> None:
+def test_a_kind_without_its_own_template_shows_its_answers_in_words(
+    client_for, caseworker, applicant, officer, make_enterprise
+) -> None:
     ent = make_enterprise(officer)
     recognition = workflow.case_draft_start(
         kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=2019, actor=applicant

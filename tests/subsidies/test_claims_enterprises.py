@@ -214,7 +214,9 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
     assert case.state == CaseState.FINAL
 
 
-def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(applicant, host, caseworker, officer, claim_and_approve):
+def test_guarantee_referral_needs_the_quality_list_and_is_tracked_clause_2(
+    applicant, host, caseworker, officer, claim_and_approve
+):
     case = m02_guarantee_referral.guarantee_referral_start(
         enterprise=host, answers={"purpose": "流动资金", "contact": "王芳 13900000000"}, actor=applicant
     )

@@ -202,7 +202,9 @@ def test_the_same_approval_notice_renders_to_the_same_bytes(make_user, caseworke
 
 
 @pytest.mark.django_db
-def test_applicant_text_is_printed_as_text_not_markup(make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund) -> None:
+def test_applicant_text_is_printed_as_text_not_markup(
+    make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund
+) -> None:
     from subsidies.cases import workflow
 
     case = submit_refund(make_user(Role.ENTERPRISE_APPLICANT), make_enterprise(officer))

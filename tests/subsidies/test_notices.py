@@ -71,7 +71,9 @@ def test_the_same_job_run_twice_leaves_one_file_and_one_hash(
     assert files == [f"{job.pk:08d}.pdf"]
 
 
-def test_a_rejection_orders_the_rejection_notice(applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund):
+def test_a_rejection_orders_the_rejection_notice(
+    applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund
+):
     case = submit_refund(applicant, make_enterprise(officer))
     workflow.case_claim(case=case, actor=caseworker)
     with django_capture_on_commit_callbacks(execute=True):
