@@ -1,8 +1,10 @@
 """Shared fixtures: counties, users of each role, and clients signed in (staff past two-factor); and the building
-blocks of several apps' tests, as factories: enterprises and their cases, the dashboard's hand-counted world."""
+blocks of several apps' tests, as factories: enterprises and their cases, the dashboard's hand-counted world,
+residents and their registrations and claims."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -17,15 +19,31 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import User
+from portal.models import ResidentAccount, User
 from portal.roles import Role
-from registry.models import County, DifficultyRecognition, Enterprise, Person, UnemploymentRegistration
-from registry.services import enterprise_register, insurance_year_record, person_register
+from registry.identifiers import id_check_character
+from registry.models import (
+    County,
+    DifficultyCategory,
+    DifficultyRecognition,
+    Enterprise,
+    Person,
+    PersonInsurance,
+    UnemploymentRegistration,
+)
+from registry.services import enterprise_register, insurance_year_record, person_register, registration_open
 from subsidies.cases import claims, publication, workflow
 from subsidies.measures import m05_internship
+from subsidies.measures.m09_registration import (
+    registration_answers_save,
+    registration_draft_start,
+    registration_residence_save,
+    registration_submit,
+)
 from subsidies.models import Case, CaseKind, CaseState, NoticeListKind
 
 TEST_PASSWORD = "Correct-Horse-2019"
+RESIDENT_PASSWORD = "Xinjiang-Tacheng-1"
 PROJECT_APPS = ("registry", "portal", "subsidies")
 
 
@@ -419,3 +437,165 @@ def build_dashboard_world(make_enterprise, register_person) -> Callable[[Any], d
         return {"tacheng": tacheng, "wusu": wusu, "a": a, "b": b, "c": c, "t": t, "w": w}
 
     return build
+
+
+# --- Residents: people, accounts, registrations and claims (clauses (七) to (十一)) -------------------------------
+
+# One sequence for the whole run, so that ID numbers made in one test never repeat within it.
+_id_sequence = itertools.count(10)
+
+
+@pytest.fixture
+def make_id_number() -> Callable[..., str]:
+    """make_id_number(birth, sex="F", area="654202") -> a valid synthetic ID number (GB 11643): odd sequence for
+    men, even for women."""
+
+    def make(birth: date, sex: str = "F", area: str = "654202") -> str:
+        n = next(_id_sequence) % 499
+        seq = 2 * n + (1 if sex == "M" else 2)
+        body = f"{area}{birth:%Y%m%d}{seq:03d}"
+        return body + id_check_character(body)
+
+    return make
+
+
+@pytest.fixture
+def make_person(db, make_id_number) -> Callable[..., Person]:  # type: ignore[no-untyped-def]
+    """make_person(birth=1985-03-15, sex="F", area="654202", county="654202", name="古丽娜尔·艾力") -> a person in
+    the registry, with 户口 in the area and living in the county."""
+
+    def make(
+        *, birth: date = date(1985, 3, 15), sex: str = "F", area: str = "654202", county: str = "654202", **kw: Any
+    ) -> Person:
+        return person_register(
+            id_number=make_id_number(birth, sex, area),
+            name=kw.pop("name", "古丽娜尔·艾力"),
+            residence_county=County.objects.get(code=county),
+            actor=None,
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_resident_user(db) -> Callable[..., User]:  # type: ignore[no-untyped-def]
+    """make_resident_user(person, username=None) -> a resident account bound to the person."""
+
+    def make(who: Person, *, username: str | None = None) -> User:
+        user = User.objects.create_user(username=username or f"1390000{who.pk:04d}", password=RESIDENT_PASSWORD)
+        user.first_name = who.name
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.RESIDENT_APPLICANT.value))
+        ResidentAccount.objects.create(user=user, person=who)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def draft_registration() -> Callable[..., Case]:
+    """draft_registration(user, county="654202", move=False, permit="") -> the resident's unemployment registration
+    (clause (九)) filled in as the wizard fills it, not yet submitted."""
+
+    def draft(user: User, *, county: str = "654202", move: bool = False, permit: str = "") -> Case:
+        who = user.resident.person
+        case = registration_draft_start(person=who, actor=user)
+        place = County.objects.get(code=county)
+        case = registration_residence_save(
+            case=case,
+            county=place,
+            address="乌苏市虹桥街道 12 号",
+            residence_permit=permit or "新654202-2019-0001",
+            move=move,
+            actor=user,
+        )
+        return registration_answers_save(
+            case=case,
+            actor=user,
+            answers={
+                "able_and_willing": True,
+                "last_employer": "乌苏市示例商贸有限公司",
+                "work_ended_on": "2019-01-15",
+                "work_end_reason": "contract_ended",
+                "occupation": "仓库管理员",
+                "expected_wage": "2500.00",
+                "training_wishes": "叉车",
+                "skills": "驾驶",
+            },
+        )
+
+    return draft
+
+
+@pytest.fixture
+def submit_registration(draft_registration) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
+    """submit_registration(user, **draft) -> the resident's registration, submitted as the wizard submits it."""
+
+    def submit(user: User, **kw: Any) -> Case:
+        return registration_submit(case=draft_registration(user, **kw), token=uuid.uuid4(), actor=user)
+
+    return submit
+
+
+@pytest.fixture
+def make_resident(db) -> Callable[..., tuple[User, Person]]:  # type: ignore[no-untyped-def]
+    """make_resident(id_number="654201198503150018", name="王建国", county_code="654201", registered_on=2020-01-06,
+    recognised=True, insured_months=None, password=RESIDENT_PASSWORD) -> (user, person): a resident account bound
+    to a person, registered unemployed and recognised employment-difficult (no registration if registered_on is
+    None)."""
+
+    def make(
+        id_number: str = "654201198503150018",
+        *,
+        name: str = "王建国",
+        county_code: str = "654201",
+        registered_on: date | None = date(2020, 1, 6),
+        recognised: bool = True,
+        insured_months: int | None = None,
+        password: str = RESIDENT_PASSWORD,
+    ) -> tuple[User, Person]:
+        county = County.objects.get(code=county_code)
+        person = person_register(id_number=id_number, name=name, residence_county=county, actor=None)
+        phone = f"139{abs(hash(id_number)) % 100_000_000:08d}"
+        user = User.objects.create_user(username=phone, password=password, phone=phone, first_name=name)
+        user.groups.add(Group.objects.get(name=Role.RESIDENT_APPLICANT.value))
+        ResidentAccount.objects.create(user=user, person=person)
+        if registered_on is not None:
+            registration = registration_open(person=person, registered_on=registered_on, actor=None)
+            if recognised:
+                DifficultyRecognition.objects.create(
+                    person=person,
+                    registration=registration,
+                    categories=[DifficultyCategory.LONG_TERM_UNEMPLOYED],
+                    recognised_on=registered_on,
+                )
+        if insured_months is not None:
+            PersonInsurance.objects.create(person=person, insured_months=insured_months, as_of=date(2026, 1, 1))
+        return user, person
+
+    return make
+
+
+@pytest.fixture
+def training_data() -> Callable[..., dict[str, Any]]:
+    """training_data(**overrides) -> a training subsidy claim's facts (clause (七)): 120 hours of 电工, passed,
+    1,600.00, with a fresh certificate number."""
+
+    def data(**overrides: Any) -> dict[str, Any]:
+        facts = {
+            "institution": "塔城市职业技能培训中心",
+            "course": "电工",
+            "training_type": "employment_skills",
+            "hours": 120,
+            "cost": Decimal("1600.00"),
+            "result": "passed",
+            "certificate_number": f"PX{uuid.uuid4().hex[:10].upper()}",
+            "training_start": date(2020, 5, 1),
+            "training_end": date(2020, 5, 20),
+            "bank_name": "中国农业银行塔城分行",
+        }
+        facts.update(overrides)
+        return facts
+
+    return data

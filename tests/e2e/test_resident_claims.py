@@ -11,8 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
-from tests.conftest import TEST_PASSWORD
-from tests.subsidies.test_claims_people_helpers import PASSWORD, make_resident
+from tests.conftest import RESIDENT_PASSWORD, TEST_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +31,7 @@ def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-unt
 
 
 def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(  # type: ignore[no-untyped-def]
-    browser, live_server, make_user, settings, tmp_path
+    browser, live_server, make_user, settings, tmp_path, make_resident
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     user, person = make_resident()
@@ -44,7 +43,7 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     # The resident claims after the training.
     resident = new_page()
     resident.goto("/apply/claims/training/")
-    _sign_in(resident, user.username, PASSWORD)
+    _sign_in(resident, user.username, RESIDENT_PASSWORD)
     assert resident.locator("#id_institution").is_visible()
     _axe_clean(resident)
     resident.locator("#id_institution").fill("塔城市职业技能培训中心")

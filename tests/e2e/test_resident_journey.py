@@ -21,7 +21,6 @@ from portal.roles import Role
 from registry.models import County, UnemploymentRegistration
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import TEST_PASSWORD
-from tests.subsidies.test_residents_helpers import id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -73,12 +72,12 @@ def decide(page, case: Case, action: str) -> None:  # type: ignore[no-untyped-de
 
 
 def test_a_resident_registers_on_a_phone_is_registered_and_recognised(  # type: ignore[no-untyped-def]
-    browser, live_server, make_user, settings, tmp_path
+    browser, live_server, make_user, settings, tmp_path, make_id_number
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     sms.outbox.clear()
     today = timezone.localdate()
-    number = id_number(date(today.year - 46, 1, 1), "F", "654201")  # a woman of 46, 户口 in 塔城市
+    number = make_id_number(date(today.year - 46, 1, 1), "F", "654201")  # a woman of 46, 户口 in 塔城市
     wusu = County.objects.get(code="654202")
     caseworker = make_user(Role.COUNTY_CASEWORKER, county_code="654202", username="zhang.wei")
 

@@ -10,9 +10,11 @@ from django.test import Client
 
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from tests.portal.test_claims_people import form_data
-from tests.subsidies.test_claims_people_helpers import ID_NUMBERS, make_resident
 
 pytestmark = pytest.mark.django_db
+
+# POLICY.md test numbers (fictitious, valid).
+ID_NUMBERS = ["654201198503150018", "654202199807080021", "654221199211220037", "65422419880808006X"]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -31,7 +33,7 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_it_attaches_the_training_certificate_and_lists_it_on_the_review_page(  # type: ignore[no-untyped-def]
-    caseworker, caseworker_wusu, client_for
+    caseworker, caseworker_wusu, client_for, make_resident
 ):
     owner, person = make_resident()
     other, _other_person = make_resident(ID_NUMBERS[1], name="阿依古丽·买买提", county_code="654202")
@@ -56,7 +58,7 @@ def test_it_attaches_the_training_certificate_and_lists_it_on_the_review_page(  
     assert client_for(caseworker_wusu).get(f"/workbench/evidence/{evidence.pk}/").status_code == 404
 
 
-def test_it_attaches_the_skill_certificate_as_an_image(caseworker, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_it_attaches_the_skill_certificate_as_an_image(caseworker, client_for, make_resident) -> None:  # type: ignore[no-untyped-def]
     owner, person = make_resident(insured_months=40)
     data = {
         "occupation": "电工",
@@ -76,7 +78,7 @@ def test_it_attaches_the_skill_certificate_as_an_image(caseworker, client_for) -
     assert f"/workbench/evidence/{evidence.pk}/" in page
 
 
-def test_it_refuses_a_file_that_is_not_a_certificate_and_keeps_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_file_that_is_not_a_certificate_and_keeps_nothing(tmp_path, make_resident) -> None:  # type: ignore[no-untyped-def]
     owner, person = make_resident()
     fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = signed_in(owner).post("/apply/claims/training/", {**form_data(), "certificate_file": fake})
@@ -86,7 +88,7 @@ def test_it_refuses_a_file_that_is_not_a_certificate_and_keeps_nothing(tmp_path)
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
-def test_it_refuses_a_certificate_over_5_mb_next_to_the_field() -> None:
+def test_it_refuses_a_certificate_over_5_mb_next_to_the_field(make_resident) -> None:
     owner, person = make_resident()
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
     response = signed_in(owner).post("/apply/claims/training/", {**form_data(), "certificate_file": big})
@@ -94,7 +96,7 @@ def test_it_refuses_a_certificate_over_5_mb_next_to_the_field() -> None:
     assert not Case.objects.filter(person=person).exists()
 
 
-def test_a_returned_claim_gets_its_certificate_when_corrected(caseworker, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_returned_claim_gets_its_certificate_when_corrected(caseworker, client_for, make_resident) -> None:  # type: ignore[no-untyped-def]
     owner, person = make_resident()
     resident = signed_in(owner)
     resident.post("/apply/claims/training/", form_data(living_allowance=""))

@@ -11,9 +11,12 @@ from django.test import Client
 from portal.roles import Role
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.models import Case, CaseKind, CaseState
-from tests.subsidies.test_claims_people_helpers import BANK, ID_NUMBERS, make_resident, training_data
 
 pytestmark = pytest.mark.django_db
+
+# POLICY.md test numbers (fictitious, valid).
+ID_NUMBERS = ["654201198503150018", "654202199807080021", "654221199211220037", "65422419880808006X"]
+BANK = "6228480012345678901"
 
 
 def form_data(**overrides):
@@ -42,7 +45,7 @@ def signed_in(user) -> Client:
     return client
 
 
-def test_it_files_a_training_claim_with_living_allowance_and_shows_it() -> None:
+def test_it_files_a_training_claim_with_living_allowance_and_shows_it(make_resident) -> None:
     user, person = make_resident()
     client = signed_in(user)
     assert client.get("/apply/claims/training/").status_code == 200
@@ -59,7 +62,7 @@ def test_it_files_a_training_claim_with_living_allowance_and_shows_it() -> None:
     assert subsidy.reference in listing and allowance.reference in listing and "1000.00" in listing
 
 
-def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails() -> None:
+def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails(make_resident) -> None:
     from registry.models import BenefitPeriod
 
     user, person = make_resident()
@@ -72,7 +75,7 @@ def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails() -
     assert not Case.objects.filter(person=person).exists()  # nothing changes
 
 
-def test_it_refuses_bad_input_with_a_message_next_to_the_field() -> None:
+def test_it_refuses_bad_input_with_a_message_next_to_the_field(make_resident) -> None:
     user, _person = make_resident()
     response = signed_in(user).post(
         "/apply/claims/training/",
@@ -85,7 +88,7 @@ def test_it_refuses_bad_input_with_a_message_next_to_the_field() -> None:
     assert not Case.objects.exists()
 
 
-def test_it_files_a_skill_upgrade_claim_and_refuses_the_same_level_again() -> None:
+def test_it_files_a_skill_upgrade_claim_and_refuses_the_same_level_again(make_resident) -> None:
     user, person = make_resident(insured_months=40)
     client = signed_in(user)
     page = client.get("/apply/claims/skill-upgrade/").content.decode()
@@ -107,7 +110,7 @@ def test_it_files_a_skill_upgrade_claim_and_refuses_the_same_level_again() -> No
     assert Case.objects.filter(kind=CaseKind.SKILL_UPGRADE, person=person).count() == 2
 
 
-def test_it_files_a_start_up_loan_request() -> None:
+def test_it_files_a_start_up_loan_request(make_resident) -> None:
     user, person = make_resident()
     data = {
         "category": "registered_unemployed",
@@ -128,16 +131,29 @@ def test_only_residents_may_claim(make_user, client_for) -> None:
     assert Client().get("/apply/claims/").status_code == 302  # to sign in
 
 
-def _submitted(user, person):
-    return training_claim_submit(
-        person=person, data=training_data(), bank_account=BANK, living_allowance=True, token=uuid.uuid4(), actor=user
-    )
+@pytest.fixture
+def submit_training(training_data):
+    """submit_training(user, person) -> the resident's training subsidy and living allowance claims, submitted."""
+
+    def submit(user, person):
+        return training_claim_submit(
+            person=person,
+            data=training_data(),
+            bank_account=BANK,
+            living_allowance=True,
+            token=uuid.uuid4(),
+            actor=user,
+        )
+
+    return submit
 
 
-def test_scoping_owner_other_resident_and_other_county_caseworker(caseworker, caseworker_wusu, client_for) -> None:
+def test_scoping_owner_other_resident_and_other_county_caseworker(
+    caseworker, caseworker_wusu, client_for, make_resident, submit_training
+) -> None:
     owner, person = make_resident()
     other, _other_person = make_resident(ID_NUMBERS[1], name="阿依古丽·买买提", county_code="654202")
-    _subsidy, allowance = _submitted(owner, person)
+    _subsidy, allowance = submit_training(owner, person)
     assert signed_in(owner).get(f"/apply/claims/{allowance.pk}/").status_code == 200
     assert signed_in(other).get(f"/apply/claims/{allowance.pk}/").status_code == 404
     assert client_for(caseworker).get(f"/workbench/cases/{allowance.pk}/").status_code == 200
@@ -145,9 +161,11 @@ def test_scoping_owner_other_resident_and_other_county_caseworker(caseworker, ca
     assert client_for(caseworker_wusu).post(f"/workbench/cases/{allowance.pk}/claim/").status_code == 404
 
 
-def test_the_review_page_shows_the_cross_checks_and_the_caseworker_decides(caseworker, client_for) -> None:
+def test_the_review_page_shows_the_cross_checks_and_the_caseworker_decides(
+    caseworker, client_for, make_resident, submit_training
+) -> None:
     owner, person = make_resident()
-    subsidy, allowance = _submitted(owner, person)
+    subsidy, allowance = submit_training(owner, person)
     client = client_for(caseworker)
     page = client.get(f"/workbench/cases/{allowance.pk}/").content.decode()
     assert 'data-check="once_per_year"' in page and 'data-check="no_ui_benefit"' in page
@@ -169,10 +187,10 @@ def test_the_review_page_shows_the_cross_checks_and_the_caseworker_decides(casew
     assert allowance.reference in file_page and "1000.00" in file_page and subsidy.reference in file_page
 
 
-def test_the_review_page_shows_a_failed_check_in_red(caseworker, client_for) -> None:
+def test_the_review_page_shows_a_failed_check_in_red(caseworker, client_for, make_resident, submit_training) -> None:
     owner, person = make_resident()
-    _s1, first = _submitted(owner, person)
-    _s2, second = _submitted(owner, person)
+    _s1, first = submit_training(owner, person)
+    _s2, second = submit_training(owner, person)
     client = client_for(caseworker)
     client.post(f"/workbench/cases/{first.pk}/claim/")
     client.post(f"/workbench/cases/{first.pk}/approve/", {"approve-amount": ""})
@@ -184,9 +202,9 @@ def test_the_review_page_shows_a_failed_check_in_red(caseworker, client_for) -> 
     assert refused.status_code == 400 and first.reference in refused.content.decode()
 
 
-def test_a_returned_claim_is_corrected_and_resubmitted(caseworker, client_for) -> None:
+def test_a_returned_claim_is_corrected_and_resubmitted(caseworker, client_for, make_resident, submit_training) -> None:
     owner, person = make_resident()
-    subsidy, _allowance = _submitted(owner, person)
+    subsidy, _allowance = submit_training(owner, person)
     worker = client_for(caseworker)
     worker.post(f"/workbench/cases/{subsidy.pk}/claim/")
     worker.post(f"/workbench/cases/{subsidy.pk}/return/", {"return-reason": "请核对培训费用"})

@@ -10,7 +10,6 @@ from django.test import Client
 
 from subsidies.cases import claims
 from tests.portal.test_claims_enterprises import applicant_for
-from tests.subsidies.test_claims_people_helpers import make_resident
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +32,7 @@ def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_int
     claim_and_approve,
     make_enterprise,
     make_intern_claim,
+    make_resident,
 ):
     resident, intern = make_resident(ID_1998, name="阿依古丽·买买提", county_code="654201")
     host = make_enterprise(officer)

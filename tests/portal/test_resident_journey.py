@@ -13,7 +13,6 @@ from django.utils import timezone
 from registry.models import Referral, RegistrationStatus, UnemploymentRegistration
 from registry.services import registration_open
 from subsidies.models import Case, CaseState, Evidence
-from tests.subsidies.test_residents_helpers import person, registration_submitted, resident_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +59,24 @@ def follow_wizard(client: Client, county_pk: int, *, upload: bytes | None = None
     return Case.objects.get(person__account__user=client.user)  # type: ignore[attr-defined]
 
 
-def resident_client(who, client_for) -> Client:  # type: ignore[no-untyped-def]
-    user = resident_user(who)
-    client = en(client_for(user))
-    client.user = user  # type: ignore[attr-defined]
-    return client
+@pytest.fixture
+def resident_client(client_for, make_resident_user):  # type: ignore[no-untyped-def]
+    """resident_client(person) -> a client of the person's new resident account, in English; .user is the account."""
+
+    def sign_in(who) -> Client:  # type: ignore[no-untyped-def]
+        user = make_resident_user(who)
+        client = en(client_for(user))
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return sign_in
 
 
 def test_a_resident_registers_where_they_live_and_a_caseworker_there_registers_it(
-    client_for, caseworker_wusu, caseworker, county
+    client_for, caseworker_wusu, caseworker, county, make_person, resident_client
 ) -> None:
-    who = person(area="654201", county="654201")  # 户口 in 塔城市
-    client = resident_client(who, client_for)
+    who = make_person(area="654201", county="654201")  # 户口 in 塔城市
+    client = resident_client(who)
     wusu = county("654202")
     # Living in 乌苏市 with 户口 elsewhere: evidence of residence is asked for.
     client.post("/apply/services/unemployment-registration/")
@@ -106,18 +111,20 @@ def test_a_resident_registers_where_they_live_and_a_caseworker_there_registers_i
     assert "Registered" in services and "Tell us you found work" in services
 
 
-def test_my_services_and_cases_are_the_owners_only(client_for, caseworker_wusu) -> None:
-    owner = resident_client(person(), client_for)
-    case = registration_submitted(owner.user)  # type: ignore[attr-defined]
-    other = resident_client(person(birth=date(1990, 1, 1)), client_for)
+def test_my_services_and_cases_are_the_owners_only(
+    client_for, caseworker_wusu, make_person, submit_registration, resident_client
+) -> None:
+    owner = resident_client(make_person())
+    case = submit_registration(owner.user)  # type: ignore[attr-defined]
+    other = resident_client(make_person(birth=date(1990, 1, 1)))
     assert owner.get(f"/apply/services/cases/{case.pk}/").status_code == 200
     assert other.get(f"/apply/services/cases/{case.pk}/").status_code == 404
     assert case.reference not in other.get("/apply/services/").content.decode()
     assert en(client_for(caseworker_wusu)).get("/apply/services/").status_code == 403
 
 
-def test_another_user_cannot_fetch_an_upload(client_for) -> None:
-    owner = resident_client(person(), client_for)
+def test_another_user_cannot_fetch_an_upload(make_person, resident_client) -> None:
+    owner = resident_client(make_person())
     client = owner
     client.post("/apply/services/unemployment-registration/")
     case = Case.objects.get(person=owner.user.resident.person)  # type: ignore[attr-defined]
@@ -150,14 +157,14 @@ def test_another_user_cannot_fetch_an_upload(client_for) -> None:
     got = owner.get(f"/apply/services/evidence/{evidence.pk}/")
     assert got.status_code == 200 and b"".join(got.streaming_content) == PNG
     assert got["X-Content-Type-Options"] == "nosniff"
-    other = resident_client(person(birth=date(1991, 1, 1)), client_for)
+    other = resident_client(make_person(birth=date(1991, 1, 1)))
     assert other.get(f"/apply/services/evidence/{evidence.pk}/").status_code == 404
 
 
-def test_a_woman_of_46_is_recognised_and_sees_it(client_for, caseworker_wusu) -> None:
+def test_a_woman_of_46_is_recognised_and_sees_it(client_for, caseworker_wusu, make_person, resident_client) -> None:
     today = timezone.localdate()
-    who = person(birth=date(today.year - 46, 1, 1), sex="F")
-    client = resident_client(who, client_for)
+    who = make_person(birth=date(today.year - 46, 1, 1), sex="F")
+    client = resident_client(who)
     registration_open(person=who, registered_on=today, actor=None)
     start = client.get("/apply/services/difficulty-recognition/").content.decode()
     assert "Woman aged 45 or over" in start
@@ -181,8 +188,10 @@ def test_a_woman_of_46_is_recognised_and_sees_it(client_for, caseworker_wusu) ->
     assert "Recognised" in client.get("/apply/services/").content.decode()
 
 
-def test_a_caseworker_records_a_referral_shown_in_the_real_name_file(client_for, caseworker_wusu, auditor) -> None:
-    case = registration_submitted(resident_user(person()))
+def test_a_caseworker_records_a_referral_shown_in_the_real_name_file(
+    client_for, caseworker_wusu, auditor, make_person, make_resident_user, submit_registration
+) -> None:
+    case = submit_registration(make_resident_user(make_person()))
     assert en(client_for(auditor)).post(f"/workbench/cases/{case.pk}/referral/", {}).status_code == 403
     staff = en(client_for(caseworker_wusu))
     page = staff.post(f"/workbench/cases/{case.pk}/referral/", {"referral-kind": "low_income", "referral-note": ""})
@@ -196,9 +205,9 @@ def test_a_caseworker_records_a_referral_shown_in_the_real_name_file(client_for,
     assert "家中突发困难。" in file
 
 
-def test_the_resident_reports_new_work_and_the_registration_ends(client_for) -> None:
-    who = person()
-    client = resident_client(who, client_for)
+def test_the_resident_reports_new_work_and_the_registration_ends(make_person, resident_client) -> None:
+    who = make_person()
+    client = resident_client(who)
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
     page = client.post(
         f"/apply/services/registrations/{registration.pk}/report-work/",

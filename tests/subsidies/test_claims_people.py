@@ -17,9 +17,25 @@ from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
 from subsidies.models import CaseKind, CaseState
-from tests.subsidies.test_claims_people_helpers import BANK, ID_NUMBERS, make_resident, skill_data, training_data
 
 pytestmark = pytest.mark.django_db
+
+# POLICY.md test numbers (fictitious, valid).
+ID_NUMBERS = ["654201198503150018", "654202199807080021", "654221199211220037", "65422419880808006X"]
+BANK = "6228480012345678901"
+
+
+def skill_data(**overrides):
+    data = {
+        "occupation": "电工",
+        "certificate_level": "junior",
+        "certificate_number": f"JN{uuid.uuid4().hex[:10].upper()}",
+        "certificate_date": date(2025, 6, 1),
+        "insured_months": None,
+        "bank_name": "中国农业银行塔城分行",
+    }
+    data.update(overrides)
+    return data
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +45,21 @@ def _in_english():
         yield
 
 
-def submit_training(person, user, *, living_allowance=True, **overrides):
-    return training_claim_submit(
-        person=person,
-        data=training_data(**overrides),
-        bank_account=BANK,
-        living_allowance=living_allowance,
-        token=uuid.uuid4(),
-        actor=user,
-    )
+@pytest.fixture
+def submit_training(training_data):
+    """submit_training(person, user, living_allowance=True, **facts) -> the training claim and allowance, submitted."""
+
+    def submit(person, user, *, living_allowance=True, **overrides):
+        return training_claim_submit(
+            person=person,
+            data=training_data(**overrides),
+            bank_account=BANK,
+            living_allowance=living_allowance,
+            token=uuid.uuid4(),
+            actor=user,
+        )
+
+    return submit
 
 
 def approve(case, caseworker):
@@ -45,7 +67,9 @@ def approve(case, caseworker):
     return case_approve(case=case, actor=caseworker)
 
 
-def test_it_submits_a_training_subsidy_and_a_living_allowance_with_the_calculators_amounts() -> None:
+def test_it_submits_a_training_subsidy_and_a_living_allowance_with_the_calculators_amounts(
+    make_resident, submit_training
+) -> None:
     user, person = make_resident()
     subsidy, allowance = submit_training(person, user, cost=Decimal("2400.00"))
     assert subsidy.kind == CaseKind.TRAINING_SUBSIDY and subsidy.state == CaseState.SUBMITTED
@@ -59,7 +83,7 @@ def test_it_submits_a_training_subsidy_and_a_living_allowance_with_the_calculato
     assert BANK not in str(allowance.answers)
 
 
-def test_it_submits_once_for_the_same_token() -> None:
+def test_it_submits_once_for_the_same_token(make_resident, training_data) -> None:
     user, person = make_resident()
     token = uuid.uuid4()
     data = training_data()
@@ -72,7 +96,7 @@ def test_it_submits_once_for_the_same_token() -> None:
     assert [c.pk for c in first] == [c.pk for c in again]
 
 
-def test_living_allowance_day_31_is_unpaid_clause_7() -> None:
+def test_living_allowance_day_31_is_unpaid_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident()
     _subsidy, allowance = submit_training(person, user, training_start=date(2020, 7, 1), training_end=date(2020, 7, 31))
     assert allowance.calculated_amount == Decimal("1500.00")  # 30 days, not 31
@@ -80,7 +104,9 @@ def test_living_allowance_day_31_is_unpaid_clause_7() -> None:
     assert "31" in days.reason and "30" in days.reason
 
 
-def test_second_living_allowance_in_the_same_year_is_refused_with_the_reason_clause_7(caseworker) -> None:
+def test_second_living_allowance_in_the_same_year_is_refused_with_the_reason_clause_7(
+    caseworker, make_resident, submit_training
+) -> None:
     user, person = make_resident(registered_on=date(2019, 10, 1))
     _subsidy, allowance = submit_training(person, user)
     approve(allowance, caseworker)
@@ -95,7 +121,9 @@ def test_second_living_allowance_in_the_same_year_is_refused_with_the_reason_cla
     # Another year is another allowance (registered since 2019 in this case).
 
 
-def test_second_living_allowance_is_refused_at_approval_when_the_first_was_approved_meanwhile(caseworker) -> None:
+def test_second_living_allowance_is_refused_at_approval_when_the_first_was_approved_meanwhile(
+    caseworker, make_resident, submit_training
+) -> None:
     user, person = make_resident()
     _s1, first = submit_training(person, user)
     _s2, second = submit_training(person, user, training_start=date(2020, 8, 1), training_end=date(2020, 8, 5))
@@ -110,7 +138,7 @@ def test_second_living_allowance_is_refused_at_approval_when_the_first_was_appro
     assert failed == ["once_per_year"]
 
 
-def test_training_period_overlapping_a_benefit_period_is_refused_clause_7() -> None:
+def test_training_period_overlapping_a_benefit_period_is_refused_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident()
     BenefitPeriod.objects.create(person=person, start_month=date(2020, 3, 1), end_month=date(2020, 5, 1))
     with pytest.raises(Refused) as refused:
@@ -124,7 +152,7 @@ def test_training_period_overlapping_a_benefit_period_is_refused_clause_7() -> N
     assert allowance.calculated_amount == Decimal("500.00")
 
 
-def test_living_allowance_needs_registration_and_recognition_clause_7() -> None:
+def test_living_allowance_needs_registration_and_recognition_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident(registered_on=None)
     with pytest.raises(Refused) as refused:
         submit_training(person, user)
@@ -132,7 +160,7 @@ def test_living_allowance_needs_registration_and_recognition_clause_7() -> None:
     assert "employment-difficult" in str(refused.value)
 
 
-def test_zero_employment_family_qualifies_without_recognition_clause_7() -> None:
+def test_zero_employment_family_qualifies_without_recognition_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident(recognised=False)
     with pytest.raises(Refused):
         submit_training(person, user)
@@ -142,14 +170,14 @@ def test_zero_employment_family_qualifies_without_recognition_clause_7() -> None
     assert allowance.calculated_amount == Decimal("1000.00")
 
 
-def test_living_allowance_only_for_training_starting_in_the_window_clause_7() -> None:
+def test_living_allowance_only_for_training_starting_in_the_window_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident(registered_on=date(2020, 6, 1))
     with pytest.raises(Refused) as refused:
         submit_training(person, user, training_start=date(2021, 3, 1), training_end=date(2021, 3, 10))
     assert "outside" in str(refused.value)
 
 
-def test_a_training_certificate_is_claimed_once_clause_7() -> None:
+def test_a_training_certificate_is_claimed_once_clause_7(make_resident, submit_training) -> None:
     user, person = make_resident()
     submit_training(person, user, living_allowance=False, certificate_number="PX-2020-0001")
     with pytest.raises(Refused) as refused:
@@ -163,14 +191,14 @@ def submit_skill(person, user, **overrides):
     )
 
 
-def test_skill_upgrade_takes_insured_months_from_the_registry_clause_8() -> None:
+def test_skill_upgrade_takes_insured_months_from_the_registry_clause_8(make_resident) -> None:
     user, person = make_resident(insured_months=40)
     case = submit_skill(person, user, insured_months=3)
     assert case.answers["insured_months"] == 40 and case.answers["insured_months_source"] == "registry"
     assert case.calculated_amount == Decimal("1000.00")
 
 
-def test_skill_upgrade_marks_entered_months_and_checks_them_clause_8() -> None:
+def test_skill_upgrade_marks_entered_months_and_checks_them_clause_8(make_resident) -> None:
     user, person = make_resident()
     case = submit_skill(person, user, insured_months=20, certificate_level="senior")
     assert case.answers["insured_months_source"] == "applicant"
@@ -179,7 +207,7 @@ def test_skill_upgrade_marks_entered_months_and_checks_them_clause_8() -> None:
     assert months.failed and "entered by the applicant" in months.reason
 
 
-def test_skill_upgrade_second_claim_at_the_same_level_is_refused_a_higher_level_allowed_clause_8() -> None:
+def test_skill_upgrade_second_claim_at_the_same_level_is_refused_a_higher_level_allowed_clause_8(make_resident) -> None:
     user, person = make_resident(insured_months=40)
     first = submit_skill(person, user, certificate_level="intermediate")
     with pytest.raises(Refused) as refused:
@@ -191,7 +219,7 @@ def test_skill_upgrade_second_claim_at_the_same_level_is_refused_a_higher_level_
     assert other_trade.state == CaseState.SUBMITTED
 
 
-def test_skill_upgrade_after_a_rejected_claim_is_allowed_clause_8(caseworker) -> None:
+def test_skill_upgrade_after_a_rejected_claim_is_allowed_clause_8(caseworker, make_resident) -> None:
     from subsidies.cases.workflow import case_reject
 
     user, person = make_resident(insured_months=40)
@@ -202,7 +230,9 @@ def test_skill_upgrade_after_a_rejected_claim_is_allowed_clause_8(caseworker) ->
     assert again.state == CaseState.SUBMITTED
 
 
-def test_individual_start_up_loan_is_certified_at_the_loan_that_can_be_guaranteed_clause_3(caseworker) -> None:
+def test_individual_start_up_loan_is_certified_at_the_loan_that_can_be_guaranteed_clause_3(
+    caseworker, make_resident
+) -> None:
     user, person = make_resident()
     data = {
         "category": "registered_unemployed",
@@ -221,7 +251,7 @@ def test_individual_start_up_loan_is_certified_at_the_loan_that_can_be_guarantee
         startup_loan_claim_submit(person=person, data=data, token=uuid.uuid4(), actor=user)
 
 
-def test_start_up_loan_as_registered_unemployed_needs_a_registration_clause_3() -> None:
+def test_start_up_loan_as_registered_unemployed_needs_a_registration_clause_3(make_resident) -> None:
     user, person = make_resident(ID_NUMBERS[1], registered_on=None)
     data = {"category": "registered_unemployed", "business_name": "x", "business_activity": "y", "requested_amount": 1}
     with pytest.raises(Refused) as refused:

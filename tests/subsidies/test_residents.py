@@ -32,7 +32,6 @@ from subsidies.measures.m09_registration import (
 )
 from subsidies.measures.m11_referral import referral_record
 from subsidies.models import Case, CaseState, DocumentKind, NoticeJob
-from tests.subsidies.test_residents_helpers import person, registration_draft, registration_submitted, resident_user
 
 pytestmark = pytest.mark.django_db
 
@@ -78,21 +77,21 @@ def register(case: Case, caseworker) -> Case:  # type: ignore[no-untyped-def]
     ],
 )
 def test_working_age_is_16_to_under_60_for_men_and_under_55_for_women_on_the_day_of_application(
-    sex: str, years: int, days_later: int, ok: bool
+    sex: str, years: int, days_later: int, ok: bool, make_person
 ) -> None:
     today = timezone.localdate()
     birth = years_ago(today, years) + timezone.timedelta(days=days_later)
-    who = person(birth=birth, sex=sex)
+    who = make_person(birth=birth, sex=sex)
     result = working_age_check(person=who, on=today)
     assert result.ok is ok
     if not ok:
         assert str(result.age) in result.message
 
 
-def test_outside_working_age_the_draft_is_refused_with_a_clear_message() -> None:
+def test_outside_working_age_the_draft_is_refused_with_a_clear_message(make_person, make_resident_user) -> None:
     today = timezone.localdate()
-    who = person(birth=years_ago(today, 55), sex="F")
-    user = resident_user(who)
+    who = make_person(birth=years_ago(today, 55), sex="F")
+    user = make_resident_user(who)
     with pytest.raises(Refused, match="under 55"):
         registration_draft_start(person=who, actor=user)
     assert not Case.objects.exists()
@@ -110,10 +109,13 @@ def test_ages_count_whole_years_and_months() -> None:
 
 def test_registering_opens_the_registration_where_the_resident_lives_and_orders_the_certificate(
     caseworker_wusu,
+    make_person,
+    make_resident_user,
+    submit_registration,
 ) -> None:
-    who = person(area="654201", county="654201")  # 户口 in 塔城市, living in 乌苏市
-    user = resident_user(who)
-    case = registration_submitted(user, county="654202")
+    who = make_person(area="654201", county="654201")  # 户口 in 塔城市, living in 乌苏市
+    user = make_resident_user(who)
+    case = submit_registration(user, county="654202")
     assert case.state == CaseState.SUBMITTED
     assert case.reference.startswith("SY-654202-")
     register(case, caseworker_wusu)
@@ -128,10 +130,12 @@ def test_registering_opens_the_registration_where_the_resident_lives_and_orders_
     assert who.residence_county.code == "654202"
 
 
-def test_a_household_registration_elsewhere_needs_evidence_of_residence() -> None:
-    who = person(area="654201", county="654202")
-    user = resident_user(who)
-    case = registration_draft(user, permit=" ")
+def test_a_household_registration_elsewhere_needs_evidence_of_residence(
+    draft_registration, make_person, make_resident_user
+) -> None:
+    who = make_person(area="654201", county="654202")
+    user = make_resident_user(who)
+    case = draft_registration(user, permit=" ")
     case.answers["residence_permit"] = ""
     case.save()
     with pytest.raises(Refused, match="residence permit"):
@@ -140,32 +144,36 @@ def test_a_household_registration_elsewhere_needs_evidence_of_residence() -> Non
     assert registration_submit(case=case, token=uuid.uuid4(), actor=user).state == CaseState.SUBMITTED
 
 
-def test_submitting_twice_with_the_same_token_submits_once() -> None:
-    user = resident_user(person())
-    case = registration_draft(user)
+def test_submitting_twice_with_the_same_token_submits_once(draft_registration, make_person, make_resident_user) -> None:
+    user = make_resident_user(make_person())
+    case = draft_registration(user)
     token = uuid.uuid4()
     first = registration_submit(case=case, token=token, actor=user)
     again = registration_submit(case=case, token=token, actor=user)
     assert first.pk == again.pk and first.reference == again.reference
 
 
-def test_someone_registered_here_is_told_so_and_cannot_register_again(caseworker_wusu) -> None:
-    user = resident_user(person())
-    register(registration_submitted(user), caseworker_wusu)
-    case = registration_draft(user)
+def test_someone_registered_here_is_told_so_and_cannot_register_again(
+    caseworker_wusu, draft_registration, make_person, make_resident_user, submit_registration
+) -> None:
+    user = make_resident_user(make_person())
+    register(submit_registration(user), caseworker_wusu)
+    case = draft_registration(user)
     with pytest.raises(Refused, match="already registered"):
         registration_submit(case=case, token=uuid.uuid4(), actor=user)
 
 
-def test_moving_a_registration_ends_the_old_one_when_the_new_one_is_registered(caseworker, caseworker_wusu) -> None:
-    who = person(county="654201")
-    user = resident_user(who)
-    register(registration_submitted(user, county="654201"), caseworker)
+def test_moving_a_registration_ends_the_old_one_when_the_new_one_is_registered(
+    caseworker, caseworker_wusu, draft_registration, make_person, make_resident_user, submit_registration
+) -> None:
+    who = make_person(county="654201")
+    user = make_resident_user(who)
+    register(submit_registration(user, county="654201"), caseworker)
     old = active_registration(who)
-    draft = registration_draft(user, county="654202")
+    draft = draft_registration(user, county="654202")
     with pytest.raises(Refused, match="Ask to move"):
         registration_submit(case=draft, token=uuid.uuid4(), actor=user)
-    moved = registration_submitted(user, county="654202", move=True)
+    moved = submit_registration(user, county="654202", move=True)
     assert moved.answers["move_from"] == "654201"
     old.refresh_from_db()
     assert old.status == RegistrationStatus.ACTIVE  # still registered until the new county registers
@@ -175,10 +183,12 @@ def test_moving_a_registration_ends_the_old_one_when_the_new_one_is_registered(c
     assert UnemploymentRegistration.objects.filter(person=who, status="active").get().residence_county.code == "654202"
 
 
-def test_an_approval_that_would_make_two_active_registrations_is_refused(caseworker_wusu) -> None:
-    who = person()
-    user = resident_user(who)
-    case = registration_submitted(user)
+def test_an_approval_that_would_make_two_active_registrations_is_refused(
+    caseworker_wusu, make_person, make_resident_user, submit_registration
+) -> None:
+    who = make_person()
+    user = make_resident_user(who)
+    case = submit_registration(user)
     registration_open(person=who, registered_on=timezone.localdate(), actor=None)  # registered at the desk meanwhile
     case_claim(case=case, actor=caseworker_wusu)
     with pytest.raises(Refused, match="already registered"):
@@ -189,10 +199,12 @@ def test_an_approval_that_would_make_two_active_registrations_is_refused(casewor
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_active_registration_per_person_when_two_applications_are_submitted_at_once() -> None:
-    who = person()
-    user = resident_user(who)
-    first = registration_draft(user)
+def test_one_active_registration_per_person_when_two_applications_are_submitted_at_once(
+    draft_registration, make_person, make_resident_user
+) -> None:
+    who = make_person()
+    user = make_resident_user(who)
+    first = draft_registration(user)
     second = Case.objects.create(
         kind=first.kind, person=who, county=first.county, year=first.year, answers=first.answers, created_by=user
     )
@@ -223,8 +235,8 @@ def test_one_active_registration_per_person_when_two_applications_are_submitted_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_active_registration_per_person_when_two_counties_register_at_once() -> None:
-    who = person()
+def test_one_active_registration_per_person_when_two_counties_register_at_once(make_person) -> None:
+    who = make_person()
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -249,9 +261,11 @@ def test_one_active_registration_per_person_when_two_counties_register_at_once()
     assert UnemploymentRegistration.objects.filter(person=who, status="active").count() == 1
 
 
-def test_a_rejected_registration_opens_nothing(caseworker_wusu) -> None:
-    who = person()
-    case = registration_submitted(resident_user(who))
+def test_a_rejected_registration_opens_nothing(
+    caseworker_wusu, make_person, make_resident_user, submit_registration
+) -> None:
+    who = make_person()
+    case = submit_registration(make_resident_user(who))
     case_claim(case=case, actor=caseworker_wusu)
     case_reject(case=case, reason="地址不在本市。", actor=caseworker_wusu)
     assert not UnemploymentRegistration.objects.exists()
@@ -260,9 +274,11 @@ def test_a_rejected_registration_opens_nothing(caseworker_wusu) -> None:
 # --- Re-employment (clause (十)) --------------------------------------------------------------------------------
 
 
-def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_month(caseworker_wusu) -> None:
-    who = person()
-    user = resident_user(who)
+def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_month(
+    caseworker_wusu, make_person, make_resident_user
+) -> None:
+    who = make_person()
+    user = make_resident_user(who)
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
     benefit_period_open(person=who, start_month=date(2019, 2, 1), actor=None)
     registration_report_work(
@@ -275,8 +291,8 @@ def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_mont
     assert not period.covers(date(2019, 6, 1))  # and not from the next month
 
 
-def test_a_job_in_the_future_cannot_be_reported_yet() -> None:
-    who = person()
+def test_a_job_in_the_future_cannot_be_reported_yet(make_person) -> None:
+    who = make_person()
     registration = registration_open(person=who, registered_on=date(2019, 1, 10), actor=None)
     with pytest.raises(Refused) as refused:
         registration_report_work(
@@ -291,20 +307,22 @@ def test_a_job_in_the_future_cannot_be_reported_yet() -> None:
 # --- Employment-difficult recognition (clause (九)) -----------------------------------------------------------
 
 
-def test_the_registry_proves_age_and_months_of_unemployment() -> None:
+def test_the_registry_proves_age_and_months_of_unemployment(make_person) -> None:
     today = timezone.localdate()
-    woman = person(birth=years_ago(today, 46), sex="F")
+    woman = make_person(birth=years_ago(today, 46), sex="F")
     registration = registration_open(person=woman, registered_on=years_ago(today, 1), actor=None)
     proven = recognition_proven(person=woman, registration=registration, on=today)
     assert set(proven) == {DifficultyCategory.OLDER_WORKER, DifficultyCategory.LONG_TERM_UNEMPLOYED}
-    man = person(birth=years_ago(today, 54), sex="M")
+    man = make_person(birth=years_ago(today, 54), sex="M")
     assert recognition_proven(person=man, registration=None, on=today) == {}
 
 
-def test_a_woman_of_46_is_recognised_with_the_accepted_categories(caseworker_wusu) -> None:
+def test_a_woman_of_46_is_recognised_with_the_accepted_categories(
+    caseworker_wusu, make_person, make_resident_user
+) -> None:
     today = timezone.localdate()
-    woman = person(birth=years_ago(today, 46), sex="F")
-    user = resident_user(woman)
+    woman = make_person(birth=years_ago(today, 46), sex="F")
+    user = make_resident_user(woman)
     with pytest.raises(Refused, match="Register"):
         recognition_draft_start(person=woman, actor=user)
     registration_open(person=woman, registered_on=today, actor=None)
@@ -335,8 +353,10 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(caseworker_wus
 # --- Referral (clause (十一)) and uploads -------------------------------------------------------------------------
 
 
-def test_a_caseworker_refers_the_resident_of_a_case_to_civil_affairs(caseworker_wusu, caseworker) -> None:
-    case = registration_submitted(resident_user(person()))
+def test_a_caseworker_refers_the_resident_of_a_case_to_civil_affairs(
+    caseworker_wusu, caseworker, make_person, make_resident_user, submit_registration
+) -> None:
+    case = submit_registration(make_resident_user(make_person()))
     with pytest.raises(Refused, match="another county"):
         referral_record(case=case, kind="low_income", note="家庭困难", actor=caseworker)
     referral = referral_record(case=case, kind="low_income", note="家庭困难，建议申请低保。", actor=caseworker_wusu)
@@ -344,10 +364,12 @@ def test_a_caseworker_refers_the_resident_of_a_case_to_civil_affairs(caseworker_
     assert Referral.objects.filter(person=case.person).count() == 1
 
 
-def test_an_executable_renamed_as_a_pdf_is_refused(settings, tmp_path) -> None:
+def test_an_executable_renamed_as_a_pdf_is_refused(
+    settings, tmp_path, draft_registration, make_person, make_resident_user
+) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    user = resident_user(person())
-    case = registration_draft(user)
+    user = make_resident_user(make_person())
+    case = draft_registration(user)
     with pytest.raises(Refused, match="PDF, JPEG or PNG"):
         evidence_add(
             case=case,
