@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from portal.models import EnterpriseMembership, User
-from portal.roles import Role
+from portal.models import User
 from registry.audit import audit_trail
 from subsidies.cases.workflow import case_claim, case_return
 from subsidies.models import Case, CaseKind, CaseState
@@ -27,21 +25,6 @@ REGISTRY_FIGURES = {
     "insured_at_end": "39",
     "retired_or_deceased": "1",
 }
-
-
-def applicant(make_user: Any, ent: Any, *, username: str = "wang.fang", confirmed: bool = True) -> User:
-    user = make_user(Role.ENTERPRISE_APPLICANT, username=username)
-    EnterpriseMembership.objects.create(
-        user=user, enterprise=ent, email_confirmed_at=timezone.now() if confirmed else None
-    )
-    return user
-
-
-def english(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def step(case: Case, slug: str) -> str:
@@ -79,12 +62,12 @@ def ent(officer, make_enterprise):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def user(make_user, ent) -> User:  # type: ignore[no-untyped-def]
-    return applicant(make_user, ent)
+def user(ent, make_applicant) -> User:  # type: ignore[no-untyped-def]
+    return make_applicant(ent)
 
 
-def test_it_prefills_last_years_figures_and_marks_their_source(user: User) -> None:
-    client = english(user)
+def test_it_prefills_last_years_figures_and_marks_their_source(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     client.post(step(case, "track"), {"track": "standard"})
     page = client.get(step(case, "figures")).content.decode()
@@ -99,8 +82,8 @@ def test_it_prefills_last_years_figures_and_marks_their_source(user: User) -> No
     assert case.answers["insured_at_start"] == 40
 
 
-def test_changing_a_prefilled_figure_needs_a_reason(user: User) -> None:
-    client = english(user)
+def test_changing_a_prefilled_figure_needs_a_reason(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     client.post(step(case, "track"), {"track": "standard"})
     changed = {**REGISTRY_FIGURES, "ui_premiums_paid_last_year": "50000"}
@@ -121,7 +104,9 @@ def test_changing_a_prefilled_figure_needs_a_reason(user: User) -> None:
     assert case.answers["figures_changed"] == ["ui_premiums_paid_last_year"]
 
 
-def test_figures_without_a_registry_record_are_entered_by_the_applicant(make_user, officer) -> None:  # type: ignore[no-untyped-def]
+def test_figures_without_a_registry_record_are_entered_by_the_applicant(
+    officer, english_client, make_applicant
+) -> None:  # type: ignore[no-untyped-def]
     from registry.models import County
     from registry.services import enterprise_register
 
@@ -132,7 +117,7 @@ def test_figures_without_a_registry_record_are_entered_by_the_applicant(make_use
         size_class="micro",
         actor=officer,
     )
-    client = english(applicant(make_user, new, username="new"))
+    client = english_client(make_applicant(new, username="new"))
     case = start(client)
     client.post(step(case, "track"), {"track": "standard"})
     page = client.get(step(case, "figures")).content.decode()
@@ -159,8 +144,8 @@ def test_each_step_explains_bad_input_next_to_the_field(user: User) -> None:
     assert 'id="id_declaration_error"' in response.content.decode()
 
 
-def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(user: User, ent) -> None:  # type: ignore[no-untyped-def]
-    client = english(user)
+def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(user: User, ent, english_client) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(user)
     case = start(client)
     page = client.get(step(case, "track")).content.decode()
     assert 'value="hardship"' not in page
@@ -184,7 +169,7 @@ def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(use
     assert 'name="monthly_social_insurance_due" value="30000.00"' in page
 
 
-def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> None:  # type: ignore[no-untyped-def]
+def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent, english_client) -> None:  # type: ignore[no-untyped-def]
     Case.objects.create(
         kind=CaseKind.HARDSHIP_RECOGNITION,
         enterprise=ent,
@@ -194,7 +179,7 @@ def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> N
         reference="KN-654201-2019-000001",
         created_by=user,
     )
-    client = english(user)
+    client = english_client(user)
     case = start(client, year=2020)
     response = client.get(step(case, "track"))
     page = response.content.decode()
@@ -206,8 +191,8 @@ def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent) -> N
     assert case.track != "hardship"
 
 
-def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(user: User) -> None:
-    client = english(user)
+def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     page = client.get(check(case)).content.decode()
@@ -219,8 +204,8 @@ def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(u
     assert f'href="{step(case, "figures")}?from=check"' in page
 
 
-def test_a_change_link_returns_to_the_check_page(user: User) -> None:
-    client = english(user)
+def test_a_change_link_returns_to_the_check_page(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     response = client.post(step(case, "bank") + "?from=check", {"bank_name": "农业银行", "bank_account": ""})
@@ -230,8 +215,8 @@ def test_a_change_link_returns_to_the_check_page(user: User) -> None:
     assert case.bank_account == "6222021234567890123"  # kept
 
 
-def test_a_double_submit_makes_one_case(user: User) -> None:
-    client = english(user)
+def test_a_double_submit_makes_one_case(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     token = token_of(client.get(check(case)))
@@ -248,8 +233,8 @@ def test_a_double_submit_makes_one_case(user: User) -> None:
     assert audit_trail(case).filter(action="case_submit").count() == 1
 
 
-def test_the_confirmation_page_gives_the_reference_and_what_happens_next(user: User) -> None:
-    client = english(user)
+def test_the_confirmation_page_gives_the_reference_and_what_happens_next(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     client.post(check(case), {"token": token_of(client.get(check(case)))})
@@ -259,8 +244,8 @@ def test_the_confirmation_page_gives_the_reference_and_what_happens_next(user: U
     assert "塔城市" in page
 
 
-def test_an_unconfirmed_account_cannot_submit(make_user, ent) -> None:  # type: ignore[no-untyped-def]
-    client = english(applicant(make_user, ent, confirmed=False))
+def test_an_unconfirmed_account_cannot_submit(ent, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(make_applicant(ent, confirmed=False))
     case = start(client)
     fill_in(client, case)
     response = client.post(check(case), {"token": token_of(client.get(check(case)))})
@@ -270,8 +255,8 @@ def test_an_unconfirmed_account_cannot_submit(make_user, ent) -> None:  # type: 
     assert case.state == CaseState.DRAFT
 
 
-def test_an_unfinished_application_is_resumed_where_it_stopped(user: User) -> None:
-    client = english(user)
+def test_an_unfinished_application_is_resumed_where_it_stopped(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     client.post(step(case, "track"), {"track": "standard"})
     client.post(step(case, "figures"), REGISTRY_FIGURES)
@@ -283,8 +268,8 @@ def test_an_unfinished_application_is_resumed_where_it_stopped(user: User) -> No
     assert Case.objects.count() == 1
 
 
-def test_the_check_page_sends_unfinished_applications_back_to_the_missing_page(user: User) -> None:
-    client = english(user)
+def test_the_check_page_sends_unfinished_applications_back_to_the_missing_page(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     client.post(step(case, "track"), {"track": "standard"})
     page = client.get(check(case)).content.decode()
@@ -295,8 +280,10 @@ def test_the_check_page_sends_unfinished_applications_back_to_the_missing_page(u
     assert case.state == CaseState.DRAFT
 
 
-def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(user: User, ent, caseworker) -> None:  # type: ignore[no-untyped-def]
-    client = english(user)
+def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(
+    user: User, ent, caseworker, english_client
+) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     client.post(check(case), {"token": token_of(client.get(check(case)))})
@@ -319,8 +306,8 @@ def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(u
     assert "You corrected and resubmitted it." in client.get(reverse("apply:case", args=[case.pk])).content.decode()
 
 
-def test_a_submitted_case_can_no_longer_be_changed(user: User) -> None:
-    client = english(user)
+def test_a_submitted_case_can_no_longer_be_changed(user: User, english_client) -> None:
+    client = english_client(user)
     case = start(client)
     fill_in(client, case)
     client.post(check(case), {"token": token_of(client.get(check(case)))})
@@ -328,9 +315,11 @@ def test_a_submitted_case_can_no_longer_be_changed(user: User) -> None:
     assert response["Location"] == reverse("apply:case", args=[case.pk])
 
 
-def test_my_applications_lists_state_reference_amount_history_and_next_step(user: User, ent, submit_refund) -> None:  # type: ignore[no-untyped-def]
+def test_my_applications_lists_state_reference_amount_history_and_next_step(
+    user: User, ent, submit_refund, english_client
+) -> None:  # type: ignore[no-untyped-def]
     case = submit_refund(user, ent)
-    client = english(user)
+    client = english_client(user)
     page = client.get(reverse("apply:index")).content.decode()
     assert case.reference in page
     assert "Submitted" in page
@@ -344,20 +333,22 @@ def test_my_applications_lists_state_reference_amount_history_and_next_step(user
 
 
 def test_only_members_of_the_enterprise_see_its_case(
-    make_user, user, ent, officer, caseworker, make_enterprise, submit_refund
+    user, ent, officer, caseworker, make_enterprise, submit_refund, english_client, make_applicant
 ) -> None:  # type: ignore[no-untyped-def]
     case = submit_refund(user, ent)
     other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
-    outsider = applicant(make_user, other, username="outsider")
-    colleague = applicant(make_user, ent, username="colleague")
+    outsider = make_applicant(other, username="outsider")
+    colleague = make_applicant(ent, username="colleague")
     for path in [reverse("apply:case", args=[case.pk]), reverse("apply:confirmation", args=[case.pk])]:
-        assert english(user).get(path).status_code == 200
-        assert english(colleague).get(path).status_code == 200
-        assert english(outsider).get(path).status_code == 404
-        assert english(caseworker).get(path).status_code == 403
+        assert english_client(user).get(path).status_code == 200
+        assert english_client(colleague).get(path).status_code == 200
+        assert english_client(outsider).get(path).status_code == 404
+        assert english_client(caseworker).get(path).status_code == 403
         anonymous = Client().get(path)
         assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
-    assert case.reference not in english(outsider).get(reverse("apply:index")).content.decode()
+    assert case.reference not in english_client(outsider).get(reverse("apply:index")).content.decode()
     for slug in ["track", "figures", "bank", "declaration"]:
-        assert english(outsider).get(step(case, slug)).status_code == 404
-    assert english(outsider).post(check(case), {"token": "6f1c1b8e-1111-4a4a-9a9a-000000000000"}).status_code == 404
+        assert english_client(outsider).get(step(case, slug)).status_code == 404
+    assert (
+        english_client(outsider).post(check(case), {"token": "6f1c1b8e-1111-4a4a-9a9a-000000000000"}).status_code == 404
+    )

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from subsidies.models import Case, CaseKind, CaseState
-from tests.portal.test_apply import applicant, english
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,11 @@ def step(case: Case, slug: str) -> str:
     return reverse("apply:step", args=["hardship-recognition", case.pk, slug])
 
 
-def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_user, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(
+    officer, make_enterprise, english_client, make_applicant
+) -> None:  # type: ignore[no-untyped-def]
     ent = make_enterprise(officer)
-    client = english(applicant(make_user, ent))
+    client = english_client(make_applicant(ent))
     page = client.get(reverse("apply:start-hardship-recognition")).content.decode()
     assert "Ask to be recognised as a hardship enterprise" in page
     client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
@@ -47,9 +48,9 @@ def test_an_enterprise_applies_to_be_recognised_as_a_hardship_enterprise(make_us
     assert case.answers["measures"].startswith("No layoffs")
 
 
-def test_an_agreement_needs_its_details(make_user, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+def test_an_agreement_needs_its_details(officer, make_enterprise, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
     ent = make_enterprise(officer)
-    client = english(applicant(make_user, ent))
+    client = english_client(make_applicant(ent))
     client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
     case = Case.objects.get(kind=CaseKind.HARDSHIP_RECOGNITION)
     response = client.post(step(case, "agreement"), {"agreement": "staff"})

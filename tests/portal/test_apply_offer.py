@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import Case, CaseState, RefundOffer
-from tests.portal.test_apply import applicant, english
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +28,16 @@ def token_of(page: str) -> str:
     return re.search(r'name="token" value="([0-9a-f-]{36})"', page).group(1)
 
 
-def test_my_applications_shows_the_offer_with_its_amount(make_user, offer) -> None:  # type: ignore[no-untyped-def]
+def test_my_applications_shows_the_offer_with_its_amount(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
     assert offer.eligible and offer.amount == Decimal("24000.00")
-    client = english(applicant(make_user, offer.enterprise))
+    client = english_client(make_applicant(offer.enterprise))
     page = client.get(reverse("apply:index")).content.decode()
     assert "You qualify for a stable-job refund of ¥24000.00" in page
     assert reverse("apply:offer", args=[offer.pk]) in page
 
 
-def test_confirming_the_offer_submits_one_case_with_the_offers_figures(make_user, offer) -> None:  # type: ignore[no-untyped-def]
-    client = english(applicant(make_user, offer.enterprise))
+def test_confirming_the_offer_submits_one_case_with_the_offers_figures(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(make_applicant(offer.enterprise))
     path = reverse("apply:offer", args=[offer.pk])
     token = token_of(client.get(path).content.decode())
     first = client.post(path, {**BANK, "token": token})
@@ -55,8 +54,8 @@ def test_confirming_the_offer_submits_one_case_with_the_offers_figures(make_user
     assert case.reference in page
 
 
-def test_the_offer_needs_the_bank_account_and_the_declaration(make_user, offer) -> None:  # type: ignore[no-untyped-def]
-    client = english(applicant(make_user, offer.enterprise))
+def test_the_offer_needs_the_bank_account_and_the_declaration(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(make_applicant(offer.enterprise))
     path = reverse("apply:offer", args=[offer.pk])
     response = client.post(path, {"token": token_of(client.get(path).content.decode())})
     page = response.content.decode()
@@ -65,22 +64,26 @@ def test_the_offer_needs_the_bank_account_and_the_declaration(make_user, offer) 
     assert not Case.objects.exists()
 
 
-def test_an_unconfirmed_account_cannot_confirm_the_offer(make_user, offer) -> None:  # type: ignore[no-untyped-def]
-    client = english(applicant(make_user, offer.enterprise, confirmed=False))
+def test_an_unconfirmed_account_cannot_confirm_the_offer(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    client = english_client(make_applicant(offer.enterprise, confirmed=False))
     path = reverse("apply:offer", args=[offer.pk])
     response = client.post(path, {**BANK, "token": token_of(client.get(path).content.decode())})
     assert response.status_code == 400
     assert not Case.objects.exists()
 
 
-def test_another_enterprises_offer_is_not_found(make_user, offer, officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+def test_another_enterprises_offer_is_not_found(
+    offer, officer, make_enterprise, english_client, make_applicant
+) -> None:  # type: ignore[no-untyped-def]
     other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
-    client = english(applicant(make_user, other, username="outsider"))
+    client = english_client(make_applicant(other, username="outsider"))
     assert client.get(reverse("apply:offer", args=[offer.pk])).status_code == 404
 
 
-def test_an_enterprise_that_already_applied_is_sent_to_its_case(make_user, offer, submit_refund) -> None:  # type: ignore[no-untyped-def]
-    user = applicant(make_user, offer.enterprise)
+def test_an_enterprise_that_already_applied_is_sent_to_its_case(
+    offer, submit_refund, english_client, make_applicant
+) -> None:  # type: ignore[no-untyped-def]
+    user = make_applicant(offer.enterprise)
     case = submit_refund(user, offer.enterprise)
-    response = english(user).get(reverse("apply:offer", args=[offer.pk]))
+    response = english_client(user).get(reverse("apply:offer", args=[offer.pk]))
     assert response["Location"] == reverse("apply:case", args=[case.pk])

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from subsidies.models import Case, CaseKind, CaseState, Evidence
-from tests.portal.test_claims_people import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +32,13 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_it_attaches_the_training_certificate_and_lists_it_on_the_review_page(  # type: ignore[no-untyped-def]
-    caseworker, caseworker_wusu, client_for, make_resident
+    caseworker, caseworker_wusu, client_for, make_resident, training_form_data
 ):
     owner, person = make_resident()
     other, _other_person = make_resident(ID_NUMBERS[1], name="阿依古丽·买买提", county_code="654202")
     resident = signed_in(owner)
     upload = SimpleUploadedFile("结业证书.pdf", PDF, content_type="application/pdf")
-    response = resident.post("/apply/claims/training/", {**form_data(), "certificate_file": upload})
+    response = resident.post("/apply/claims/training/", {**training_form_data(), "certificate_file": upload})
     assert response.status_code == 302
     subsidy = Case.objects.get(kind=CaseKind.TRAINING_SUBSIDY, person=person)
     allowance = Case.objects.get(kind=CaseKind.LIVING_ALLOWANCE, person=person)
@@ -78,33 +77,37 @@ def test_it_attaches_the_skill_certificate_as_an_image(caseworker, client_for, m
     assert f"/workbench/evidence/{evidence.pk}/" in page
 
 
-def test_it_refuses_a_file_that_is_not_a_certificate_and_keeps_nothing(tmp_path, make_resident) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_file_that_is_not_a_certificate_and_keeps_nothing(
+    tmp_path, make_resident, training_form_data
+) -> None:  # type: ignore[no-untyped-def]
     owner, person = make_resident()
     fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = signed_in(owner).post("/apply/claims/training/", {**form_data(), "certificate_file": fake})
+    response = signed_in(owner).post("/apply/claims/training/", {**training_form_data(), "certificate_file": fake})
     assert response.status_code == 400
     assert "Upload a PDF, JPEG or PNG file" in response.content.decode()
     assert not Case.objects.filter(person=person).exists() and not Evidence.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
-def test_it_refuses_a_certificate_over_5_mb_next_to_the_field(make_resident) -> None:
+def test_it_refuses_a_certificate_over_5_mb_next_to_the_field(make_resident, training_form_data) -> None:
     owner, person = make_resident()
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
-    response = signed_in(owner).post("/apply/claims/training/", {**form_data(), "certificate_file": big})
+    response = signed_in(owner).post("/apply/claims/training/", {**training_form_data(), "certificate_file": big})
     assert response.status_code == 400 and "larger than 5 MB" in response.content.decode()
     assert not Case.objects.filter(person=person).exists()
 
 
-def test_a_returned_claim_gets_its_certificate_when_corrected(caseworker, client_for, make_resident) -> None:  # type: ignore[no-untyped-def]
+def test_a_returned_claim_gets_its_certificate_when_corrected(
+    caseworker, client_for, make_resident, training_form_data
+) -> None:  # type: ignore[no-untyped-def]
     owner, person = make_resident()
     resident = signed_in(owner)
-    resident.post("/apply/claims/training/", form_data(living_allowance=""))
+    resident.post("/apply/claims/training/", training_form_data(living_allowance=""))
     subsidy = Case.objects.get(kind=CaseKind.TRAINING_SUBSIDY, person=person)
     worker = client_for(caseworker)
     worker.post(f"/workbench/cases/{subsidy.pk}/claim/")
     worker.post(f"/workbench/cases/{subsidy.pk}/return/", {"return-reason": "请上传结业证书"})
-    data = form_data(certificate_number=subsidy.answers["certificate_number"], bank_account="")
+    data = training_form_data(certificate_number=subsidy.answers["certificate_number"], bank_account="")
     del data["living_allowance"]
     data["certificate_file"] = SimpleUploadedFile("scan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32)
     assert resident.post(f"/apply/claims/{subsidy.pk}/correct/", data).status_code == 302

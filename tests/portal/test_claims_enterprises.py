@@ -5,12 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import EnterpriseMembership
-from portal.roles import Role
 from subsidies.cases import claims
 from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m05_internship
 from subsidies.models import Case, CaseKind, CaseState
@@ -20,24 +17,15 @@ pytestmark = pytest.mark.django_db
 ID_1998 = "654202199807080021"  # a POLICY.md test number, born 1998-07-08: make_intern_claim's intern
 
 
-def applicant_for(make_user, ent, username):  # type: ignore[no-untyped-def]
-    user = make_user(Role.ENTERPRISE_APPLICANT, username=username)
-    EnterpriseMembership.objects.create(user=user, enterprise=ent, email_confirmed_at=timezone.now())
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return user, client
-
-
 @pytest.fixture
 def host(officer, make_enterprise):  # type: ignore[no-untyped-def]
     return make_enterprise(officer)
 
 
 def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_urls(
-    make_user, host, caseworker, approve_internship_base
+    host, caseworker, approve_internship_base, applicant_for
 ):
-    user, client = applicant_for(make_user, host, "host")
+    user, client = applicant_for(host, "host")
     approve_internship_base(user, host, caseworker)
     response = client.post(
         reverse("enterprise_claims:new", args=["internship"]),
@@ -65,8 +53,8 @@ def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_url
     assert case.state == CaseState.SUBMITTED and case.reference in index
 
 
-def test_it_shows_a_bad_id_number_next_to_the_field(make_user, host):
-    _user, client = applicant_for(make_user, host, "host")
+def test_it_shows_a_bad_id_number_next_to_the_field(host, applicant_for):
+    _user, client = applicant_for(host, "host")
     response = client.post(
         reverse("enterprise_claims:new", args=["internship"]),
         {"enterprise": host.pk, "id_number": "654202199807080022", "intern_name": "x", "category": "youth"},
@@ -76,8 +64,8 @@ def test_it_shows_a_bad_id_number_next_to_the_field(make_user, host):
     assert not Case.objects.filter(kind=CaseKind.INTERNSHIP).exists()
 
 
-def test_it_shows_the_failed_check_before_submission(make_user, host):
-    _user, client = applicant_for(make_user, host, "host")
+def test_it_shows_the_failed_check_before_submission(host, applicant_for):
+    _user, client = applicant_for(host, "host")
     client.post(
         reverse("enterprise_claims:new", args=["guarantee-referral"]),
         {"enterprise": host.pk, "purpose": "流动资金", "contact": "王芳"},
@@ -91,11 +79,11 @@ def test_it_shows_the_failed_check_before_submission(make_user, host):
 
 
 def test_it_keeps_claims_to_their_enterprise_and_county(
-    make_user, host, caseworker, caseworker_wusu, client_for, make_enterprise
+    host, caseworker, caseworker_wusu, client_for, make_enterprise, applicant_for
 ):
-    owner, owner_client = applicant_for(make_user, host, "owner")
+    owner, owner_client = applicant_for(host, "owner")
     other_ent = make_enterprise(owner, code="92654202MA7XK2B12N", county="654202")
-    _other, other_client = applicant_for(make_user, other_ent, "other")
+    _other, other_client = applicant_for(other_ent, "other")
     base = m05_internship.internship_base_start(
         enterprise=host, answers={"positions": "a", "capacity": 1, "supervisor": "b"}, actor=owner
     )
@@ -109,9 +97,9 @@ def test_it_keeps_claims_to_their_enterprise_and_county(
 
 
 def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore[no-untyped-def]
-    make_user, host, officer, caseworker, caseworker_wusu, client_for, claim_and_approve
+    host, officer, caseworker, caseworker_wusu, client_for, claim_and_approve, applicant_for
 ):
-    owner, _client = applicant_for(make_user, host, "owner")
+    owner, _client = applicant_for(host, "owner")
     case = m03_startup_loan.startup_loan_enterprise_start(
         enterprise=host,
         year=2019,
@@ -164,9 +152,9 @@ def test_it_lets_only_officers_change_the_quality_list(host, officer, caseworker
 
 
 def test_it_records_the_guarantee_companys_answer_on_the_review_page(
-    make_user, host, officer, caseworker, client_for, claim_and_approve
+    host, officer, caseworker, client_for, claim_and_approve, applicant_for
 ):
-    owner, _client = applicant_for(make_user, host, "owner")
+    owner, _client = applicant_for(host, "owner")
     from registry.services import enterprise_quality_list_set
 
     enterprise_quality_list_set(enterprise=host, on_list=True, actor=officer)

@@ -19,37 +19,17 @@ ID_NUMBERS = ["654201198503150018", "654202199807080021", "654221199211220037", 
 BANK = "6228480012345678901"
 
 
-def form_data(**overrides):
-    data = {
-        "institution": "塔城市职业技能培训中心",
-        "course": "电工",
-        "training_type": "employment_skills",
-        "training_start": "2020-05-01",
-        "training_end": "2020-05-20",
-        "hours": "120",
-        "cost": "1600.00",
-        "result": "passed",
-        "certificate_number": "PX-2020-000123",
-        "living_allowance": "on",
-        "bank_name": "中国农业银行塔城分行",
-        "bank_account": "6228 4800 1234 5678 901",
-        "token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
-
-
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_it_files_a_training_claim_with_living_allowance_and_shows_it(make_resident) -> None:
+def test_it_files_a_training_claim_with_living_allowance_and_shows_it(make_resident, training_form_data) -> None:
     user, person = make_resident()
     client = signed_in(user)
     assert client.get("/apply/claims/training/").status_code == 200
-    response = client.post("/apply/claims/training/", form_data())
+    response = client.post("/apply/claims/training/", training_form_data())
     assert response.status_code == 302
     subsidy = Case.objects.get(kind=CaseKind.TRAINING_SUBSIDY, person=person)
     allowance = Case.objects.get(kind=CaseKind.LIVING_ALLOWANCE, person=person)
@@ -62,12 +42,12 @@ def test_it_files_a_training_claim_with_living_allowance_and_shows_it(make_resid
     assert subsidy.reference in listing and allowance.reference in listing and "1000.00" in listing
 
 
-def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails(make_resident) -> None:
+def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails(make_resident, training_form_data) -> None:
     from registry.models import BenefitPeriod
 
     user, person = make_resident()
     BenefitPeriod.objects.create(person=person, start_month=date(2020, 4, 1), end_month=None)
-    response = signed_in(user).post("/apply/claims/training/", form_data())
+    response = signed_in(user).post("/apply/claims/training/", training_form_data())
     assert response.status_code == 400
     page = response.content.decode()
     error = page.split('id="id_living_allowance_error"')[1].split("</p>")[0]
@@ -75,11 +55,11 @@ def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails(mak
     assert not Case.objects.filter(person=person).exists()  # nothing changes
 
 
-def test_it_refuses_bad_input_with_a_message_next_to_the_field(make_resident) -> None:
+def test_it_refuses_bad_input_with_a_message_next_to_the_field(make_resident, training_form_data) -> None:
     user, _person = make_resident()
     response = signed_in(user).post(
         "/apply/claims/training/",
-        form_data(training_end="2020-04-01", result="not_passed", bank_account="12ab", cost="-5"),
+        training_form_data(training_end="2020-04-01", result="not_passed", bank_account="12ab", cost="-5"),
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -202,7 +182,9 @@ def test_the_review_page_shows_a_failed_check_in_red(caseworker, client_for, mak
     assert refused.status_code == 400 and first.reference in refused.content.decode()
 
 
-def test_a_returned_claim_is_corrected_and_resubmitted(caseworker, client_for, make_resident, submit_training) -> None:
+def test_a_returned_claim_is_corrected_and_resubmitted(
+    caseworker, client_for, make_resident, submit_training, training_form_data
+) -> None:
     owner, person = make_resident()
     subsidy, _allowance = submit_training(owner, person)
     worker = client_for(caseworker)
@@ -211,7 +193,7 @@ def test_a_returned_claim_is_corrected_and_resubmitted(caseworker, client_for, m
     resident = signed_in(owner)
     page = resident.get(f"/apply/claims/{subsidy.pk}/correct/").content.decode()
     assert "请核对培训费用" in page and 'value="1600.00"' in page
-    data = form_data(cost="1200.00", certificate_number=subsidy.answers["certificate_number"], bank_account="")
+    data = training_form_data(cost="1200.00", certificate_number=subsidy.answers["certificate_number"], bank_account="")
     del data["living_allowance"]
     response = resident.post(f"/apply/claims/{subsidy.pk}/correct/", data)
     assert response.status_code == 302

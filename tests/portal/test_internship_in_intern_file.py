@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from subsidies.cases import claims
-from tests.portal.test_claims_enterprises import applicant_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,6 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_interns_services(  # type: ignore[no-untyped-def]
-    make_user,
     officer,
     caseworker,
     client_for,
@@ -33,10 +31,11 @@ def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_int
     make_enterprise,
     make_intern_claim,
     make_resident,
+    applicant_for,
 ):
     resident, intern = make_resident(ID_1998, name="阿依古丽·买买提", county_code="654201")
     host = make_enterprise(officer)
-    owner, _owner_client = applicant_for(make_user, host, "host")
+    owner, _owner_client = applicant_for(host, "host")
     approve_internship_base(owner, host, caseworker)
     case = make_intern_claim(owner, host)
     case = claim_and_approve(claims.claim_submit(case=case, token=uuid.uuid4(), actor=owner), caseworker)
@@ -56,10 +55,10 @@ def test_it_lists_the_internship_claim_in_the_interns_file_but_not_among_the_int
 
 
 def test_it_names_the_new_intern_when_the_host_corrects_the_id_number(
-    make_user, officer, make_enterprise, make_intern_claim
+    officer, make_enterprise, make_intern_claim, applicant_for
 ) -> None:  # type: ignore[no-untyped-def]
     host = make_enterprise(officer)
-    owner, _client = applicant_for(make_user, host, "host")
+    owner, _client = applicant_for(host, "host")
     case = make_intern_claim(owner, host)
     first = case.person
     case = make_intern_claim(owner, host, id_number="654201198503150018", intern_name="王建国", case=case)
