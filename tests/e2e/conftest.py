@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,3 +42,33 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
     context.close()
     # Nothing the pages asked for came from another host (the portal runs on an intranet).
     assert [u for u in foreign if not u.startswith(("data:", "about:"))] == []
+
+
+@pytest.fixture(scope="session")
+def axe_clean() -> Callable[[Any], None]:
+    """axe_clean(page): axe finds no serious or critical violation on the page (its report is the failure message)."""
+
+    def check(page: Any) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(page)
+        serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+        assert serious == [], results.generate_report()
+
+    return check
+
+
+@pytest.fixture
+def sign_in_staff() -> Callable[[Any, str], None]:
+    """sign_in_staff(page, username): on the sign-in page, a staff member types their password, then the code their
+    authenticator app shows."""
+
+    def sign_in(page: Any, username: str) -> None:
+        device = TOTPDevice.objects.get(user__username=username)
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="登录").last.click()
+        page.get_by_label("身份验证器应用显示的六位验证码").fill(f"{totp(device.bin_key):06d}")
+        page.get_by_role("button", name="继续").click()
+
+    return sign_in

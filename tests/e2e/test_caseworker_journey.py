@@ -13,35 +13,15 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.roles import Role
 from subsidies.models import Case, CaseState, NoticeListState, Objection, ObjectionState, PublicNotice
-from tests.conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_clean(page) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert serious == [], results.generate_report()
-
-
-def _sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    device = TOTPDevice.objects.get(user__username=username)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").last.click()
-    page.get_by_label("身份验证器应用显示的六位验证码").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="继续").click()
-
-
 def test_a_caseworker_approves_an_officer_publishes_an_objection_is_dismissed_and_the_list_is_final(
-    browser, live_server, make_user, make_enterprise, submit_refund
+    browser, live_server, make_user, make_enterprise, submit_refund, axe_clean, sign_in_staff
 ) -> None:  # type: ignore[no-untyped-def]
     cache.delete("notice-objection:127.0.0.1")
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
@@ -56,12 +36,12 @@ def test_a_caseworker_approves_an_officer_publishes_an_objection_is_dismissed_an
     # The caseworker takes the case from the queue and approves it at the calculated amount.
     worker = new_page()
     worker.goto("/workbench/cases/")
-    _sign_in(worker, "li.qiang")
+    sign_in_staff(worker, "li.qiang")
     assert case.reference in worker.locator("main").inner_text()
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{case.pk}/claim/'] button").click()
     assert "li.qiang" in worker.get_by_test_id("assignee").inner_text()
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{case.pk}/approve/'] button[type=submit]").click()
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED and str(case.approved_amount) == "24000.00"
@@ -69,11 +49,11 @@ def test_a_caseworker_approves_an_officer_publishes_an_objection_is_dismissed_an
     # The officer builds the list of approved refunds for the whole prefecture and publishes it today.
     desk = new_page()
     desk.goto("/workbench/notices/")
-    _sign_in(desk, "zhao.min")
+    sign_in_staff(desk, "zhao.min")
     desk.locator("input[name=title]").fill("2019年稳岗返还拟发放名单公示")
     desk.locator("form[method=get] button[type=submit]").click()
     assert case.reference in desk.locator("main").inner_text()
-    _axe_clean(desk)
+    axe_clean(desk)
     desk.locator("form[action='/workbench/notices/publish/'] button[type=submit]").click()
     notice = PublicNotice.objects.get()
     assert notice.state == NoticeListState.PUBLISHED
@@ -81,22 +61,22 @@ def test_a_caseworker_approves_an_officer_publishes_an_objection_is_dismissed_an
     # The list is public; someone objects through the form.
     public = new_page()
     public.goto("/notices/")
-    _axe_clean(public)
+    axe_clean(public)
     public.get_by_role("link", name="2019年稳岗返还拟发放名单公示").click()
     assert case.enterprise.credit_code in public.locator("main").inner_text()
-    _axe_clean(public)
+    axe_clean(public)
     public.locator("select[name=entry]").select_option(index=1)
     public.locator("input[name=name]").fill("张三")
     public.locator("input[name=contact]").fill("13800000000")
     public.locator("textarea[name=text]").fill("该企业去年有裁员")
     public.locator(f"form[action='/notices/{notice.pk}/object/'] button[type=submit]").click()
     assert public.url.endswith(f"/notices/{notice.pk}/objection-received/")
-    _axe_clean(public)
+    axe_clean(public)
     objection = Objection.objects.get()
 
     # The caseworker dismisses it with a reason.
     worker.goto(f"/workbench/notices/{notice.pk}/")
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"input[name=o{objection.pk}-outcome][value=dismissed]").check()
     worker.locator(f"textarea[name=o{objection.pk}-reason]").fill("经核实，该企业去年无裁员")
     worker.locator(f"form[action='/workbench/objections/{objection.pk}/resolve/'] button").click()

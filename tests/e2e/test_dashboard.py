@@ -13,16 +13,8 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_clean(page) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert serious == [], results.generate_report()
-
-
 def test_an_officer_reads_the_dashboard_with_its_charts_and_warnings(
-    page, make_user, build_dashboard_world, make_enterprise_with_headcount
+    page, make_user, build_dashboard_world, make_enterprise_with_headcount, axe_clean
 ) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
     build_dashboard_world(officer)
@@ -49,7 +41,7 @@ def test_an_officer_reads_the_dashboard_with_its_charts_and_warnings(
     assert page.locator("svg.dashboard-chart rect").count() > 3
     assert page.locator("#total-received").inner_text() == "5"
     assert laid_off.name in page.locator("#table-warnings").inner_text()
-    _axe_clean(page)
+    axe_clean(page)
 
     # Filter by policy with the GET form (no JavaScript needed), then follow the warning to the real-name file.
     page.locator("#id_kind").select_option("training_subsidy")

@@ -12,7 +12,6 @@ from portal.models import EnterpriseMembership
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.test_caseworker_journey import _axe_clean, _sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,16 +22,16 @@ def _enterprise_sign_in(page, username: str) -> None:  # type: ignore[no-untyped
     page.get_by_role("button", name="登录").last.click()
 
 
-def _decide(worker, case: Case) -> None:  # type: ignore[no-untyped-def]
+def _decide(worker, case: Case, axe_clean) -> None:  # type: ignore[no-untyped-def]
     worker.goto(f"/workbench/cases/{case.pk}/")
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{case.pk}/claim/'] button").click()
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{case.pk}/approve/'] button[type=submit]").click()
 
 
 def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decision(
-    page, browser, live_server, make_user, make_enterprise
+    page, browser, live_server, make_user, make_enterprise, axe_clean, sign_in_staff
 ) -> None:  # type: ignore[no-untyped-def]
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
@@ -43,14 +42,14 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     # The enterprise registers as an internship base.
     page.goto("/apply/enterprise-claims/")
     _enterprise_sign_in(page, "wang.fang")
-    _axe_clean(page)
+    axe_clean(page)
     page.locator("a[href='/apply/enterprise-claims/new/internship-base/']").click()
     page.locator("#id_positions").fill("出纳助理、仓库管理")
     page.locator("#id_capacity").fill("3")
     page.locator("#id_supervisor").fill("李娜 13800000000")
-    _axe_clean(page)
+    axe_clean(page)
     page.locator("main form button[type=submit]").click()
-    _axe_clean(page)
+    axe_clean(page)
     page.locator("main form button[type=submit]").click()
     base = Case.objects.get(kind=CaseKind.INTERNSHIP_BASE)
     assert base.state == CaseState.SUBMITTED
@@ -59,8 +58,8 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     # The caseworker of 塔城市 approves the base.
     worker = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
     worker.goto(f"/workbench/cases/{base.pk}/")
-    _sign_in(worker, "li.qiang")
-    _decide(worker, base)
+    sign_in_staff(worker, "li.qiang")
+    _decide(worker, base, axe_clean)
     base.refresh_from_db()
     assert base.state == CaseState.FINAL
 
@@ -77,16 +76,16 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     assert "654202199807080021" not in page.url
     text = page.locator("main").inner_text()
     assert "654202********0021" in text and "9720.00" in text
-    _axe_clean(page)
+    axe_clean(page)
     page.locator("main form button[type=submit]").click()
     claim = Case.objects.get(kind=CaseKind.INTERNSHIP)
     assert claim.state == CaseState.SUBMITTED
 
     # The caseworker approves at the calculated amount; the enterprise sees the result.
-    _decide(worker, claim)
+    _decide(worker, claim, axe_clean)
     claim.refresh_from_db()
     assert claim.state == CaseState.FINAL and str(claim.approved_amount) == "9720.00"
     page.goto("/apply/")
     row = page.locator("tr", has_text=claim.reference)
     assert "9720.00" in row.inner_text()
-    _axe_clean(page)
+    axe_clean(page)

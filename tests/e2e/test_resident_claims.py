@@ -16,14 +16,6 @@ from tests.conftest import RESIDENT_PASSWORD, TEST_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_clean(page) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert serious == [], results.generate_report()
-
-
 def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
@@ -31,7 +23,7 @@ def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-unt
 
 
 def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision(  # type: ignore[no-untyped-def]
-    browser, live_server, make_user, settings, tmp_path, make_resident
+    browser, live_server, make_user, settings, tmp_path, make_resident, axe_clean
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     user, person = make_resident()
@@ -45,7 +37,7 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     resident.goto("/apply/claims/training/")
     _sign_in(resident, user.username, RESIDENT_PASSWORD)
     assert resident.locator("#id_institution").is_visible()
-    _axe_clean(resident)
+    axe_clean(resident)
     resident.locator("#id_institution").fill("塔城市职业技能培训中心")
     resident.locator("#id_course").fill("电工")
     resident.locator("#id_training_type_0").check()
@@ -65,10 +57,10 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     allowance = Case.objects.get(kind=CaseKind.LIVING_ALLOWANCE, person=person)
     subsidy = Case.objects.get(kind=CaseKind.TRAINING_SUBSIDY, person=person)
     assert resident.get_by_test_id("reference").inner_text() == subsidy.reference
-    _axe_clean(resident)
+    axe_clean(resident)
     resident.goto("/apply/claims/")
     assert allowance.reference in resident.locator("main").inner_text()
-    _axe_clean(resident)
+    axe_clean(resident)
 
     # The caseworker signs in with TOTP, sees the cross-checks passed, and approves the living allowance.
     worker = new_page()
@@ -83,12 +75,12 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     assert worker.locator("[data-check=once_per_year] .text-bg-success").count() == 1
     assert worker.locator("[data-check=no_ui_benefit] .text-bg-success").count() == 1
     assert worker.get_by_test_id("evidence").get_by_text("certificate.pdf").is_visible()
-    _axe_clean(worker)
+    axe_clean(worker)
     worker.locator(f"form[action='/workbench/cases/{allowance.pk}/claim/'] button").click()
     worker.locator(f"form[action='/workbench/cases/{allowance.pk}/approve/'] button[type=submit]").click()
     allowance.refresh_from_db()
     assert allowance.state == CaseState.FINAL and str(allowance.approved_amount) == "1000.00"
-    _axe_clean(worker)
+    axe_clean(worker)
 
     # The resident sees the result.
     resident.goto(f"/apply/claims/{allowance.pk}/")
@@ -96,4 +88,4 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     with translation.override("zh-hans"):
         final_label = str(CaseState.FINAL.label)
     assert resident.get_by_test_id("state").inner_text() == final_label
-    _axe_clean(resident)
+    axe_clean(resident)
