@@ -113,7 +113,6 @@ def _worker(concurrency: int, media: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
     }
-    env.pop("NOTICE_RENDER_DELAY_SECONDS", None)
     return subprocess.Popen(
         [
             sys.executable,

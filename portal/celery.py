@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from portal.beat import BEAT_SCHEDULE
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 app = Celery("portal")
@@ -13,8 +15,6 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _load_beat_schedule(sender: Celery, **kwargs: object) -> None:
-    from portal.beat import BEAT_SCHEDULE
-
     sender.conf.beat_schedule = BEAT_SCHEDULE
 
 

@@ -9,7 +9,7 @@ FOOTER_CACHE_KEY = "portal:footer-offices:v1"
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
-    """The footer's service offices and complaints phone (clause (十四)), cached briefly."""
+    """The footer's service offices and complaints phone (clause （十四）), cached briefly."""
     offices = cache.get(FOOTER_CACHE_KEY)
     if offices is None:
         offices = list(ServiceOffice.objects.select_related("county").all())

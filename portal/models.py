@@ -50,7 +50,7 @@ class User(AbstractUser):
 
 
 class ServiceOffice(models.Model):
-    """A public employment service office, shown in every page footer (clause (十四)). Edited in the admin."""
+    """A public employment service office, shown in every page footer (clause （十四）). Edited in the admin."""
 
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=150)

@@ -16,10 +16,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import PhoneCode, ResidentAccount, User
 from portal.roles import Role
+from portal.sms import send_sms
 from registry.audit import audit_record
 from registry.crypto import id_number_index
+from registry.identifiers import parse_id_number
 from registry.models import County
 from registry.refusals import Refused
+from registry.services import person_find_by_id_number, person_register
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
@@ -71,7 +74,6 @@ def phone_code_send(*, phone: str, purpose: str) -> PhoneCode:
     record = PhoneCode.objects.create(
         phone=phone, purpose=purpose, code_hash=_code_hash(phone, code), expires_at=now + PHONE_CODE_TTL
     )
-    from portal.sms import send_sms
 
     transaction.on_commit(
         lambda: send_sms(
@@ -115,8 +117,6 @@ def resident_signup(*, name: str, id_number: str, phone: str, password: str, res
     One account per person (the blind index finds the record; a record that already has an account is refused).
     A person already in the registry must give the name on record: the ID number alone does not claim a record.
     """
-    from registry.identifiers import parse_id_number
-    from registry.services import person_find_by_id_number, person_register
 
     parsed = parse_id_number(id_number)
     with transaction.atomic():

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import EnterpriseMembership, User
 from portal.roles import Role
+from registry.access import may_decide
 from registry.audit import audit_record
 from registry.crypto import mask_phone
 from registry.identifiers import parse_credit_code
@@ -161,9 +162,7 @@ def membership_may_decide(*, membership: EnterpriseMembership, actor: Any) -> bo
         user=actor, enterprise_id=membership.enterprise_id, approved_at__isnull=False
     ).exists():
         return True
-    if not actor.has_perm("portal.decide_case"):
-        return False
-    return actor.has_perm("portal.view_all_counties") or actor.county_id == membership.enterprise.county_id
+    return may_decide(actor, membership.enterprise.county_id)
 
 
 def membership_approve(*, membership: EnterpriseMembership, actor: Any) -> EnterpriseMembership:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from registry.models import Enterprise, Person
+from registry.models import County, Enterprise, Person
 from registry.permissions import DECIDE_CASE, VIEW_ALL_COUNTIES
 
 
@@ -46,6 +46,15 @@ def county_scope(user: Any, queryset: QuerySet[Any], *fields: str) -> QuerySet[A
 def may_decide(user: Any, county_id: int | None) -> bool:
     """May this user decide a case (or a request) of this county?"""
     return bool(user.is_authenticated and user.has_perm(DECIDE_CASE) and in_users_county(user, county_id))
+
+
+def counties_for_user(user: Any) -> QuerySet[County]:
+    """The counties whose records the user sees: all of them, or their own."""
+    counties = County.objects.order_by("code")
+    if sees_all_counties(user):
+        return counties
+    county_id = getattr(user, "county_id", None)
+    return counties.filter(pk=county_id) if county_id else counties.none()
 
 
 def people_for_user(user: Any) -> QuerySet[Person]:

@@ -22,12 +22,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.crypto import EncryptedTextField, id_number_index, mask_id_number, mask_phone
+from registry.audit import audit_record
+from registry.crypto import (
+    EncryptedTextField,
+    decrypt_bytes,
+    encrypt_bytes,
+    id_number_index,
+    mask_id_number,
+    mask_phone,
+)
 from registry.identifiers import error_text, parse_credit_code, parse_id_number
 from registry.models import (
     AuditEvent,
@@ -93,6 +102,10 @@ SIZE_CLASSES = {
 BOOLEANS = {"true": True, "1": True, "是": True, "false": False, "0": False, "否": False}
 PHONE_RE = re.compile(r"^\+?[0-9][0-9-]{4,19}$")
 CENT = Decimal("0.01")
+
+
+# The Celery task that runs an import job (registry.tasks).
+RUN_TASK = "registry.tasks.import_job_run_task"
 
 
 class FileUnreadable(Exception):
@@ -788,8 +801,6 @@ def import_file(
 
 def import_job_create(*, kind: str, data: bytes, file_name: str, actor: Any) -> ImportJob:
     """Keep an uploaded file (encrypted: it may hold ID numbers) and queue its import. The task gets the job id only."""
-    from registry.audit import audit_record
-    from registry.crypto import encrypt_bytes
 
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Choose what the file holds.")})
@@ -800,9 +811,9 @@ def import_job_create(*, kind: str, data: bytes, file_name: str, actor: Any) -> 
         audit_record(actor=actor, action="import_queue", target=job, after={"kind": kind, "file_name": job.file_name})
 
         def queue() -> None:
-            from registry.tasks import import_job_run_task
 
-            import_job_run_task.delay(job.pk)
+            # By name: registry.tasks imports this module, so the task is looked up, not imported.
+            current_app.tasks[RUN_TASK].delay(job.pk)
 
         transaction.on_commit(queue)
     return job
@@ -810,8 +821,6 @@ def import_job_create(*, kind: str, data: bytes, file_name: str, actor: Any) -> 
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued import. Idempotent: a finished job is left alone, a re-delivered one re-runs (upserts)."""
-    from registry.audit import audit_record
-    from registry.crypto import decrypt_bytes
 
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)

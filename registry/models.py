@@ -72,7 +72,7 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
 
 
-# --- The real-name registry (实名制, clause (十四)) ---------------------------------------------------------
+# --- The real-name registry (实名制, clause （十四）) ---------------------------------------------------------
 # Full ID numbers and bank accounts are stored encrypted (registry.crypto.EncryptedTextField); uniqueness and
 # exact search go through a keyed blind index; pages show the stored masked form.
 
@@ -112,7 +112,7 @@ class Person(models.Model):
         _("household registration (area code)"),
         max_length=6,
         blank=True,
-        help_text=_("May be anywhere in China: people register where they live (clause (九))."),
+        help_text=_("May be anywhere in China: people register where they live (clause （九）)."),
     )
     residence_county = models.ForeignKey(
         County, verbose_name=_("county of habitual residence"), on_delete=models.PROTECT, related_name="residents"
@@ -162,7 +162,7 @@ class Enterprise(models.Model):
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     on_quality_list = models.BooleanField(
-        _("on the quality-enterprise list"), default=False, help_text=_("名优企业名录, clause (二).")
+        _("on the quality-enterprise list"), default=False, help_text=_("名优企业名录, clause （二）.")
     )
     legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
     bank_account = EncryptedTextField(_("bank account"), blank=True, default="")
@@ -252,7 +252,7 @@ class ImportJob(models.Model):
 
 
 class InsuranceYear(models.Model):
-    """What the social-insurance system says about one enterprise in one year (the basis of clause (一))."""
+    """What the social-insurance system says about one enterprise in one year (the basis of clause （一）)."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="insurance_years"
@@ -302,7 +302,7 @@ class InsuranceYear(models.Model):
 
 
 class PersonInsurance(models.Model):
-    """A person's insurance history as the social-insurance system reports it (clauses (八), (十))."""
+    """A person's insurance history as the social-insurance system reports it (clauses （八）, （十）)."""
 
     person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="insurance")
     insured_months = models.PositiveIntegerField(_("months insured (employment)"), default=0)
@@ -321,7 +321,7 @@ class PersonInsurance(models.Model):
 class BenefitPeriod(models.Model):
     """A period of unemployment-insurance benefit (失业保险金), by month. Open while end_month is empty.
 
-    Months are stored as the first day of the month. Re-employment ends the period from the next month (clause (十)).
+    Months are stored as the first day of the month. Re-employment ends the period from the next month (clause （十）).
     """
 
     person = models.ForeignKey(
@@ -367,7 +367,7 @@ class EndReason(models.TextChoices):
 
 
 class UnemploymentRegistration(models.Model):
-    """Unemployment registration at the place of habitual residence (常住地失业登记, clause (九))."""
+    """Unemployment registration at the place of habitual residence (常住地失业登记, clause （九）)."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
     residence_county = models.ForeignKey(
@@ -442,7 +442,7 @@ class SensitiveAccessLog(models.Model):
 
 
 class DifficultyCategory(models.TextChoices):
-    """就业困难人员 categories (clause (九), Xinjiang practice)."""
+    """就业困难人员 categories (clause （九）, Xinjiang practice)."""
 
     ZERO_EMPLOYMENT_FAMILY = "zero_employment_family", _("Zero-employment family or both spouses unemployed")
     LOW_INCOME_UNEMPLOYED = "low_income_unemployed", _("Minimum-living-allowance (低保) recipient unemployed 6+ months")
@@ -487,14 +487,14 @@ class DifficultyRecognition(models.Model):
 
 
 class ReferralKind(models.TextChoices):
-    """Where a person in need is referred to the civil affairs bureau (民政局), clause (十一)."""
+    """Where a person in need is referred to the civil affairs bureau (民政局), clause （十一）."""
 
     LOW_INCOME = "low_income", _("Minimum living allowance (低保)")
     TEMPORARY_ASSISTANCE = "temporary_assistance", _("Temporary assistance")
 
 
 class Referral(models.Model):
-    """A caseworker referred a person to the civil affairs bureau (clause (十一)); part of the real-name file.
+    """A caseworker referred a person to the civil affairs bureau (clause （十一）); part of the real-name file.
 
     The case it was made from is kept by its reference only (the registry does not depend on subsidies).
     """

@@ -182,7 +182,7 @@ def enterprise_register(
 def registration_open(
     *, person: Person, registered_on: dt.date, actor: Any, residence_county: County | None = None
 ) -> UnemploymentRegistration:
-    """Register a person as unemployed at their place of habitual residence (clause (九)).
+    """Register a person as unemployed at their place of habitual residence (clause （九）).
 
     At most one active registration per person: the person row is locked, and the partial unique constraint
     catches anything that slips past (two requests at once).
@@ -211,7 +211,7 @@ def registration_open(
 def registration_end(
     *, registration: UnemploymentRegistration, ended_on: dt.date, reason: str, actor: Any
 ) -> UnemploymentRegistration:
-    """End a registration. Re-employment also ends an open benefit period: benefit stops from the next month (十)."""
+    """End a registration. Re-employment also ends an open benefit period: benefit stops from the next month （十）."""
     if reason not in EndReason.values:
         raise ValidationError({"reason": _("Choose why the registration ends.")})
     with transaction.atomic():
@@ -326,7 +326,7 @@ def enterprise_reveal_bank_account(*, enterprise: Enterprise, actor: Any, reason
     return enterprise.bank_account
 
 
-# --- Employment-difficult recognition (就业困难人员认定, clause (九)) ---------------------------------------------
+# --- Employment-difficult recognition (就业困难人员认定, clause （九）) ---------------------------------------------
 
 
 def recognition_in_force(person: Person, on: dt.date) -> DifficultyRecognition | None:
@@ -363,7 +363,7 @@ def recognition_grant(
     valid_until: dt.date | None = None,
     reason: str = "",
 ) -> DifficultyRecognition:
-    """Flag a person as employment-difficult with the accepted categories and dates (clause (九)).
+    """Flag a person as employment-difficult with the accepted categories and dates (clause （九）).
 
     A new recognition replaces the one in force (which ends the day before), so a person has one at a time.
     """
@@ -436,7 +436,7 @@ QUALITY_LIST_PERMISSION = "portal.manage_parameters"
 
 
 def enterprise_quality_list_set(*, enterprise: Enterprise, on_list: bool, actor: Any, reason: str = "") -> Enterprise:
-    """Put an enterprise on the quality-enterprise list (名优企业名录, clause (二)) or take it off; officers only."""
+    """Put an enterprise on the quality-enterprise list (名优企业名录, clause （二）) or take it off; officers only."""
     if not actor.has_perm(QUALITY_LIST_PERMISSION):
         raise PermissionDenied(_("Only prefecture officers maintain the quality-enterprise list."))
     with transaction.atomic():

@@ -7,8 +7,10 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self) -> None:
-        # The one table of what each kind of case does in the shared workflow (see docs/adr/0007).
+        # The one table of what each kind of case does in the shared workflow (docs/adr/0007).
         from subsidies.cases import rules
         from subsidies.kinds import KINDS
 
         rules.install(KINDS)
+        # Register the Celery tasks in every process: the document outbox sends them by name.
+        from subsidies import tasks  # noqa: F401

@@ -1,4 +1,4 @@
-"""The measures of the plan, (一) to (十一), as the public policies page lists them (clause (十四)).
+"""The measures of the plan, （一） to （十一）, as the public policies page lists them (clause （十四）).
 
 Amounts are never typed here: `amounts(on)` renders each from the parameters in force on that date.
 """

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from registry.models import InsuranceYear
+from subsidies.demo_cases import seed_cases
+from subsidies.demo_dashboard import seed_dashboard
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 
 
 def seed(*, stdout: Any) -> None:
     """Idempotent: demo cases in every state and the dashboard's data. The offers come last (seed_offers)."""
-    from subsidies.demo_cases import seed_cases
 
     seed_cases(stdout=stdout)
-    from subsidies.demo_dashboard import seed_dashboard
 
     seed_dashboard(stdout=stdout)
 

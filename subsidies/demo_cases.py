@@ -15,7 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from registry.models import Enterprise
+from registry.demo import demo_credit_code
+from registry.models import County, Enterprise, InsuranceYear, Source
+from registry.services import enterprise_register, insurance_year_record
 from subsidies.cases import publication, workflow
 from subsidies.measures import m01_stable_job_refund
 from subsidies.models import Case, CaseKind, CaseState, NoticeListKind, PublicNotice
@@ -42,10 +44,6 @@ def _demo_enterprises() -> list[Enterprise]:
     import random
 
     from faker import Faker
-
-    from registry.demo import demo_credit_code
-    from registry.models import County, InsuranceYear, Source
-    from registry.services import enterprise_register, insurance_year_record
 
     fake = Faker("zh_CN")
     fake.seed_instance(2020)

@@ -1,4 +1,5 @@
-"""Demo data of the dashboard (clauses (四), (十二)): an enterprise that laid off staff, and incubators with tenants.
+"""Demo data of the dashboard (clauses （四）, （十二）): an enterprise that laid off staff, and incubators with
+tenants.
 
 Idempotent and synthetic: the enterprise has a demo credit code (registry.demo.demo_credit_code) and a name that
 says what it is for; the incubators are recorded by the demo officer when one exists, else skipped.
@@ -10,18 +11,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from registry.demo import demo_credit_code
+from registry.models import County, Enterprise, InsuranceYear, Source
+from registry.services import enterprise_register, insurance_year_record
+from subsidies.measures.m04_incubators import RECORD_PERMISSION, incubator_record, tenant_record
+from subsidies.models import Incubator
+
 LAYOFF_NUMBER = 700  # demo credit code D0000700 in 乌苏市
 COUNTY = "654202"
 
 
 def seed_dashboard(*, stdout: Any) -> None:
     from django.contrib.auth import get_user_model
-
-    from registry.demo import demo_credit_code
-    from registry.models import County, Enterprise, InsuranceYear, Source
-    from registry.services import enterprise_register, insurance_year_record
-    from subsidies.measures.m04_incubators import RECORD_PERMISSION, incubator_record, tenant_record
-    from subsidies.models import Incubator
 
     code = demo_credit_code(LAYOFF_NUMBER, COUNTY)
     enterprise = Enterprise.objects.filter(credit_code=code).first() or enterprise_register(
@@ -87,4 +88,4 @@ def seed_dashboard(*, stdout: Any) -> None:
         rural_leaders=6,
         actor=officer,
     )
-    stdout.write("  incubators: 2 recognised, 2 firms incubated (clause (四))")
+    stdout.write("  incubators: 2 recognised, 2 firms incubated (clause （四）)")

@@ -9,18 +9,13 @@ The database is the source of truth and Redis only carries work:
   path fixed by the job (overwriting what a dead worker may have left), records the SHA-256 and marks it done, all
   under the job's row lock; a failure is counted and retried with backoff, and after MAX_ATTEMPTS the job is failed
   and shown to caseworkers, whose "retry" is `notice_job_retry`.
-
-Test hook: NOTICE_RENDER_DELAY_SECONDS (environment of the worker process) sleeps that long inside the render, with
-the job locked, so a test can kill the worker in the middle of rendering. Unset in production.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -125,7 +120,7 @@ def documents_order_on_transition(case: Case, name: str) -> None:
 
 
 def registration_certificate_order(*, registration: UnemploymentRegistration, actor: Any) -> NoticeJob:
-    """Order the unemployment registration certificate (clause (九)) for a registration (resident journey)."""
+    """Order the unemployment registration certificate (clause （九）) for a registration (resident journey)."""
     with transaction.atomic():
         job = notice_job_order(kind=DocumentKind.REGISTRATION_CERTIFICATE, registration=registration)
         audit_record(actor=actor, action="notice_order", target=job, after={"kind": job.kind})
@@ -207,12 +202,6 @@ def _store(name: str, content: bytes) -> None:
         raise RuntimeError(f"storage saved {saved!r} instead of {name!r}")
 
 
-def _render_delay() -> None:
-    delay = float(os.environ.get("NOTICE_RENDER_DELAY_SECONDS") or 0)
-    if delay > 0:
-        time.sleep(delay)
-
-
 def notice_job_run(*, job_id: int) -> RunOutcome:
     """Make the job's document exactly once (the Celery task's body; safe to run any number of times)."""
     now = timezone.now()
@@ -237,7 +226,6 @@ def notice_job_run(*, job_id: int) -> RunOutcome:
             if job.state == NoticeJobState.DONE:
                 return RunOutcome(job.state)
             pdf, meta = _document(job)
-            _render_delay()
             name = notice_path(job)
             _store(name, pdf)
             notice, _created = Notice.objects.update_or_create(

@@ -257,7 +257,7 @@ def registration_reference(registration: UnemploymentRegistration) -> str:
 def registration_certificate(
     *, registration: UnemploymentRegistration, verification_code: str, issued_on: date
 ) -> bytes:
-    """就业创业（失业）登记证明 at the place of habitual residence (clause (九)). The ID number is masked."""
+    """就业创业（失业）登记证明 at the place of habitual residence (clause （九）). The ID number is masked."""
     context = {
         "registration": registration,
         "person": registration.person,

@@ -12,6 +12,7 @@ import annotated_types
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import County
 from subsidies.calculators import Policy
 
 LABELS: dict[str, Any] = {
@@ -151,8 +152,6 @@ def _field(name: str, info: Any) -> forms.Field:
             widget=forms.CheckboxSelectMultiple,
         )
     if name == "county_code":
-        from registry.models import County
-
         return forms.ChoiceField(
             label=label,
             required=required,

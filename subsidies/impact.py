@@ -1,4 +1,4 @@
-"""The impact of a parameter change before it takes effect (clause (十四): funds are supervised).
+"""The impact of a parameter change before it takes effect (clause （十四）: funds are supervised).
 
 `parameter_change_impact` recalculates every open case and every refund offer the proposed value could touch,
 under an overlay of the proposed value on the parameter snapshot (subsidies.parameters.parameter_overlay), and

@@ -54,7 +54,7 @@ class Parameter(models.Model):
 
 
 class RefundOffer(models.Model):
-    """免申即享: the standard-track stable-job refund (clause (一)) offered to an enterprise before it applies.
+    """免申即享: the standard-track stable-job refund (clause （一）) offered to an enterprise before it applies.
 
     Computed by `refund_offers_compute` from the registry's insurance year `year - 1`; one per enterprise and year.
     A rerun changes only offers whose result changed. The enterprise sees its offer when it signs in.
@@ -94,17 +94,17 @@ class RefundOffer(models.Model):
         return f"{self.enterprise_id} {self.year}: {self.amount}"
 
 
-# --- Cases: applications, their review and decision (clause (一) first; later journeys add kinds) -------------
+# --- Cases: applications, their review and decision (clause （一） first; later journeys add kinds) -------------
 
 
 class CaseKind(models.TextChoices):
-    # Enterprises, clause (一)
+    # Enterprises, clause （一）
     STABLE_JOB_REFUND = "stable_job_refund", _("Stable-job refund")
     HARDSHIP_RECOGNITION = "hardship_recognition", _("Hardship-enterprise recognition")
-    # Residents, clause (九)
+    # Residents, clause （九）
     UNEMPLOYMENT_REGISTRATION = "unemployment_registration", _("Unemployment registration")
     DIFFICULTY_RECOGNITION = "difficulty_recognition", _("Employment-difficult recognition")
-    # Claims, clauses (二), (三), (五), (六), (七), (八)
+    # Claims, clauses （二）, （三）, （五）, （六）, （七）, （八）
     TRAINING_SUBSIDY = "training_subsidy", _("Training subsidy")
     LIVING_ALLOWANCE = "living_allowance", _("Training living allowance")
     SKILL_UPGRADE = "skill_upgrade", _("Skill-upgrade subsidy")
@@ -211,7 +211,7 @@ class Case(models.Model):
             ),
             # One live application per enterprise, kind and year (a draft included); a rejected one may be
             # followed by a new application.
-            # Internship claims are one per intern (clause (五)), so a host has several in a year.
+            # Internship claims are one per intern (clause （五）), so a host has several in a year.
             models.UniqueConstraint(
                 fields=["kind", "enterprise", "year"],
                 condition=models.Q(enterprise__isnull=False)
@@ -523,7 +523,7 @@ class Notice(models.Model):
         return self.job.kind
 
 
-# --- Incubators, clause (四): targets to the end of 2020 as data, and what was recognised -----------------------
+# --- Incubators, clause （四）: targets to the end of 2020 as data, and what was recognised -----------------------
 
 
 class IncubatorKind(models.TextChoices):
@@ -542,7 +542,7 @@ class IncubatorLevel(models.TextChoices):
 
 
 class IncubatorGoal(models.TextChoices):
-    """The programme goals of clause (四) beside the counts of incubators."""
+    """The programme goals of clause （四） beside the counts of incubators."""
 
     JOBS = "jobs", _("Jobs created by incubated firms")
     AGRICULTURAL_FIRMS = "agricultural_firms", _("Agricultural firms and new farm businesses incubated")
@@ -551,7 +551,7 @@ class IncubatorGoal(models.TextChoices):
 
 
 class IncubatorTarget(models.Model):
-    """One target of clause (四): a number of incubators of a kind and level, or a programme goal, by a deadline."""
+    """One target of clause （四）: a number of incubators of a kind and level, or a programme goal, by a deadline."""
 
     kind = models.CharField(_("kind"), max_length=30, choices=IncubatorKind.choices, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=IncubatorLevel.choices, blank=True)
@@ -643,7 +643,7 @@ class IncubatorTenant(models.Model):
         return self.name
 
 
-# --- Enterprise claims: internships (五), start-up loans (三), guarantee referrals (二) -------------------------
+# --- Enterprise claims: internships （五）, start-up loans （三）, guarantee referrals （二） -------------------------
 
 
 class InternCategory(models.TextChoices):
@@ -652,7 +652,7 @@ class InternCategory(models.TextChoices):
 
 
 class InternshipPlacement(models.Model):
-    """One intern at a host enterprise: the facts of an internship claim (clause (五)), one per case.
+    """One intern at a host enterprise: the facts of an internship claim (clause （五）), one per case.
 
     The intern is a registry Person found (or added) by the blind index of the ID number; the number itself is
     never stored here.
@@ -688,7 +688,7 @@ class InternshipPlacement(models.Model):
 
 
 class Loan(models.Model):
-    """A guaranteed start-up loan actually granted (clause (三)), recorded against a certified startup_loan case."""
+    """A guaranteed start-up loan actually granted (clause （三）), recorded against a certified startup_loan case."""
 
     case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="loan")
     county = models.ForeignKey(
@@ -759,7 +759,7 @@ class ReferralState(models.TextChoices):
 
 
 class GuaranteeReferral(models.Model):
-    """A quality-list enterprise referred to the government guarantee company (clause (二)); no amount."""
+    """A quality-list enterprise referred to the government guarantee company (clause （二）); no amount."""
 
     case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referral")
     guarantee_company = models.CharField(_("guarantee company"), max_length=120)
@@ -784,7 +784,7 @@ class GuaranteeReferral(models.Model):
         return f"{self.case_id}: {self.get_state_display()}"
 
 
-# --- Evidence uploads of applicants (resident journey, clause (九); claims may use them too) -----------------
+# --- Evidence uploads of applicants (resident journey, clause （九）; claims may use them too) -----------------
 
 
 class Evidence(models.Model):
@@ -823,7 +823,7 @@ class Evidence(models.Model):
         return f"{self.case_id}: {self.original_name}"
 
 
-# --- A parameter change waiting for a second officer (clause (十四): funds are supervised) -------------------
+# --- A parameter change waiting for a second officer (clause （十四）: funds are supervised) -------------------
 
 
 class ParameterChangeState(models.TextChoices):

@@ -100,7 +100,7 @@ def parameter_add(
     return parameter
 
 
-# --- A change that moves more than the threshold waits for a second officer (clause (十四)) ----------------
+# --- A change that moves more than the threshold waits for a second officer (clause （十四）) ----------------
 
 THRESHOLD_YUAN = "parameter_change.confirmation_threshold_yuan"
 THRESHOLD_ELIGIBILITY = "parameter_change.confirmation_threshold_eligibility"

@@ -1,4 +1,4 @@
-"""Statistics for the prefecture dashboard (clauses (十二), (十三), (十四)): pure aggregation in the database.
+"""Statistics for the prefecture dashboard (clauses （十二）, （十三）, （十四）): pure aggregation in the database.
 
 Every figure is one grouped query (county x month x kind), never a Python loop over cases. Functions take a
 `Scope` (period, counties, kinds) and return plain rows, so the dashboard page, its Excel export and the daily
@@ -104,7 +104,7 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-# --- Registrations and recognitions (clause (九)) ----------------------------------------------------------------
+# --- Registrations and recognitions (clause （九）) ----------------------------------------------------------------
 
 
 def registrations_by_county_month(scope: Scope) -> dict[tuple[int, date], dict[str, int]]:

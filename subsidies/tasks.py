@@ -58,5 +58,5 @@ def notices_finalise_due() -> list[int]:
 
 @shared_task(name="subsidies.warnings_digest", ignore_result=True, acks_late=True, time_limit=600, soft_time_limit=540)
 def warnings_digest(day: str | None = None) -> int:
-    """Daily: mail the early warnings (clause (十二)) to the prefecture officers, once per day (idempotent)."""
+    """Daily: mail the early warnings (clause （十二）) to the prefecture officers, once per day (idempotent)."""
     return warnings_digest_send(today=date.fromisoformat(day) if day else timezone.localdate())

@@ -1,9 +1,9 @@
-"""Early warning by grade (分级预警, clause (十二)): layoffs in enterprises, and rises in new registrations.
+"""Early warning by grade (分级预警, clause （十二）): layoffs in enterprises, and rises in new registrations.
 
 Two signals, each computed by one grouped query:
 - layoffs: an enterprise whose insured headcount fell, over its latest insurance year, by more than a grade's
   threshold (parameter layoff_warning.grades, three grades, "more than" is strict). The fall is the net reduction
-  of clause (一): max(0, insured at the start - insured at the end - retired or deceased) / insured at the start,
+  of clause （一）: max(0, insured at the start - insured at the end - retired or deceased) / insured at the start,
   the start of year Y being the end of year Y - 1;
 - registrations: a county whose new unemployment registrations in the last complete month exceed the average of
   the months before it (parameter registration_warning.trailing_months) by more than the parameter
@@ -24,7 +24,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Q, Va
 from django.db.models.functions import Cast, Greatest, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import County, InsuranceYear, UnemploymentRegistration
+from registry.models import AuditEvent, County, InsuranceYear, UnemploymentRegistration
 from subsidies.parameters import value_in_force
 from subsidies.statistics import Table, month_start, next_month
 
@@ -231,7 +231,7 @@ def warnings_for(*, today: date, county_ids: tuple[int, ...] | None = None) -> W
 
 def digest_text(warnings: Warnings, *, link: Any) -> str:
     """The plain-text body of the daily digest: one line per warning with its link."""
-    lines = [str(_("Early warnings (clause (十二)): %(n)s today.") % {"n": warnings.count}), ""]
+    lines = [str(_("Early warnings (clause （十二）): %(n)s today.") % {"n": warnings.count}), ""]
     for w in warnings.items:
         lines.append(f"[{_('Grade')} {w.grade}] {w.county_name} · {w.subject}: {w.reason}")
         lines.append(f"    {link(w)}")
@@ -267,8 +267,6 @@ def warnings_digest_send(*, today: date) -> int:
     from django.db import transaction
     from django.urls import reverse
     from django.utils import translation
-
-    from registry.models import AuditEvent
 
     day = today.isoformat()
     with transaction.atomic():

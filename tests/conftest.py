@@ -145,7 +145,7 @@ def auditor(make_user) -> User:  # type: ignore[no-untyped-def]
     return make_user(Role.AUDITOR)
 
 
-# --- Enterprises and their cases (clauses (一), (五)) ---------------------------------------------------------------
+# --- Enterprises and their cases (clauses （一）, （五）) ------------------------------------------------
 
 
 @pytest.fixture
@@ -180,7 +180,8 @@ def make_enterprise(db) -> Callable[..., Enterprise]:  # type: ignore[no-untyped
 @pytest.fixture
 def submit_refund(db) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
     """submit_refund(applicant, ent, token=None) -> the enterprise's 2019 stable-job refund, submitted on the
-    standard track with the registry's figures (48,000.00 of premiums: 24,000.00)."""
+    standard track with 48,000.00 of premiums (24,000.00): the registry's figures of make_enterprise's default,
+    or, for another enterprise, those figures with the applicant's reason for changing them."""
 
     def submit(applicant: Any, ent: Any, *, token: uuid.UUID | None = None) -> Case:
         case = workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
@@ -196,6 +197,7 @@ def submit_refund(db) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
                 "insured_at_end": 39,
                 "retired_or_deceased": 1,
                 "figures_source": "registry",
+                "figures_change_reason": "按12月缴费凭证更正",
             },
         )
         return workflow.case_submit(case=case, token=token or uuid.uuid4(), actor=applicant)
@@ -230,7 +232,7 @@ def approve_refund(make_enterprise, submit_refund, claim_and_approve) -> Callabl
 @pytest.fixture
 def publish_and_finalise() -> Callable[[Case, Any], Case]:
     """publish_and_finalise(case, officer) -> the approved case, published for public notice today and final
-    after the period (clause (一): approved refunds are published first)."""
+    after the period (clause （一）: approved refunds are published first)."""
 
     def finalise(case: Case, officer: Any) -> Case:
         notice = publication.notice_publish(
@@ -251,7 +253,7 @@ def publish_and_finalise() -> Callable[[Case, Any], Case]:
 @pytest.fixture
 def approve_internship_base(claim_and_approve) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
     """approve_internship_base(applicant, ent, caseworker) -> the enterprise recognised as an internship base
-    (clause (五)): submitted by the applicant and approved by the caseworker."""
+    (clause （五）): submitted by the applicant and approved by the caseworker."""
 
     def approve(applicant: Any, ent: Any, caseworker: Any) -> Case:
         case = m05_internship.internship_base_start(
@@ -267,7 +269,7 @@ def approve_internship_base(claim_and_approve) -> Callable[..., Case]:  # type: 
 
 @pytest.fixture
 def make_intern_claim() -> Callable[..., Case]:
-    """make_intern_claim(applicant, ent, **facts) -> a draft internship claim (clause (五)) for 阿依古丽·买买提,
+    """make_intern_claim(applicant, ent, **facts) -> a draft internship claim (clause （五）) for 阿依古丽·买买提,
     654202199807080021 (born 1998-07-08), a youth starting 2019-03-01 for 6 months at 1,000.00 a month."""
 
     def make(applicant: Any, ent: Any, **overrides: Any) -> Case:
@@ -289,13 +291,13 @@ def make_intern_claim() -> Callable[..., Case]:
 @pytest.fixture
 def two_open_refunds(officer, make_enterprise, submit_refund) -> dict[str, Case]:  # type: ignore[no-untyped-def]
     """Two enterprises' open refund cases of 2019, 24000.00 each at the ratio of 0.50 (48000.00 of premiums):
-    "big" of 塔城市 and "small" of 乌苏市 (clause (十四): what a parameter change would move)."""
+    "big" of 塔城市 and "small" of 乌苏市 (clause （十四）: what a parameter change would move)."""
     big = make_enterprise(officer, code="91654201312345673Q", county="654201", premiums="48000.00")
     small = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202", premiums="10000.00")
     return {"big": submit_refund(officer, big), "small": submit_refund(officer, small)}
 
 
-# --- Early warnings and the dashboard (clauses (十二), (十三)) -----------------------------------------------------
+# --- Early warnings and the dashboard (clauses （十二）, （十三）) -----------------------------------------
 
 
 @pytest.fixture
@@ -343,7 +345,7 @@ def _at(y: int, m: int, d: int, h: int = 10) -> datetime:
 
 @pytest.fixture
 def build_dashboard_world(make_enterprise, register_person) -> Callable[[Any], dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """build_dashboard_world(actor) -> a small, hand-counted world for the dashboard tests (clauses (十二), (十三)).
+    """build_dashboard_world(actor) -> a small, hand-counted world for the dashboard tests (clauses （十二）, （十三）).
 
     塔城市 654201, 2019:
     - March: 3 stable-job refunds received (A, B, C). A is claimed and approved in March (48000 x 0.5 = 24000.00),

@@ -1,4 +1,4 @@
-"""Demo data of the enterprise claims (clauses (二), (三), (五), (六)); idempotent, synthetic only.
+"""Demo data of the enterprise claims (clauses （二）, （三）, （五）, （六）); idempotent, synthetic only.
 
 An enterprise account `enterprise_claims` (password as the other demo accounts) acts for a small 塔城市 enterprise on
 the quality-enterprise list. It has an approved internship base, one decided intern claim and one waiting in the
@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from portal.demo.accounts import DEMO_PASSWORD
 from portal.models import EnterpriseMembership, User
 from portal.roles import Role
 from registry.demo import demo_id_number
@@ -48,8 +49,6 @@ def _staff(username: str) -> User:
 
 
 def _enterprise() -> tuple[User, Enterprise]:
-    from portal.management.commands.seed_demo import DEMO_PASSWORD
-
     code = _credit_code()
     ent = Enterprise.objects.filter(credit_code=code).first()
     officer = _staff("officer")

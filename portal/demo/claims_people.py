@@ -1,4 +1,4 @@
-"""Demo residents' claims (clauses (七), (八), (三)): call `seed(stdout=...)` from `manage.py seed_demo`.
+"""Demo residents' claims (clauses （七）, （八）, （三）): call `seed(stdout=...)` from `manage.py seed_demo`.
 
 A demo resident `resident_claims` (password as the other demo accounts) of 塔城市, registered unemployed since 2020
 and recognised employment-difficult, has: a training subsidy and living allowance waiting in 塔城市's queue, a
@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from portal.demo.accounts import DEMO_PASSWORD
 from portal.models import ResidentAccount, User
 from portal.roles import Role
 from registry.demo import demo_id_number
@@ -35,8 +36,6 @@ BANK = "6228480088012345678"
 
 
 def _resident() -> tuple[User, Any]:
-    from portal.management.commands.seed_demo import DEMO_PASSWORD
-
     user = User.objects.filter(username=USERNAME).first()
     if user is not None and hasattr(user, "resident"):
         return user, user.resident.person

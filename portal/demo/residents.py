@@ -1,4 +1,4 @@
-"""Demo residents in every state of the resident journey (clause (九)); called by portal.demo.seed.
+"""Demo residents in every state of the resident journey (clause （九）); called by portal.demo.seed.
 
 - The demo `resident` sign-in is bound to 阿依古丽·买买提 (654201198503150018, 塔城市), registered as unemployed, so
   "my services" shows a registration and the recognition can be asked for.
@@ -22,7 +22,7 @@ from portal.roles import Role
 from registry.identifiers import id_check_character
 from registry.models import County, DifficultyCategory
 from registry.services import person_find_by_id_number, person_register, registration_open
-from subsidies.cases.workflow import case_claim, case_reject, case_return
+from subsidies.cases.workflow import case_approve, case_claim, case_reject, case_return
 from subsidies.measures.m09_registration import (
     active_registration,
     recognition_decide,
@@ -88,7 +88,6 @@ def _submit(person: Any, actor: Any, county: County) -> Case:
 
 
 def _register(case: Case, worker: Any) -> None:
-    from subsidies.cases.workflow import case_approve
 
     case_claim(case=case, actor=worker)
     case_approve(case=case, actor=worker)

@@ -21,6 +21,7 @@ from portal.models import User
 from registry.crypto import normalise_bank_account
 from registry.identifiers import parse_credit_code
 from registry.models import County, Enterprise, SizeClass
+from subsidies.measures.m01_stable_job_refund import figures_change_refusal
 from subsidies.models import Track
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -251,10 +252,7 @@ class FiguresForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.registry and self.changed_figures() and not (data.get("change_reason") or "").strip():
-            self.add_error(
-                "change_reason",
-                _("You changed figures from the social-insurance system: say why, so the caseworker can check."),
-            )
+            self.add_error("change_reason", figures_change_refusal())
         return data
 
     def answers(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Forms of the enterprise claims (clauses (二), (三), (五), (六)) and of the loan pages of the workbench.
+"""Forms of the enterprise claims (clauses （二）, （三）, （五）, （六）) and of the loan pages of the workbench.
 
 They validate and type input; the views hand cleaned data to subsidies.claims_enterprises and subsidies.loans.
 """

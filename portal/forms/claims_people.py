@@ -1,4 +1,4 @@
-"""Forms of the residents' claims (七), (八), (三): they validate and type; subsidies.claims_people decides."""
+"""Forms of the residents' claims （七）, （八）, （三）: they validate and type; subsidies.claims_people decides."""
 
 from __future__ import annotations
 

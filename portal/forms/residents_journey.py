@@ -1,4 +1,4 @@
-"""Forms of the resident journey (clause (九)): one topic per page; each form's answers() is what the draft keeps.
+"""Forms of the resident journey (clause （九）): one topic per page; each form's answers() is what the draft keeps.
 
 Uploads are checked again by the service (subsidies.residents.evidence_add: the content decides the type).
 """
@@ -210,7 +210,7 @@ class WishesForm(StyledForm):
         label=_("Training you would like"),
         max_length=500,
         required=False,
-        help_text=_("Free vocational training may be available (clause (七))."),
+        help_text=_("Free vocational training may be available (clause （七）)."),
     )
     skills = forms.CharField(
         label=_("Your skills and certificates"),

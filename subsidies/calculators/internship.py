@@ -1,4 +1,4 @@
-"""(五) Internship subsidy 就业见习."""
+"""（五） Internship subsidy 就业见习."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""(八) Skill-upgrade subsidy 技术技能提升补贴."""
+"""（八） Skill-upgrade subsidy 技术技能提升补贴."""
 
 from __future__ import annotations
 

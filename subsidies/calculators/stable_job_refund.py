@@ -1,4 +1,4 @@
-"""(一) Stable-job refund 稳岗返还: standard track and the 2019 hardship track."""
+"""（一） Stable-job refund 稳岗返还: standard track and the 2019 hardship track."""
 
 from __future__ import annotations
 

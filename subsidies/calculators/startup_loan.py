@@ -1,4 +1,4 @@
-"""(三) Guaranteed start-up loans 创业担保贷款 and the reward to the handling institutions."""
+"""（三） Guaranteed start-up loans 创业担保贷款 and the reward to the handling institutions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""(七) Training subsidy and training living allowance for the unemployed."""
+"""（七） Training subsidy and training living allowance for the unemployed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""(十) Unemployment-insurance benefit 失业保险金, with the medical-insurance premiums paid for the same months."""
+"""（十） Unemployment-insurance benefit 失业保险金, with the medical-insurance premiums paid for the same months."""
 
 from __future__ import annotations
 

@@ -52,12 +52,16 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE = (S.DRAFT, S.RETURNED)
 # Waiting for a caseworker: in the county's queue or being reviewed (a returned case waits for the applicant).
 AWAITING_CASEWORKER = (S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED)
+# In the county's queue, waiting for a caseworker to take it.
+IN_QUEUE = (S.SUBMITTED, S.RESUBMITTED)
 # Submitted and not yet decided, whoever must act next.
 UNDECIDED = (S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.RESUBMITTED)
 # Not yet decided, drafts included: the applicant has one of these open.
 NOT_DECIDED = (S.DRAFT, *UNDECIDED)
 # Approved: on public notice or final included.
 GRANTED = (S.APPROVED, S.ON_NOTICE, S.FINAL)
+# Decided, either way.
+DECIDED = (*GRANTED, S.REJECTED)
 # Submitted and neither rejected nor withdrawn: counts against once-only rules.
 LIVE = (*UNDECIDED, *GRANTED)
 

@@ -31,7 +31,7 @@ from subsidies.models import (
     RefundOffer,
     Track,
 )
-from subsidies.parameters import parameter_snapshot
+from subsidies.parameters import ParameterNotInForce, parameter_snapshot, value_in_force
 
 
 def calculation_date(year: int) -> date:
@@ -41,7 +41,7 @@ def calculation_date(year: int) -> date:
 
 
 def hardship_list_includes(*, enterprise: Enterprise, year: int) -> bool:
-    """Is the enterprise on a final hardship list for `year` (its recognition published and final)? (一)"""
+    """Is the enterprise on a final hardship list for `year` (its recognition published and final)? （一）"""
     return Case.objects.filter(
         kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=enterprise, year=year, state=S.FINAL
     ).exists()
@@ -64,7 +64,7 @@ def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | N
 
 
 def refund_calculate(*, case: Case, on: date | None = None) -> dict[str, Any]:
-    """The calculator's result for a stable-job refund case, from its answers (clause (一)).
+    """The calculator's result for a stable-job refund case, from its answers (clause （一）).
 
     `on`: the rules of another day of the year applied for (the impact preview of a parameter change).
     """
@@ -147,7 +147,7 @@ def offer_as_of(year: int) -> date:
 def refund_offers_compute(
     *, year: int, actor: Any = None, as_of: date | None = None, batch_size: int = 2000
 ) -> OfferRun:
-    """免申即享: compute the standard-track refund (一) of every enterprise with an insurance year `year - 1`.
+    """免申即享: compute the standard-track refund （一） of every enterprise with an insurance year `year - 1`.
 
     One RefundOffer per enterprise and year. Idempotent: a rerun writes only offers whose result changed (amount,
     eligibility, layoff rate, reasons or parameters used), creates the missing ones and deletes offers whose
@@ -262,10 +262,62 @@ def within_year(day: date, year: int) -> date:
 # --- What the workflow asks of this measure (subsidies.kinds) ------------------------------------------------------
 
 
+# The figures of the standard track that the social-insurance system reports for last year.
+STANDARD_FIGURES = (
+    "ui_premiums_paid_last_year",
+    "ui_months_paid_in_full",
+    "insured_at_start",
+    "insured_at_end",
+    "retired_or_deceased",
+)
+
+
+def figures_changed(case: Case) -> list[str]:
+    """The standard-track figures the applicant entered differently from the registry's (none without them)."""
+    if (case.track or Track.STANDARD) != Track.STANDARD:
+        return []
+    registry = registry_figures(enterprise=case.enterprise, year=case.year)
+    if registry is None:
+        return []
+    changed = []
+    for key in STANDARD_FIGURES:
+        entered = case.answers.get(key)
+        if entered not in (None, "") and Decimal(str(entered)) != Decimal(str(registry[key])):
+            changed.append(key)
+    return changed
+
+
+def figures_change_refusal() -> str:
+    return _("You changed figures from the social-insurance system: say why, so the caseworker can check.")
+
+
+def hardship_window_years(first_year: int) -> list[int]:
+    """The years whose applications may use the hardship track (parameter hardship.window, clause （一）)."""
+    try:
+        start, end = value_in_force("hardship.window", on=date(first_year, 1, 1))
+    except ParameterNotInForce:
+        return [first_year]
+    return list(range(start.year, end.year + 1))
+
+
+def hardship_track_allowed(case: Case) -> bool:
+    """（一） The hardship track: only for applications inside the window, and only for an enterprise on a final
+    hardship list of the year."""
+    day = calculation_date(case.year)
+    try:
+        start, end = value_in_force("hardship.window", on=day)
+    except ParameterNotInForce:
+        return False
+    return start <= day <= end and hardship_list_includes(enterprise=case.enterprise, year=case.year)
+
+
 def refund_prepare_submit(case: Case) -> None:
-    """Before a refund is submitted: the account it is paid into, and the calculator's result on the case."""
+    """Before a refund is submitted: the account it is paid into, a reason for any registry figure the applicant
+    changed (the caseworker checks it), and the calculator's result on the case."""
     if not case.bank_account:
         raise Refused(_("Enter the bank account the refund is paid into."), field="bank_account")
+    if figures_changed(case) and not str(case.answers.get("figures_change_reason") or "").strip():
+        raise Refused(figures_change_refusal(), field="change_reason")
     try:
         case.calculation = refund_calculate(case=case)
     except InputErrors as exc:

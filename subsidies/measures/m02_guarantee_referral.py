@@ -31,7 +31,7 @@ from subsidies.models import (
 
 TWO = clause("（二）")
 
-# The government financing-guarantee company of the prefecture (clause (二)); synthetic name.
+# The government financing-guarantee company of the prefecture (clause （二）); synthetic name.
 GUARANTEE_COMPANY = "塔城地区政府性融资担保有限公司"
 
 

@@ -81,7 +81,7 @@ def startup_loan_live(person: Person, *, exclude: int | None = None) -> Case | N
 
 
 def startup_loan_checks(*, person: Person, answers: dict[str, Any], exclude: int | None = None) -> list[Check]:
-    """Is this individual a qualifying person (clause (三))? What the registry says about the declared category."""
+    """Is this individual a qualifying person (clause （三）)? What the registry says about the declared category."""
     category = answers["category"]
     today = timezone.localdate()
     if category == "registered_unemployed":
@@ -155,7 +155,7 @@ def _loan_answers(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uuid.UUID, actor: Any) -> Case:
-    """An individual asks to be certified for a guaranteed start-up loan (三); the caseworker's approval certifies it.
+    """An individual asks to be certified for a guaranteed start-up loan （三）; the caseworker's approval certifies it.
 
     Refused with the reason when another request of the person is open or certified, or when a registered
     unemployed person has no active registration.

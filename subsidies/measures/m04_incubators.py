@@ -1,4 +1,4 @@
-"""Incubators (clause (四)): the targets to the end of 2020 as data, what officers record, and target vs actual.
+"""Incubators (clause （四）): the targets to the end of 2020 as data, what officers record, and target vs actual.
 
 The targets are rows of IncubatorTarget (seeded by migration 0009 from the plan). Officers record recognised
 incubators and their tenants (with the jobs they created and the rural leaders they trained); the dashboard reads
@@ -49,7 +49,7 @@ def incubator_record(
     recognised_by: str = "",
     mentors: int = 0,
 ) -> Incubator:
-    """Record a recognised incubator (clause (四)) with its start-up mentors."""
+    """Record a recognised incubator (clause （四）) with its start-up mentors."""
     _check(actor)
     name = name.strip()
     if not name:
@@ -174,7 +174,7 @@ class Progress:
 
 
 def progress(*, today: date) -> Progress:
-    """Target vs actual for every target of clause (四) (prefecture-wide: the targets are the prefecture's)."""
+    """Target vs actual for every target of clause （四） (prefecture-wide: the targets are the prefecture's)."""
     del today  # the targets carry their own deadline; the actual counts everything recorded so far
     recognised = dict(
         ((kind, level), n)

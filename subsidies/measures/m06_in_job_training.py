@@ -24,7 +24,7 @@ from subsidies.models import (
 
 SIX = clause("（六）")
 
-# Clause (六) is limited to 2019 by the plan itself (not a local sample value).
+# Clause （六） is limited to 2019 by the plan itself (not a local sample value).
 IN_JOB_TRAINING_YEAR = 2019
 
 

@@ -40,7 +40,7 @@ TRAINING_TYPES = {
 }
 
 
-# Employment-difficult categories (clause (九)) as the living-allowance calculator names them (clause (七)).
+# Employment-difficult categories (clause （九）) as the living-allowance calculator names them (clause （七）).
 CALCULATOR_CATEGORY = {
     DifficultyCategory.ZERO_EMPLOYMENT_FAMILY: "zero_employment_family",
     DifficultyCategory.LOW_INCOME_UNEMPLOYED: "low_income_family",
@@ -79,7 +79,7 @@ def difficulty_grounds(person: Person, day: date) -> tuple[list[str], list[str]]
 
 
 def benefit_overlapping(person: Person, start: date, end: date) -> BenefitPeriod | None:
-    """An unemployment-insurance benefit period with a month in common with the training days (clause (十))."""
+    """An unemployment-insurance benefit period with a month in common with the training days (clause （十）)."""
     return (
         BenefitPeriod.objects.filter(person=person, start_month__lte=month_of(end))
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=month_of(start)))
@@ -98,7 +98,7 @@ def allowance_granted(person: Person, year: int, *, exclude: int | None = None) 
 def living_allowance_checks(
     *, person: Person, start: date, end: date, exclude: int | None = None
 ) -> tuple[list[Check], dict[str, Any]]:
-    """The living allowance's cross-checks (clause (七)) and the calculator's inputs they give."""
+    """The living allowance's cross-checks (clause （七）) and the calculator's inputs they give."""
     checks: list[Check] = []
     registration = registration_covering(person, start, end)
     if registration is not None:
@@ -231,7 +231,7 @@ def certificate_claimed(*, kind: str, number: str, exclude: int | None = None) -
 
 
 def training_checks(*, person: Person, answers: dict[str, Any], exclude: int | None = None) -> list[Check]:
-    """The training subsidy's cross-checks (clause (七))."""
+    """The training subsidy's cross-checks (clause （七）)."""
     start, end = as_day(answers["training_start"]), as_day(answers["training_end"])
     checks = []
     passed = answers.get("result") == "passed"
@@ -320,7 +320,7 @@ def training_claim_submit(
     actor: Any,
     certificate: Any = None,
 ) -> list[Case]:
-    """Submit a training subsidy claim and, when asked, a living-allowance claim for the same training (七).
+    """Submit a training subsidy claim and, when asked, a living-allowance claim for the same training （七）.
 
     Refused with the reasons (nothing is created) when the certificate was claimed before or when a living
     allowance is asked for and a cross-check fails. Idempotent: the same token returns the cases it submitted.

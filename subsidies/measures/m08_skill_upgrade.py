@@ -54,7 +54,7 @@ def skill_upgrade_claimed(*, person: Person, occupation: str, level: str, exclud
 
 
 def insured_months_known(person: Person) -> int | None:
-    """Months insured as the social-insurance system reports them, if it does (clause (八))."""
+    """Months insured as the social-insurance system reports them, if it does (clause （八）)."""
     insurance = getattr(person, "insurance", None)
     return insurance.insured_months if insurance is not None else None
 
@@ -74,7 +74,7 @@ def skill_upgrade_calculate(answers: dict[str, Any], *, on: date | None = None) 
 
 
 def skill_upgrade_checks(*, person: Person, answers: dict[str, Any], exclude: int | None = None) -> list[Check]:
-    """The skill-upgrade subsidy's cross-checks (clause (八))."""
+    """The skill-upgrade subsidy's cross-checks (clause （八）)."""
     level = answers["certificate_level"]
     other = skill_upgrade_claimed(person=person, occupation=answers["occupation"], level=level, exclude=exclude)
     checks = [
@@ -134,7 +134,7 @@ def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
 def skill_upgrade_claim_submit(
     *, person: Person, data: dict[str, Any], bank_account: str, token: uuid.UUID, actor: Any, certificate: Any = None
 ) -> Case:
-    """Submit a skill-upgrade claim (八). Refused with the reason when this occupation and level was claimed before.
+    """Submit a skill-upgrade claim （八）. Refused with the reason when this occupation and level was claimed before.
 
     Insured months come from the registry when it knows them; otherwise the applicant's figure, marked as such.
     """

@@ -33,20 +33,20 @@ from registry.services import (
     registration_open,
 )
 from subsidies.cases.claims import person_lock
-from subsidies.cases.states import NOT_DECIDED, UNDECIDED, S
+from subsidies.cases.states import EDITABLE, NOT_DECIDED, UNDECIDED, S
 from subsidies.cases.workflow import case_approve, case_submit
 from subsidies.document_jobs import registration_certificate_order
 from subsidies.models import Case, CaseKind
 from subsidies.parameters import value_in_force
 
-# Clause (九), Xinjiang practice: women aged 45 or over and men aged 55 or over are employment-difficult.
+# Clause （九）, Xinjiang practice: women aged 45 or over and men aged 55 or over are employment-difficult.
 OLDER_WOMAN_AGE = 45
 
 
 OLDER_MAN_AGE = 55
 
 
-# Months of registered unemployment that make a category (clause (九)).
+# Months of registered unemployment that make a category (clause （九）).
 LONG_TERM_MONTHS = 12
 
 
@@ -90,7 +90,7 @@ class WorkingAge:
 
 
 def working_age_check(*, person: Person, on: date) -> WorkingAge:
-    """Is the person of working age on the day of application? Ages from dated parameters (sample, clause (九))."""
+    """Is the person of working age on the day of application? Ages from dated parameters (sample, clause （九）)."""
     minimum = int(value_in_force("registration.min_age", on=on))
     key = "registration.max_age_women" if person.sex == "F" else "registration.max_age_men"
     maximum = int(value_in_force(key, on=on))
@@ -128,7 +128,7 @@ def _open_case(person: Person, kind: str) -> Case | None:
 
 def case_lock_editable(case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.state not in (S.DRAFT, S.RETURNED):
+    if case.state not in EDITABLE:
         raise Refused(_("This application has been submitted and can no longer be changed."))
     return case
 
@@ -160,7 +160,7 @@ def registration_draft_start(*, person: Person, actor: Any, today: date | None =
 
 
 def residence_needs_evidence(person: Person, county: County) -> bool:
-    """户口 elsewhere than the county of residence: the resident shows where they live (clause (九))."""
+    """户口 elsewhere than the county of residence: the resident shows where they live (clause （九）)."""
     return person.hukou_area_code != county.code
 
 
@@ -246,7 +246,7 @@ def registration_problems(case: Case, *, today: date) -> list[str]:
 
 
 def registration_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date | None = None) -> Case:
-    """Submit (or resubmit) a registration application once (the token), after the checks of clause (九).
+    """Submit (or resubmit) a registration application once (the token), after the checks of clause （九）.
 
     The person's row is locked, so two applications submitted at once cannot both pass the checks.
     """
@@ -326,7 +326,7 @@ def registration_report_work(
     *, registration: UnemploymentRegistration, started_on: date, employer: str, actor: Any
 ) -> UnemploymentRegistration:
     """Re-employment (reported by the resident or recorded by a caseworker) ends the registration; any open
-    unemployment-benefit period stops from the following month (clause (十), registry.services.registration_end)."""
+    unemployment-benefit period stops from the following month (clause （十）, registry.services.registration_end)."""
     if started_on > timezone.localdate():
         raise Refused(
             _("Enter the day you started work. You can report a job once it has started."), field="started_on"
@@ -351,7 +351,7 @@ def registration_report_work(
 
 
 def recognition_proven(*, person: Person, registration: UnemploymentRegistration | None, on: date) -> dict[str, str]:
-    """The categories the registry proves by itself on a day, each with the fact that proves it (clause (九)).
+    """The categories the registry proves by itself on a day, each with the fact that proves it (clause （九）).
 
     Age comes from the ID number; months of unemployment from the registration; the family and disability facts
     from the real-name file. Categories the registry cannot prove ask for evidence.
@@ -390,7 +390,7 @@ def recognition_proven(*, person: Person, registration: UnemploymentRegistration
 
 
 def recognition_draft_start(*, person: Person, actor: Any, today: date | None = None) -> Case:
-    """The person's open recognition application, or a new draft; needs an active registration (clause (九))."""
+    """The person's open recognition application, or a new draft; needs an active registration (clause （九）)."""
     today = today or timezone.localdate()
     with transaction.atomic():
         person = person_lock(person)

@@ -4,7 +4,7 @@ the same months, and the end of the benefit from the month after re-employment.
 
 The benefit is paid by the social-insurance system, not applied for on this portal: its periods are imported into
 the registry (`registry.models.BenefitPeriod`), the public calculator shows what a person would receive
-(`subsidies.calculators.ui_benefit`), and (七) refuses a living allowance for days inside a benefit period
+(`subsidies.calculators.ui_benefit`), and （七） refuses a living allowance for days inside a benefit period
 (`subsidies.measures.m07_training.benefit_overlapping`).
 """
 

@@ -1,4 +1,4 @@
-"""The internship claim (clause (五)) in Chromium: an enterprise registers as an internship base, the caseworker
+"""The internship claim (clause （五）) in Chromium: an enterprise registers as an internship base, the caseworker
 approves it, the enterprise claims for an intern, the caseworker decides, the enterprise sees the result.
 Every page crossed is checked with axe (no serious or critical violations).
 """

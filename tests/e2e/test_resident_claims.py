@@ -1,4 +1,4 @@
-"""A resident's training claim with living allowance in Chromium (clause (七)): the resident claims, a caseworker of
+"""A resident's training claim with living allowance in Chromium (clause （七）): the resident claims, a caseworker of
 the county decides in the workbench after signing in with TOTP, and the resident sees the result. Every page the
 journey crosses is checked with axe (no serious or critical violations)."""
 

@@ -1,4 +1,4 @@
-"""The stable-job refund application (clause (一)): steps, prefilled figures, check your answers, one submission."""
+"""The stable-job refund application (clause （一）): steps, prefilled figures, check your answers, one submission."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(use
     assert 'value="hardship"' not in page
     assert "The hardship track is only for applications for 2019" in page
     assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
-    # Recognised and published: the enterprise is on the final hardship list of 2019 (clause (一)).
+    # Recognised and published: the enterprise is on the final hardship list of 2019 (clause （一）).
     Case.objects.create(
         kind=CaseKind.HARDSHIP_RECOGNITION,
         enterprise=ent,
@@ -196,7 +196,7 @@ def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(u
     case = start(client)
     fill_in(client, case)
     page = client.get(check(case)).content.decode()
-    assert 'data-testid="amount">24000.00' in page  # 50% of 48,000 (clause (一))
+    assert 'data-testid="amount">24000.00' in page  # 50% of 48,000 (clause （一）)
     assert "塔行发〔2019〕16号（一）" in page
     assert "Layoff rate" in page
     assert "From the social-insurance system" in page

@@ -1,4 +1,4 @@
-"""Hardship recognition (clause (一), 2019): an enterprise in temporary difficulty asks to be recognised."""
+"""Hardship recognition (clause （一）, 2019): an enterprise in temporary difficulty asks to be recognised."""
 
 from __future__ import annotations
 

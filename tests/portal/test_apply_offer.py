@@ -1,4 +1,4 @@
-"""Offer before applying (免申即享, clause (一)): "you qualify for ¥X — confirm", one page, one case."""
+"""Offer before applying (免申即享, clause （一）): "you qualify for ¥X — confirm", one page, one case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Training (七) and skill-upgrade (八) claims: the certificate as a file beside its number, kept as the resident
+"""Training （七） and skill-upgrade （八） claims: the certificate as a file beside its number, kept as the resident
 journey's evidence (PDF, JPEG or PNG by content, at most 5 MB), listed for the caseworker on the review page and
 downloadable only by the owner and the county's staff."""
 

@@ -1,4 +1,4 @@
-"""Incubators, clause (四): the targets as data, officers recording, target vs actual on the dashboard."""
+"""Incubators, clause （四）: the targets as data, officers recording, target vs actual on the dashboard."""
 
 from __future__ import annotations
 

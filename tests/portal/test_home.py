@@ -32,7 +32,7 @@ def test_it_renders_in_english_after_switching(client: Client) -> None:
 
 
 def test_it_shows_service_offices_and_complaints_phone_in_the_footer(client: Client) -> None:
-    # Clause (十四): every policy published with its service offices and a complaints phone.
+    # Clause （十四）: every policy published with its service offices and a complaints phone.
     html = client.get("/").content.decode()
     assert "塔城地区人力资源和社会保障局" in html
     assert "0901-0000012" in html

@@ -1,4 +1,4 @@
-"""Issue 7, point 7: every claim appears in the person's real-name file with its amount — an internship claim (五)
+"""Issue 7, point 7: every claim appears in the person's real-name file with its amount — an internship claim （五）
 made by the host enterprise included — without becoming the intern's own application."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""/policies/: every measure (一)-(十一), amounts from the parameters in force, offices and complaints phone."""
+"""/policies/: every measure （一）-（十一）, amounts from the parameters in force, offices and complaints phone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The resident pages (clause (九)): the registration wizard, the review in the workbench, recognition, my services,
+"""The resident pages (clause （九）): the registration wizard, the review in the workbench, recognition, my services,
 uploads and referrals, with scoping: the owner, another resident, a caseworker of the county and of another."""
 
 from __future__ import annotations

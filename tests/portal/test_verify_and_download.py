@@ -135,3 +135,14 @@ def test_caseworkers_see_failed_jobs_and_retry_them(notice, caseworker, casework
     # Eager in tests: the retry made it again at once (it was in fact done; the file is the same).
     assert job.state in (NoticeJobState.PENDING, NoticeJobState.DONE)
     assert job.attempts <= 1
+
+
+def test_reading_a_lists_pdf_orders_nothing(notice) -> None:
+    """A GET only reads: a list whose PDF is not made yet says so, and no job is ordered by the visit."""
+    job = NoticeJob.objects.get(kind=DocumentKind.PUBLIC_NOTICE_LIST)
+    list_pk = job.public_notice_id
+    Notice.objects.filter(job=job).delete()
+    job.delete()
+    response = Client().get(f"/notices/{list_pk}/pdf/")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert not NoticeJob.objects.filter(public_notice_id=list_pk).exists()

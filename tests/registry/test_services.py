@@ -1,4 +1,4 @@
-"""Registry services: each change in a transaction with its audit row; one active registration per person (九)."""
+"""Registry services: each change in a transaction with its audit row; one active registration per person （九）."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from registry.crypto import id_number_index
 from registry.models import (
     BenefitPeriod,
     County,
+    DifficultyCategory,
     EndReason,
     Person,
     RegistrationStatus,
@@ -27,6 +28,8 @@ from registry.services import (
     person_find_by_id_number,
     person_register,
     person_reveal_id_number,
+    recognition_grant,
+    recognition_in_force,
     registration_end,
     registration_open,
 )
@@ -85,7 +88,7 @@ def test_it_refuses_a_second_active_registration():
 
 
 def test_reemployment_ends_the_benefit_period_from_the_next_month():
-    """Clause (十): on re-employment, benefit stops from the following month."""
+    """Clause （十）: on re-employment, benefit stops from the following month."""
     person = register()
     registration = registration_open(person=person, registered_on=dt.date(2019, 2, 1), actor=None)
     benefit_period_open(person=person, start_month=dt.date(2019, 2, 1), actor=None)
@@ -161,3 +164,22 @@ def test_one_active_registration_holds_under_two_concurrent_requests():
         thread.join()
     assert sorted(outcomes) == ["opened", "refused"]
     assert UnemploymentRegistration.objects.filter(person=person, status=RegistrationStatus.ACTIVE).count() == 1
+
+
+@pytest.mark.parametrize("last_day_field", ["ended_on", "valid_until"])
+def test_九_recognition_is_in_force_on_its_last_day_and_not_the_day_after(last_day_field):
+    """（九） One rule for every claim and page: a recognition holds from the day it is recognised through its last
+    day, whether that day is when it was ended or when it expires."""
+    person = register()
+    recognition = recognition_grant(
+        person=person,
+        categories=[DifficultyCategory.ZERO_EMPLOYMENT_FAMILY],
+        recognised_on=dt.date(2019, 3, 1),
+        actor=None,
+    )
+    last_day = dt.date(2019, 9, 30)
+    type(recognition).objects.filter(pk=recognition.pk).update(**{last_day_field: last_day})
+    assert recognition_in_force(person, dt.date(2019, 2, 28)) is None
+    assert recognition_in_force(person, dt.date(2019, 3, 1)) == recognition
+    assert recognition_in_force(person, last_day) == recognition
+    assert recognition_in_force(person, last_day + dt.timedelta(days=1)) is None

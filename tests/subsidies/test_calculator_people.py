@@ -1,4 +1,4 @@
-"""(五) internship, (七) training, (八) skill upgrade, (十) UI benefit: the clauses' boundaries."""
+"""（五） internship, （七） training, （八） skill upgrade, （十） UI benefit: the clauses' boundaries."""
 
 from __future__ import annotations
 

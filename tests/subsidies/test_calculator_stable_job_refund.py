@@ -1,4 +1,4 @@
-"""(一) Stable-job refund: the clause's boundaries."""
+"""（一） Stable-job refund: the clause's boundaries."""
 
 from __future__ import annotations
 

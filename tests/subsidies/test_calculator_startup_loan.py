@@ -1,4 +1,4 @@
-"""(三) Guaranteed start-up loans and the loan reward."""
+"""（三） Guaranteed start-up loans and the loan reward."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from registry.audit import audit_trail
 from registry.refusals import Refused
 from subsidies.cases import publication, workflow
 from subsidies.measures import m01_stable_job_refund
-from subsidies.models import Case, CaseState, NoticeListKind, ObjectionState
+from subsidies.models import Case, CaseKind, CaseState, NoticeListKind, ObjectionState
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_submit_gives_a_reference_of_kind_county_year_and_sequence(case) -> None
 
 
 def test_the_refund_is_half_of_last_years_premiums_with_its_clause(case) -> None:
-    # Clause (一): 50% of the UI premiums actually paid last year; layoff rate (40-39-1)/40 = 0 < 3.8%.
+    # Clause （一）: 50% of the UI premiums actually paid last year; layoff rate (40-39-1)/40 = 0 < 3.8%.
     assert case.calculated_amount == Decimal("24000.00")
     assert "塔行发〔2019〕16号（一）" in case.calculation["citations"]
 
@@ -284,3 +284,31 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_ente
     case.refresh_from_db()
     assert case.assignee in workers
     assert [e.action for e in audit_trail(case)].count("case_claim") == 1
+
+
+def test_一_changed_registry_figures_without_a_reason_are_refused_by_the_submit_service(
+    applicant, officer, make_enterprise
+) -> None:
+    """（一） The rule lives in the service, not only in the form: a POST around the wizard cannot skip it."""
+    ent = make_enterprise(officer)
+    case = workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
+    figures = {
+        "ui_premiums_paid_last_year": "96000.00",  # the registry says 48,000.00
+        "ui_months_paid_in_full": 12,
+        "insured_at_start": 40,
+        "insured_at_end": 39,
+        "retired_or_deceased": 1,
+    }
+    workflow.case_draft_save(
+        case=case, actor=applicant, track="standard", bank_account="6222021234567890123", answers=figures
+    )
+    with pytest.raises(Refused) as refused:
+        workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+    assert refused.value.field == "change_reason"
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT and case.reference is None
+
+    workflow.case_draft_save(case=case, actor=applicant, answers={"figures_change_reason": "12月缴费凭证已上传"})
+    submitted = workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+    assert submitted.state == CaseState.SUBMITTED
+    assert submitted.calculated_amount == Decimal("48000.00")

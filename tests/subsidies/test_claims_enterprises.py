@@ -1,4 +1,4 @@
-"""Enterprise claims: internships (五), start-up loans (三), in-job training (六), guarantee referral (二)."""
+"""Enterprise claims: internships （五）, start-up loans （三）, in-job training （六）, guarantee referral （二）."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Residents' claims: the cross-checks of clauses (七), (八) and (三), each named after its clause."""
+"""Residents' claims: the cross-checks of clauses （七）, （八） and （三）, each named after its clause."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_it_submits_a_training_subsidy_and_a_living_allowance_with_the_calculato
     subsidy, allowance = submit_training(person, user, cost=Decimal("2400.00"))
     assert subsidy.kind == CaseKind.TRAINING_SUBSIDY and subsidy.state == CaseState.SUBMITTED
     assert subsidy.reference.startswith("PX-654201-2020-")
-    assert subsidy.calculated_amount == Decimal("1800.00")  # the cap (七)
+    assert subsidy.calculated_amount == Decimal("1800.00")  # the cap （七）
     assert allowance.kind == CaseKind.LIVING_ALLOWANCE and allowance.reference.startswith("SH-654201-2020-")
     assert allowance.calculated_amount == Decimal("1000.00")  # 20 days x 50
     assert allowance.answers["training_case"] == subsidy.pk

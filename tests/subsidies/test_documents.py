@@ -168,7 +168,7 @@ def test_a_document_never_reaches_another_host() -> None:
 def test_the_approval_notice_reads_back_in_chinese_with_amount_clause_and_reference(
     make_user, caseworker, officer, tmp_path, approve_refund
 ) -> None:
-    # Clause (一): the notice states the enterprise, its code, the amount in figures and in capitals, the clause.
+    # Clause （一）: the notice states the enterprise, its code, the amount in figures and in capitals, the clause.
     case = approve_refund(make_user(Role.ENTERPRISE_APPLICANT), caseworker, officer)
     pdf = documents.approval_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
     assert pdf.startswith(b"%PDF")

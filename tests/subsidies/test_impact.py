@@ -1,4 +1,4 @@
-"""The impact of a parameter change (clause (十四)): which open cases and offers change, how many, by how much."""
+"""The impact of a parameter change (clause （十四）): which open cases and offers change, how many, by how much."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ ANSWERS = {
 def _laid_off(applicant, ent) -> Case:
     """A 2019 refund of an enterprise that laid off a quarter of its staff: not eligible whatever the ratio."""
     case = case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=ent, year=2019, actor=applicant)
-    answers = {**ANSWERS, "insured_at_end": 30, "retired_or_deceased": 0}
+    answers = {**ANSWERS, "insured_at_end": 30, "retired_or_deceased": 0, "figures_change_reason": "年末花名册为准"}
     case_draft_save(case=case, actor=applicant, track="standard", bank_account="6222021234567890123", answers=answers)
     return case_submit(case=case, token=uuid.uuid4(), actor=applicant)
 

@@ -1,4 +1,4 @@
-"""Guaranteed start-up loans after certification (三): the schedule after a recorded loan, payments, the reward."""
+"""Guaranteed start-up loans after certification （三）: the schedule after a recorded loan, payments, the reward."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def applicant(make_user):
 
 
 def test_approval_alone_orders_no_notice_for_a_published_kind(applicant, caseworker, officer, approve_refund) -> None:
-    # Clause (一): approved refunds are published first; the approval notice comes when the case is final.
+    # Clause （一）: approved refunds are published first; the approval notice comes when the case is final.
     case = approve_refund(applicant, caseworker, officer)
     assert not NoticeJob.objects.filter(case=case).exists()
 

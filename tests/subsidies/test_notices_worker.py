@@ -4,7 +4,9 @@
 - the worker killed (SIGKILL) in the middle of rendering, then restarted: exactly one notice, complete;
 - Redis unreachable at the moment of the decision: the decision commits, the job waits, the sweeper sends it later.
 
-The worker gets NOTICE_RENDER_DELAY_SECONDS (subsidies.document_jobs) to hold the render long enough to be killed in it.
+To catch the worker in the middle of making a notice, the test holds the notice table locked (EXCLUSIVE: reads go
+on, writes wait) from a connection of its own: the worker renders the PDF, stores the file, then waits to record it,
+holding its job's row lock, and is killed there. Production code has no hook for this.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg2
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import storages
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -80,7 +84,7 @@ def through_redis() -> Iterator[None]:
 def start_worker(media: Path, through_redis: None) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*, render_delay: float = 0) -> subprocess.Popen[bytes]:
+    def start() -> subprocess.Popen[bytes]:
         name = f"notices-{os.getpid()}-{len(started)}@%h"
         env = {
             **os.environ,
@@ -88,7 +92,6 @@ def start_worker(media: Path, through_redis: None) -> Iterator[Callable[..., sub
             "DATABASE_URL": _test_database_url(),  # the database of this test, not the default one
             "REDIS_URL": settings.REDIS_URL,
             "MEDIA_ROOT": str(media),
-            "NOTICE_RENDER_DELAY_SECONDS": str(render_delay),
         }
         process = subprocess.Popen(
             [
@@ -129,6 +132,21 @@ def start_worker(media: Path, through_redis: None) -> Iterator[Callable[..., sub
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _hold_notice_table() -> psycopg2.extensions.connection:
+    """A connection of the test's own that holds the notice table in EXCLUSIVE mode until it rolls back."""
+    params = connection.settings_dict
+    held = psycopg2.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params.get("PASSWORD") or None,
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+    )
+    with held.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Notice._meta.db_table} IN EXCLUSIVE MODE")
+    return held
 
 
 def _wait_for(predicate: Callable[[], bool], *, seconds: float = 60) -> bool:
@@ -191,20 +209,26 @@ def test_a_worker_killed_while_rendering_leaves_exactly_one_complete_notice(
     people, start_worker, media, approve_refund, publish_and_finalise
 ) -> None:
     applicant, caseworker, officer = people
-    slow = start_worker(render_delay=60)
-    # Finalising orders two documents: the published list's PDF (at publication) and the approval notice.
-    case = publish_and_finalise(approve_refund(applicant, caseworker, officer), officer)
-    jobs = list(NoticeJob.objects.order_by("id"))
-    assert {job.kind for job in jobs} == {DocumentKind.PUBLIC_NOTICE_LIST, DocumentKind.APPROVAL}
+    held = _hold_notice_table()
+    try:
+        slow = start_worker()
+        # Finalising orders two documents: the published list's PDF (at publication) and the approval notice.
+        case = publish_and_finalise(approve_refund(applicant, caseworker, officer), officer)
+        jobs = list(NoticeJob.objects.order_by("id"))
+        assert {job.kind for job in jobs} == {DocumentKind.PUBLIC_NOTICE_LIST, DocumentKind.APPROVAL}
 
-    def rendering() -> NoticeJob | None:
-        return NoticeJob.objects.filter(state=NoticeJobState.RUNNING).first()
+        def rendering() -> NoticeJob | None:
+            return NoticeJob.objects.filter(state=NoticeJobState.RUNNING).first()
 
-    assert _wait_for(lambda: rendering() is not None), "the worker never started rendering"
-    killed = rendering()
-    time.sleep(1.0)  # well inside the render: the document is made and the worker sleeps, holding the job's lock
-    slow.send_signal(signal.SIGKILL)
-    slow.wait(timeout=30)
+        assert _wait_for(lambda: rendering() is not None), "the worker never started rendering"
+        killed = rendering()
+        # The PDF is made and stored; the worker now waits for the notice table, holding its job's lock.
+        assert _wait_for(lambda: (media / document_jobs.notice_path(killed)).exists()), "the file was never stored"
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(timeout=30)
+    finally:
+        held.rollback()
+        held.close()
     assert not Notice.objects.filter(job=killed).exists()
     assert _job_state(killed.pk) == NoticeJobState.RUNNING  # the attempt was counted; the render died with it
 

@@ -1,4 +1,4 @@
-"""Clause (十四), funds supervised: a parameter change moving more than the threshold needs a second officer."""
+"""Clause （十四）, funds supervised: a parameter change moving more than the threshold needs a second officer."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ SAMPLES = {
     "registration.max_age_women",
     "service.decision_working_days",
     "layoff_warning.grades",
-    # Clause (十二), early warning of rising registrations (migration 0009): samples, not in POLICY.md's table.
+    # Clause （十二）, early warning of rising registrations (migration 0009): samples, not in POLICY.md's table.
     "registration_warning.rise",
     "registration_warning.trailing_months",
     "parameter_change.confirmation_threshold_yuan",

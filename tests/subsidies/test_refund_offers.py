@@ -1,4 +1,4 @@
-"""免申即享 (一): `refund_offers --year Y` offers the standard-track refund from insurance year Y-1."""
+"""免申即享 （一）: `refund_offers --year Y` offers the standard-track refund from insurance year Y-1."""
 
 from __future__ import annotations
 

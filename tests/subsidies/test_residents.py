@@ -1,4 +1,4 @@
-"""The resident journey's services (clause (九), (十), (十一)): working age, one active registration per person,
+"""The resident journey's services (clause （九）, （十）, （十一）): working age, one active registration per person,
 moving between counties, re-employment, employment-difficult recognition, referrals and evidence uploads."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def register(case: Case, caseworker) -> Case:  # type: ignore[no-untyped-def]
     return case_approve(case=case, actor=caseworker)
 
 
-# --- Working age on the day of application (clause (九), sample parameters 16 / 60 / 55) ---------------------
+# --- Working age on the day of application (clause （九）, sample parameters 16 / 60 / 55) ---------------------
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def test_a_rejected_registration_opens_nothing(
     assert not UnemploymentRegistration.objects.exists()
 
 
-# --- Re-employment (clause (十)) --------------------------------------------------------------------------------
+# --- Re-employment (clause （十）) --------------------------------------------------------------------------------
 
 
 def test_reemployment_ends_the_registration_and_benefit_stops_from_the_next_month(
@@ -304,7 +304,7 @@ def test_a_job_in_the_future_cannot_be_reported_yet(make_person) -> None:
     assert refused.value.field == "started_on"
 
 
-# --- Employment-difficult recognition (clause (九)) -----------------------------------------------------------
+# --- Employment-difficult recognition (clause （九）) -----------------------------------------------------------
 
 
 def test_the_registry_proves_age_and_months_of_unemployment(make_person) -> None:
@@ -350,7 +350,7 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(
     assert case.answers["refused_categories"] == [DifficultyCategory.LAND_EXPROPRIATED]
 
 
-# --- Referral (clause (十一)) and uploads -------------------------------------------------------------------------
+# --- Referral (clause （十一）) and uploads -------------------------------------------------------------------------
 
 
 def test_a_caseworker_refers_the_resident_of_a_case_to_civil_affairs(

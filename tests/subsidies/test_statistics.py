@@ -1,4 +1,4 @@
-"""The dashboard's figures (clause (十三): the HR bureau runs statistics), against a hand-counted world."""
+"""The dashboard's figures (clause （十三）: the HR bureau runs statistics), against a hand-counted world."""
 
 from __future__ import annotations
 

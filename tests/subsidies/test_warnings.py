@@ -1,4 +1,4 @@
-"""Early warning by grade (分级预警, clause (十二)): grades at their thresholds, registrations, the daily digest."""
+"""Early warning by grade (分级预警, clause （十二）): grades at their thresholds, registrations, the daily digest."""
 
 from __future__ import annotations
 

@@ -12,11 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.demo.accounts import DEMO_PASSWORD
 from portal.models import User
 from portal.roles import STAFF_ROLES, Role
 from registry.models import County
-
-DEMO_PASSWORD = "Demo-2019-Tacheng"  # noqa: S105 - a demo password, printed for newcomers
+from subsidies.demo import seed_offers
 
 # username, role, county code, full name
 DEMO_ACCOUNTS = [
@@ -62,8 +62,6 @@ class Command(BaseCommand):
                 rows.append((username, role.value, secret))
             for hook in self._registry_hooks():
                 hook(stdout=self.stdout)
-            from subsidies.demo import seed_offers
-
             seed_offers(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"))
         for username, role, secret in rows:

@@ -1,5 +1,5 @@
 """Enterprise claims: one page of facts per claim, check your answers (with the cross-checks and the calculator's
-amount), submit, and the confirmation of "my applications". Clauses (二), (三), (五), (六).
+amount), submit, and the confirmation of "my applications". Clauses （二）, （三）, （五）, （六）.
 
 Access: enterprise accounts only (enterprise_required), their own enterprises only (portal.access); the intern's ID
 number is posted, validated and stored encrypted, never put in a URL.
@@ -8,7 +8,6 @@ number is posted, validated and stored encrypted, never put in a URL.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +29,7 @@ from portal.views.apply.wizard import enterprise_required
 from registry.identifiers import error_text
 from registry.refusals import Refused
 from subsidies.cases import claims, workflow
+from subsidies.cases.states import EDITABLE
 from subsidies.measures import (
     m01_stable_job_refund,
     m02_guarantee_referral,
@@ -38,9 +38,7 @@ from subsidies.measures import (
     m06_in_job_training,
 )
 from subsidies.measures.m01_stable_job_refund import calculation_date
-from subsidies.models import Case, CaseKind, CaseState, InternCategory, InternshipPlacement
-
-EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
+from subsidies.models import Case, CaseKind, InternCategory, InternshipPlacement
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ CLAIMS = {
             gettext_lazy("Register as an internship base"),
             gettext_lazy(
                 "Host internships for graduates who left school unemployed and unemployed youth aged 16-24 "
-                "(clause (五)). The county HR bureau approves the base; then you claim the subsidy for each intern."
+                "(clause （五）). The county HR bureau approves the base; then you claim the subsidy for each intern."
             ),
             f.InternshipBaseForm,
         ),
@@ -83,7 +81,7 @@ CLAIMS = {
             gettext_lazy(
                 "Small and micro enterprises whose new hires of qualifying persons this year reach 25% of current "
                 "staff (15% above 100 staff), on contracts of a year or more, can get a guaranteed loan of up to "
-                "3,000,000 yuan with the interest subsidised in years 1 and 2 (clause (三))."
+                "3,000,000 yuan with the interest subsidised in years 1 and 2 (clause （三）)."
             ),
             f.StartupLoanForm,
         ),
@@ -94,7 +92,7 @@ CLAIMS = {
             gettext_lazy(
                 "Recognised hardship enterprises that trained their employees in 2019 can claim the part of the "
                 "training costs their employee education fund does not cover; the county reviews the amount "
-                "(clause (六))."
+                "(clause （六）)."
             ),
             f.InJobTrainingForm,
         ),
@@ -104,7 +102,7 @@ CLAIMS = {
             gettext_lazy("Ask for a referral to the guarantee company"),
             gettext_lazy(
                 "Small and micro enterprises on the prefecture's quality-enterprise list can be referred to the "
-                "government financing-guarantee company (clause (二))."
+                "government financing-guarantee company (clause （二）)."
             ),
             f.GuaranteeReferralForm,
         ),
@@ -334,14 +332,6 @@ def review_details(case: Case) -> dict[str, Any]:
     return context
 
 
-KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
-    CaseKind.INTERNSHIP_BASE: review_details,
-    CaseKind.INTERNSHIP: review_details,
-    CaseKind.IN_JOB_TRAINING: review_details,
-    CaseKind.GUARANTEE_REFERRAL: review_details,
-}
-
-
 def startup_loan_review_details(case: Case) -> dict[str, Any]:
     """An enterprise's start-up loan case: its answers and checks; a person's keeps the answers list."""
     if case.enterprise_id and not case.person_id:
@@ -351,15 +341,3 @@ def startup_loan_review_details(case: Case) -> dict[str, Any]:
 
 def amount_text(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def _register() -> None:
-    """Add these kinds to the workbench review page (the start-up loan's dispatch lives in
-    portal.views.workbench.review_claims_people)."""
-    from portal.views.workbench.cases import KIND_DETAILS as CASE_KIND_DETAILS
-
-    for kind, details in KIND_DETAILS.items():
-        CASE_KIND_DETAILS.setdefault(kind, details)
-
-
-_register()

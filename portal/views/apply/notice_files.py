@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from subsidies.cases.queue import cases_visible_to
-from subsidies.document_jobs import notice_job_order, notice_jobs_visible_to, notice_open
+from subsidies.document_jobs import notice_jobs_visible_to, notice_open
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
 
 APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
@@ -62,13 +61,11 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def public_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF of a published list (公示), for everyone. Made once by the workers; ordered here if it never was."""
+    """The PDF of a published list (公示), for everyone. Publishing the list ordered it (in the publication's
+    transaction); a GET only reads, and says "being prepared" until the workers have made it."""
     notice_list = get_object_or_404(PublicNotice, pk=pk, state__in=[NoticeListState.PUBLISHED, NoticeListState.FINAL])
     job = NoticeJob.objects.filter(public_notice=notice_list, kind=DocumentKind.PUBLIC_NOTICE_LIST).first()
-    if job is None:
-        with transaction.atomic():
-            job = notice_job_order(kind=DocumentKind.PUBLIC_NOTICE_LIST, public_notice=notice_list)
-    if job.state == NoticeJobState.DONE:
+    if job is not None and job.state == NoticeJobState.DONE:
         return _pdf_response(Notice.objects.get(job=job), public=True)
     response = render(request, "subsidies/notice_preparing.html", {"notice_list": notice_list}, status=503)
     response["Retry-After"] = "60"

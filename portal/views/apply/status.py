@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from portal.access import cases_for_applicant, enterprises_of, get_case_for_applicant
 from portal.models import EnterpriseMembership
 from portal.services_accounts import email_confirmed, membership_approve, membership_refuse, memberships_pending_for
+from portal.views.apply import claims_enterprises
 from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
 from registry.refusals import Refused
-from subsidies.cases.states import NEXT_STEP
+from subsidies.cases.states import LIVE, NEXT_STEP
 from subsidies.models import Case, CaseKind, CaseState, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
@@ -75,11 +76,7 @@ def history(case: Case) -> list[dict[str, Any]]:
 
 def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:
     """Each enterprise's latest offer, when it qualifies and has not applied for that year yet."""
-    applied = {
-        (c.enterprise_id, c.year)
-        for c in cases
-        if c.kind == CaseKind.STABLE_JOB_REFUND and c.state not in (CaseState.DRAFT, CaseState.REJECTED)
-    }
+    applied = {(c.enterprise_id, c.year) for c in cases if c.kind == CaseKind.STABLE_JOB_REFUND and c.state in LIVE}
     offers = []
     for enterprise in enterprises_of(user):
         latest = RefundOffer.objects.filter(enterprise=enterprise).order_by("-year").first()
@@ -90,8 +87,7 @@ def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:
 
 
 def _continue_url(case: Case) -> str:
-    """The wizard's page for its journeys; the enterprise claims (clauses (二)-(六)) continue on their own pages."""
-    from portal.views.apply import claims_enterprises
+    """The wizard's page for its journeys; the enterprise claims (clauses （二）-（六）) continue on their own pages."""
 
     if case.kind in claims_enterprises.CLAIM_OF_KIND:
         return claims_enterprises.resume_url(case)

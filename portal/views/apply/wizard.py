@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -29,18 +28,16 @@ from portal.forms import refusal_on_form
 from portal.services_accounts import email_confirmed
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
+from subsidies.cases.states import EDITABLE
 from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
 from subsidies.measures.m01_stable_job_refund import (
-    calculation_date,
     case_from_offer,
-    hardship_list_includes,
+    hardship_track_allowed,
     refund_calculate,
     registry_figures,
 )
+from subsidies.measures.m01_stable_job_refund import hardship_window_years as window_years
 from subsidies.models import Case, CaseKind, CaseState, Track
-from subsidies.parameters import ParameterNotInForce, value_in_force
-
-EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
 
 
 def enterprise_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -93,7 +90,7 @@ REFUND = Journey(
     title=gettext_lazy("Apply for the stable-job refund"),
     lead=gettext_lazy(
         "Enterprises that kept their staff get back half of last year's unemployment-insurance premiums "
-        "(clause (一) of 塔行发〔2019〕16号). It takes about 5 minutes: we fill in last year's figures from the "
+        "(clause （一） of 塔行发〔2019〕16号). It takes about 5 minutes: we fill in last year's figures from the "
         "social-insurance system where we have them."
     ),
     steps=(
@@ -111,7 +108,7 @@ HARDSHIP = Journey(
     lead=gettext_lazy(
         "Enterprises in temporary difficulty that keep their staff may be recognised by the prefecture, published "
         "on the hardship list for public notice, and then use the 2019 hardship track of the stable-job refund "
-        "(clause (一))."
+        "(clause （一）)."
     ),
     steps=(
         Step("situation", gettext_lazy("Your situation"), f.SituationForm, ("situation", "recovery")),
@@ -131,22 +128,7 @@ def journey_for(case: Case) -> Journey:
 
 
 def hardship_window_years() -> list[int]:
-    """The years whose applications may use the hardship track (parameter hardship.window, clause (一))."""
-    try:
-        start, end = value_in_force("hardship.window", on=date(f.FIRST_YEAR, 1, 1))
-    except ParameterNotInForce:
-        return [f.FIRST_YEAR]
-    return list(range(start.year, end.year + 1))
-
-
-def hardship_track_allowed(case: Case) -> bool:
-    """The hardship track: only for the window's years, and only for enterprises on a final hardship list."""
-    day = calculation_date(case.year)
-    try:
-        start, end = value_in_force("hardship.window", on=day)
-    except ParameterNotInForce:
-        return False
-    return start <= day <= end and hardship_list_includes(enterprise=case.enterprise, year=case.year)
+    return window_years(f.FIRST_YEAR)
 
 
 def figures_form_class(case: Case) -> type[f.FiguresForm]:

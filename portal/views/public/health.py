@@ -13,6 +13,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from portal.celery import app
+
 CHECK_TIMEOUT_SECONDS = 2
 
 
@@ -45,7 +47,6 @@ def _broker() -> str:
 
 
 def _worker() -> str:
-    from portal.celery import app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         replies = app.control.ping(timeout=CHECK_TIMEOUT_SECONDS, connection=conn)

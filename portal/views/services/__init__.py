@@ -1,2 +1,2 @@
-"""The residents' side of the portal: their accounts, the resident journey (clause (九)), "my services", their
+"""The residents' side of the portal: their accounts, the resident journey (clause （九）), "my services", their
 claims and their uploads."""

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from registry.access import sees_all_counties
+from registry.access import county_scope
 from registry.models import DifficultyRecognition, Person, UnemploymentRegistration
 from subsidies.cases.queue import cases_visible_to
 from subsidies.models import Case, Evidence
@@ -80,9 +80,9 @@ def get_evidence_for_staff(user: Any, pk: int) -> Evidence:
 
 
 def get_registration_for_staff(user: Any, pk: int) -> UnemploymentRegistration:
-    registrations = UnemploymentRegistration.objects.select_related("residence_county", "person")
-    if not sees_all_counties(user):
-        registrations = registrations.filter(residence_county_id=getattr(user, "county_id", None))
+    registrations = county_scope(
+        user, UnemploymentRegistration.objects.select_related("residence_county", "person"), "residence_county"
+    )
     try:
         return registrations.get(pk=pk)
     except UnemploymentRegistration.DoesNotExist:

@@ -1,5 +1,5 @@
-"""Residents' claims under /apply/claims/ (namespace `claims`): training subsidy and living allowance (七),
-skill-upgrade subsidy (八), start-up loan eligibility for an individual (三), and the resident's list of claims.
+"""Residents' claims under /apply/claims/ (namespace `claims`): training subsidy and living allowance （七）,
+skill-upgrade subsidy （八）, start-up loan eligibility for an individual （三）, and the resident's list of claims.
 
 One page per claim (the claim is made after the fact, with everything at hand), submitted once (the form's token);
 the services in subsidies.claims_people check the registry and refuse with the reason next to the field.
@@ -40,21 +40,21 @@ CLAIMS = {
         "lead": gettext_lazy(
             "After training for the unemployed: the cost of the training, up to 1,800 yuan, if you passed; and, for "
             "registered unemployed employment-difficult people and zero-employment families, 50 yuan per training "
-            "day for at most 30 days, once a year (clause (七))."
+            "day for at most 30 days, once a year (clause （七）)."
         ),
     },
     "skill-upgrade": {
         "title": gettext_lazy("Claim the skill-upgrade subsidy"),
         "lead": gettext_lazy(
             "Insured employees who obtained a vocational qualification or skill-level certificate: 1,000, 1,500 or "
-            "2,000 yuan by level, once per occupation and level (clause (八))."
+            "2,000 yuan by level, once per occupation and level (clause （八）)."
         ),
     },
     "startup-loan": {
         "title": gettext_lazy("Ask to be certified for a guaranteed start-up loan"),
         "lead": gettext_lazy(
             "Registered unemployed people, graduates and other qualifying people starting a business can borrow up "
-            "to 150,000 yuan with a government guarantee; the interest of years 1 and 2 is subsidised (clause (三)). "
+            "to 150,000 yuan with a government guarantee; the interest of years 1 and 2 is subsidised (clause （三）). "
             "The county certifies that you qualify; then you take the certification to the handling bank."
         ),
     },

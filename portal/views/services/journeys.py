@@ -1,7 +1,7 @@
 """The two resident journeys, GOV.UK style: a start page, one topic per page (the draft saved at each), check your
 answers, an idempotent submit (the form's token), and a confirmation with the reference and what happens next.
 
-Unemployment registration (SY-...) and employment-difficult recognition (KR-...), clause (九). Steps reuse the
+Unemployment registration (SY-...) and employment-difficult recognition (KR-...), clause （九）. Steps reuse the
 enterprise wizard's Step/Journey and its field includes; the rules live in subsidies.residents.
 """
 
@@ -26,10 +26,9 @@ from portal.views.services.access import get_case_for_resident, person_of, resid
 from registry.models import DifficultyCategory
 from registry.refusals import Refused
 from subsidies.cases.evidence import evidence_add
+from subsidies.cases.states import EDITABLE
 from subsidies.measures import m09_registration
-from subsidies.models import Case, CaseKind, CaseState
-
-EDITABLE = (CaseState.DRAFT, CaseState.RETURNED)
+from subsidies.models import Case, CaseKind
 
 REGISTRATION = Journey(
     namespace="residents",
@@ -39,7 +38,8 @@ REGISTRATION = Journey(
     lead=gettext_lazy(
         "If you are of working age, able and wanting to work and without work, you can register at the public "
         "employment service of the place where you actually live, wherever your household registration (户口) is, "
-        "and then use that place's services and policies (clause (九) of 塔行发〔2019〕16号). It takes about 5 minutes."
+        "and then use that place's services and policies (clause （九） of 塔行发〔2019〕16号). "
+        "It takes about 5 minutes."
     ),
     steps=(
         Step("residence", gettext_lazy("Where you live"), f.ResidenceForm, ("residence_county", "address")),
@@ -57,7 +57,7 @@ RECOGNITION = Journey(
     lead=gettext_lazy(
         "Registered unemployed people who are older, disabled, from a 低保 or zero-employment family, unemployed "
         "for a long time, or farmers whose land was taken may be recognised as employment-difficult persons "
-        "(就业困难人员) and get employment assistance (clause (九)). What the registry already knows is filled in."
+        "(就业困难人员) and get employment assistance (clause （九）). What the registry already knows is filled in."
     ),
     steps=(
         Step("categories", gettext_lazy("What applies to you"), f.CategoriesForm, ("categories", "categories_chosen")),

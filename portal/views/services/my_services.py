@@ -156,7 +156,7 @@ def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @resident_required
 def report_work(request: HttpRequest, pk: int) -> HttpResponse:
-    """The resident found work: the registration ends (and benefit stops from the next month, clause (十))."""
+    """The resident found work: the registration ends (and benefit stops from the next month, clause （十）)."""
     registration = get_registration_for_resident(request.user, pk)
     if registration.status != RegistrationStatus.ACTIVE:
         messages.info(request, _("This registration has already ended."))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.forms.resident_accounts import PhoneCodeForm, ResidentSignupForm
 from portal.models import User
 from portal.services import phone_code_send, resident_confirm_phone, resident_signup
+from registry.crypto import mask_phone
 from registry.refusals import Refused
 
 PENDING_SESSION_KEY = "resident_signup_user"
@@ -61,7 +62,6 @@ def confirm(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your phone is confirmed and your account is ready."))
             return redirect("residents:index")
-    from registry.crypto import mask_phone
 
     return render(request, "accounts/resident_confirm.html", {"form": form, "phone": mask_phone(user.phone)})
 

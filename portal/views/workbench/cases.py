@@ -36,6 +36,7 @@ from django.views.decorators.http import require_POST
 from portal.access import get_case_for_staff
 from portal.forms import refusal_on_form
 from portal.forms.cases import ApproveForm, QueueFilterForm, ReasonForm
+from portal.views.apply import claims_enterprises as enterprise_claims
 from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
@@ -43,7 +44,7 @@ from registry.permissions import DECIDE_CASE
 from registry.refusals import Refused
 from subsidies.cases.queue import cases_visible_to
 from subsidies.cases.rules import rules_for
-from subsidies.cases.states import TRANSITIONS
+from subsidies.cases.states import DECIDED, IN_QUEUE, TRANSITIONS
 from subsidies.cases.workflow import case_approve, case_claim, case_reject, case_release, case_return
 from subsidies.measures.m01_stable_job_refund import registry_figures
 from subsidies.models import Case, CaseKind, CaseState
@@ -72,12 +73,12 @@ LIST_FIELDS = [
 ]
 
 TABS: dict[str, dict[str, Any]] = {
-    "queue": {"label": gettext_lazy("Queue"), "states": [S.SUBMITTED, S.RESUBMITTED], "sort": "submitted"},
+    "queue": {"label": gettext_lazy("Queue"), "states": list(IN_QUEUE), "sort": "submitted"},
     "mine": {"label": gettext_lazy("My cases"), "states": [S.IN_REVIEW], "sort": "submitted"},
     "returned": {"label": gettext_lazy("With the applicant"), "states": [S.RETURNED], "sort": "-submitted"},
     "done": {
         "label": gettext_lazy("Done"),
-        "states": [S.APPROVED, S.REJECTED, S.ON_NOTICE, S.FINAL],
+        "states": list(DECIDED),
         "sort": "-submitted",
     },
 }
@@ -465,8 +466,7 @@ def _answers_details(case: Case) -> dict[str, Any]:
     return {"other_answers": _other_answers(case, set())}
 
 
-# Kind -> context for its template portal/cases/kinds/<kind>.html. The enterprise claims add theirs on import
-# (portal.views.apply.claims_enterprises).
+# Kind -> context for its template portal/cases/kinds/<kind>.html: every kind's entry, here and only here.
 KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
     CaseKind.STABLE_JOB_REFUND: _refund_details,
     CaseKind.UNEMPLOYMENT_REGISTRATION: review_residents.registration_details,
@@ -475,6 +475,10 @@ KIND_DETAILS: dict[str, Callable[[Case], dict[str, Any]]] = {
     CaseKind.LIVING_ALLOWANCE: review_claims_people.claim_details,
     CaseKind.SKILL_UPGRADE: review_claims_people.claim_details,
     CaseKind.STARTUP_LOAN: review_claims_people.startup_loan_details,
+    CaseKind.INTERNSHIP_BASE: enterprise_claims.review_details,
+    CaseKind.INTERNSHIP: enterprise_claims.review_details,
+    CaseKind.IN_JOB_TRAINING: enterprise_claims.review_details,
+    CaseKind.GUARANTEE_REFERRAL: enterprise_claims.review_details,
 }
 
 
@@ -490,7 +494,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "calculation": case.calculation,
         "history": case_history(case),
         "notice_entries": case.notice_entries.select_related("notice").order_by("-id"),
-        "may_claim": may_decide and case.state in (S.SUBMITTED, S.RESUBMITTED),
+        "may_claim": may_decide and case.state in IN_QUEUE,
         "may_decide": may_decide and holds,
         "has_amount": case.calculation is not None,
         "approve_form": forms.get("approve_form") or ApproveForm(prefix="approve"),

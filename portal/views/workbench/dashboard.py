@@ -1,4 +1,5 @@
-"""The prefecture dashboard (clauses (十二), (十三), (十四)): charts first, the numbers in a table beside each, and
+"""The prefecture dashboard (clauses （十二）, （十三）, （十四）): charts first, the numbers in a table beside each,
+and
 an Excel file of every table.
 
 Charts are SVG drawn on the server (no JavaScript, nothing from another host). Scoping: officers and auditors see
@@ -25,9 +26,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from registry.access import sees_all_counties
+from registry.access import counties_for_user, sees_all_counties
 from registry.models import County
 from subsidies import statistics
+from subsidies import warnings as early_warning
+from subsidies.measures import m04_incubators
 from subsidies.models import CaseKind
 
 ACCESS = "portal.access_workbench"
@@ -89,9 +92,7 @@ def _scope_for(request: HttpRequest) -> tuple[DashboardFilterForm, statistics.Sc
     """The filter form and the scope it gives, never wider than what the user may see."""
     user = request.user
     all_counties = sees_all_counties(user)
-    counties = County.objects.order_by("code")
-    if not all_counties:
-        counties = counties.filter(pk=user.county_id) if user.county_id else counties.none()
+    counties = counties_for_user(user)
     form = DashboardFilterForm(request.GET or None, counties=counties)
     today = timezone.localdate()
     default_end = statistics.month_start(today)
@@ -221,20 +222,11 @@ def _charts(board: statistics.Dashboard) -> dict[str, Chart]:
 
 def _extra_sections(request: HttpRequest, scope: statistics.Scope) -> dict[str, Any]:
     """Sections added by later parts of the dashboard (early warning, incubators)."""
-    context: dict[str, Any] = {}
-    try:
-        from subsidies import warnings as early_warning
-
-        context["warnings"] = early_warning.warnings_for(county_ids=scope.county_ids, today=timezone.localdate())
-    except ImportError:  # pragma: no cover - the module lands with part 2
-        pass
-    try:
-        from subsidies.measures import m04_incubators
-
-        if scope.county_ids is None:
-            context["incubators"] = m04_incubators.progress(today=timezone.localdate())
-    except ImportError:  # pragma: no cover - the module lands with part 3
-        pass
+    context: dict[str, Any] = {
+        "warnings": early_warning.warnings_for(county_ids=scope.county_ids, today=timezone.localdate())
+    }
+    if scope.county_ids is None:
+        context["incubators"] = m04_incubators.progress(today=timezone.localdate())
     return context
 
 

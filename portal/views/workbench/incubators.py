@@ -1,4 +1,4 @@
-"""Incubators (clause (四)): the list with target vs actual, recording an incubator and its tenants (officers).
+"""Incubators (clause （四）): the list with target vs actual, recording an incubator and its tenants (officers).
 
 Everyone with the workbench reads the list; only officers (subsidies.incubators.RECORD_PERMISSION) record, and
 their POSTs go to one URL per action. The services write the audit rows.
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.access import sees_all_counties
+from registry.access import county_scope, sees_all_counties
 from registry.models import County, Enterprise
 from subsidies.measures import m04_incubators
 from subsidies.models import Incubator, IncubatorKind, IncubatorLevel
@@ -86,10 +86,7 @@ def _check_record(request: HttpRequest) -> None:
 
 
 def _incubators_for(request: HttpRequest):  # type: ignore[no-untyped-def]
-    qs = Incubator.objects.select_related("county")
-    if sees_all_counties(request.user):
-        return qs
-    return qs.filter(county_id=request.user.county_id) if request.user.county_id else qs.none()
+    return county_scope(request.user, Incubator.objects.select_related("county"), "county")
 
 
 def _list(request: HttpRequest, form: IncubatorForm | None, status: int = 200) -> HttpResponse:

@@ -50,7 +50,7 @@ SECTIONS = [
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
     (
         _("Incubators"),
-        _("Recognised incubators, tenants and jobs against the targets of clause (四)."),
+        _("Recognised incubators, tenants and jobs against the targets of clause （四）."),
         "workbench:incubators",
         None,
     ),

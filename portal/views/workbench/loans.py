@@ -1,4 +1,4 @@
-"""Workbench: guaranteed start-up loans after certification (三), the quality-enterprise list (二) and the
+"""Workbench: guaranteed start-up loans after certification （三）, the quality-enterprise list （二） and the
 guarantee company's answers to referrals.
 
 Scoping: caseworkers see their county's loans (another county's is a 404), officers and auditors all. Recording a
@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 
 from portal.forms import refusal_on_form
 from portal.forms.claims_enterprises import LoanForm, PaymentForm, ReferralResponseForm, RewardYearForm
-from registry.access import enterprises_for_user, sees_all_counties
-from registry.models import County, Enterprise
+from registry.access import counties_for_user, enterprises_for_user
+from registry.models import Enterprise
 from registry.refusals import Refused
 from registry.services import QUALITY_LIST_PERMISSION, enterprise_quality_list_set
 from subsidies.cases.queue import cases_visible_to
@@ -175,14 +175,12 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 def rewards(request: HttpRequest) -> HttpResponse:
-    """The reward per county and year: 1% of the county's recorded new loans of the year (clause (三))."""
+    """The reward per county and year: 1% of the county's recorded new loans of the year (clause （三）)."""
     form = RewardYearForm(request.GET or None)
     year = timezone.localdate().year
     if form.is_bound and form.is_valid() and form.cleaned_data.get("year"):
         year = form.cleaned_data["year"]
-    counties = County.objects.all()
-    if not sees_all_counties(request.user):
-        counties = counties.filter(pk=request.user.county_id)
+    counties = counties_for_user(request.user)
     rows = loan_rewards(year=year, counties=counties)
     return render(request, "portal/loans/rewards.html", {"form": form, "year": year, "rows": rows})
 

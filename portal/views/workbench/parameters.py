@@ -179,7 +179,7 @@ def parameter_add_view(request: HttpRequest, key: str) -> HttpResponse:
     return _detail(request, key, form, status=400)
 
 
-# --- A proposal waiting for a second officer (clause (十四)) ------------------------------------------------
+# --- A proposal waiting for a second officer (clause （十四）) ------------------------------------------------
 
 
 class WithdrawForm(forms.Form):

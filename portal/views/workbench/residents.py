@@ -1,4 +1,4 @@
-"""The caseworker's side of the resident journey: recognise per category, refer to civil affairs (十一), record
+"""The caseworker's side of the resident journey: recognise per category, refer to civil affairs （十一）, record
 re-employment, and open a resident's uploads. Scoping as in the workbench (another county's record is a 404;
 deciding needs portal.decide_case, so auditors' POSTs are a 403)."""
 
@@ -83,7 +83,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_work(request: HttpRequest, pk: int) -> HttpResponse:
-    """The caseworker records that a registered person found work: the registration ends (clause (十))."""
+    """The caseworker records that a registered person found work: the registration ends (clause （十）)."""
     registration = get_registration_for_staff(request.user, pk)
     _may_decide(request)
     form = ReportWorkForm(request.POST, prefix="work")

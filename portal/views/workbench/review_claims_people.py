@@ -1,4 +1,4 @@
-"""What the workbench's review page shows for the residents' claims (七), (八), (三): the answers in words, the
+"""What the workbench's review page shows for the residents' claims （七）, （八）, （三）: the answers in words, the
 cross-checks and the related claim (KIND_DETAILS in portal.views.workbench.cases)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from portal.views.apply.claims_enterprises import startup_loan_review_details
 from subsidies.cases.claims import claim_checks
 from subsidies.cases.evidence import CERTIFICATE
 from subsidies.measures.m03_startup_loan import LOAN_CATEGORIES
@@ -76,13 +77,8 @@ def claim_details(case: Case) -> dict[str, Any]:
 
 
 def startup_loan_details(case: Case) -> dict[str, Any]:
-    """The start-up loan review page serves both applicants: an individual's case (here) and an enterprise's (the
-    enterprise-claims module, portal.views.apply.claims_enterprises.startup_loan_review_details). Enterprise-claims
-    agent: keep this dispatch (or call claim_details for person cases) when you register your details for this kind."""
+    """The start-up loan review page serves both applicants: an individual's case (here) and an enterprise's
+    (portal.views.apply.claims_enterprises.startup_loan_review_details)."""
     if case.person_id:
         return claim_details(case)
-    try:
-        from portal.views.apply.claims_enterprises import startup_loan_review_details
-    except ImportError:  # the enterprise claims are not installed
-        return {"other_answers": [], "checks": []}
     return startup_loan_review_details(case)
