@@ -176,9 +176,9 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A cache outage must neither hang nor fail a request: errors are logged and read as misses.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            # A cache outage must not hang a request.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }

@@ -12,8 +12,9 @@ os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key-0123456789abcdef"
 
 from portal.settings.base import *  # noqa: F403
 
-# Tests drive tasks inline unless a test starts a real worker (tests/portal/test_celery_worker.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests drive tasks inline unless a test starts a real worker (tests/portal/test_celery_worker.py); the workers and
+# beat that tests start send their tasks through Redis (CELERY_EAGER=0).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)  # noqa: F405
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
