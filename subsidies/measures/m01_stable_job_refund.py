@@ -3,6 +3,14 @@ hardship list.
 
 > 对依法参加失业保险并足额缴纳失业保险费12个月以上、上年度未裁员或裁员率低于统筹地区城镇登记失业率的企业，
 > 可按该企业及其职工上年度实际缴纳失业保险费的50%给予返还。 (塔行发〔2019〕16号（一）)
+
+> 2019年1月1日至12月31日，对面临暂时性生产经营困难且恢复有望、坚持不裁员或少裁员的参保企业，返还标准可按6个月的
+> 当地月人均失业保险金和参保职工人数确定，或按6个月的企业及其职工应缴纳社会保险费50%的标准确定。 (（一）)
+
+An application is judged by the rules in force on the day it was first submitted (its application date): the
+hardship track is open only to applications dated inside the window 2019-01-01..2019-12-31 (parameter
+hardship.window), whatever year the application names, and a returned application resubmitted later keeps the rules
+of its first submission (docs/interpretations.md, （一）).
 """
 
 from __future__ import annotations
@@ -33,11 +41,29 @@ from subsidies.models import (
 )
 from subsidies.parameters import ParameterNotInForce, parameter_snapshot, value_in_force
 
+# The answer that keeps the day an application was first submitted: a returned application resubmitted later is
+# still judged by the rules of that day (（一）; docs/interpretations.md).
+FIRST_SUBMITTED = "first_submitted_on"
 
-def calculation_date(year: int) -> date:
-    """The rules of the year applied for: today's if within it, else that year's last (first) day."""
-    today = timezone.localdate()
-    return max(date(year, 1, 1), min(today, date(year, 12, 31)))
+
+def application_date(case: Case) -> date:
+    """（一） The day the application counts as made: its first submission, kept through any return and
+    resubmission; today for a draft never submitted."""
+    if case.submitted_at is None:
+        # A draft (never submitted): today. An answer of a draft is the applicant's to write, so it is not read.
+        return timezone.localdate()
+    first = (case.answers or {}).get(FIRST_SUBMITTED)
+    if first:
+        return date.fromisoformat(str(first))
+    return timezone.localdate(case.submitted_at)
+
+
+def calculation_date(case: Case) -> date:
+    """（一） The rules a refund is calculated by: those in force on its application date (first submission).
+
+    Not clamped into the year applied for: a refund application for 2019 made in 2026 is an application of 2026,
+    so the hardship track (applications dated 2019-01-01..2019-12-31) is closed to it."""
+    return application_date(case)
 
 
 def hardship_list_includes(*, enterprise: Enterprise, year: int) -> bool:
@@ -69,7 +95,7 @@ def refund_calculate(*, case: Case, on: date | None = None) -> dict[str, Any]:
     `on`: the rules of another day of the year applied for (the impact preview of a parameter change).
     """
     answers = case.answers
-    on = on or calculation_date(case.year)
+    on = on or calculation_date(case)
     inputs: dict[str, Any] = {"application_date": on.isoformat(), "track": case.track or Track.STANDARD}
     if inputs["track"] == Track.STANDARD:
         keys = [
@@ -291,31 +317,43 @@ def figures_change_refusal() -> str:
     return _("You changed figures from the social-insurance system: say why, so the caseworker can check.")
 
 
-def hardship_window_years(first_year: int) -> list[int]:
-    """The years whose applications may use the hardship track (parameter hardship.window, clause （一）)."""
+def hardship_window(on: date) -> tuple[date, date] | None:
+    """The application window of the hardship track in force on `on` (parameter hardship.window), if any."""
     try:
-        start, end = value_in_force("hardship.window", on=date(first_year, 1, 1))
+        start, end = value_in_force("hardship.window", on=on)
     except ParameterNotInForce:
-        return [first_year]
-    return list(range(start.year, end.year + 1))
+        return None
+    return start, end
+
+
+def hardship_window_years(first_year: int, *, on: date | None = None) -> list[int]:
+    """（一） The years one may still apply for under the hardship track (or to be put on its list): the years of
+    the window, only while the window is open on `on` (today). "2019年1月1日至12月31日": after 2019-12-31 none."""
+    on = on or timezone.localdate()
+    window = hardship_window(on) or hardship_window(date(first_year, 1, 1))
+    if window is None or not window[0] <= on <= window[1]:
+        return []
+    return list(range(window[0].year, window[1].year + 1))
 
 
 def hardship_track_allowed(case: Case) -> bool:
-    """（一） The hardship track: only for applications inside the window, and only for an enterprise on a final
-    hardship list of the year."""
-    day = calculation_date(case.year)
-    try:
-        start, end = value_in_force("hardship.window", on=day)
-    except ParameterNotInForce:
+    """（一） The hardship track: only for applications dated inside the window (first submission, else today) and
+    only for an enterprise on a final hardship list of the year applied for."""
+    day = application_date(case)
+    window = hardship_window(day)
+    if window is None or not window[0] <= day <= window[1]:
         return False
-    return start <= day <= end and hardship_list_includes(enterprise=case.enterprise, year=case.year)
+    return hardship_list_includes(enterprise=case.enterprise, year=case.year)
 
 
 def refund_prepare_submit(case: Case) -> None:
     """Before a refund is submitted: the account it is paid into, a reason for any registry figure the applicant
-    changed (the caseworker checks it), and the calculator's result on the case."""
+    changed (the caseworker checks it), the application date (kept from the first submission), and the
+    calculator's result on the case under the rules of that date (（一）)."""
     if not case.bank_account:
         raise Refused(_("Enter the bank account the refund is paid into."), field="bank_account")
+    # The first submission fixes the application date (today); a resubmission after a return keeps it.
+    case.answers = {**case.answers, FIRST_SUBMITTED: application_date(case).isoformat()}
     if figures_changed(case) and not str(case.answers.get("figures_change_reason") or "").strip():
         raise Refused(figures_change_refusal(), field="change_reason")
     try:

@@ -39,7 +39,7 @@ from subsidies.cases.claims import calculation_store, calculator_result, person_
 from subsidies.cases.queue import cases_visible_to
 from subsidies.cases.states import EDITABLE, LIVE
 from subsidies.cases.workflow import case_draft_new, case_draft_save, case_draft_start, case_submit
-from subsidies.measures.m01_stable_job_refund import calculation_date
+from subsidies.measures.m01_stable_job_refund import within_year
 from subsidies.models import Case, CaseKind, CaseState, InterestSubsidyPayment, Loan
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
@@ -199,7 +199,7 @@ def startup_loan_enterprise_start(*, enterprise: Enterprise, year: int, answers:
 def startup_loan_enterprise_evaluate(*, case: Case) -> tuple[list[Check], dict[str, Any] | None]:
     """Small or micro (registry), hiring ratio and contracts (calculator), for the amount requested."""
     answers = case.answers
-    on = calculation_date(case.year)
+    on = within_year(timezone.localdate(), case.year)
     checks = [size_check(case.enterprise, THREE)]
     inputs = {
         "application_date": on.isoformat(),

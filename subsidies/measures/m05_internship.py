@@ -20,7 +20,6 @@ from subsidies.calculators.base import InputErrors, clause
 from subsidies.cases.checks import Check
 from subsidies.cases.states import EDITABLE, S
 from subsidies.cases.workflow import case_draft_new, case_draft_save, case_draft_start
-from subsidies.measures.m01_stable_job_refund import calculation_date
 from subsidies.models import (
     Case,
     CaseKind,
@@ -49,7 +48,7 @@ def internship_base_start(*, enterprise: Enterprise, answers: dict[str, Any], ac
     case = case_draft_start(
         kind=CaseKind.INTERNSHIP_BASE,
         enterprise=enterprise,
-        year=calculation_date(timezone.localdate().year).year,
+        year=timezone.localdate().year,
         actor=actor,
     )
     if case.state in EDITABLE:

@@ -253,8 +253,14 @@ def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, casewo
     assert m01_stable_job_refund.hardship_list_includes(enterprise=ent, year=2019)
 
 
-def test_the_calculation_date_of_a_past_year_is_its_last_day() -> None:
-    assert m01_stable_job_refund.calculation_date(2019) == date(2019, 12, 31)
+def test_一_a_refund_draft_for_a_past_year_is_not_calculated_by_that_years_last_day(
+    applicant, officer, make_enterprise
+) -> None:
+    case = workflow.case_draft_start(
+        kind="stable_job_refund", enterprise=make_enterprise(officer), year=2019, actor=applicant
+    )
+    # An application for 2019 made after 2019 is an application of its own day: the rules of that day apply.
+    assert m01_stable_job_refund.calculation_date(case) > date(2019, 12, 31)
 
 
 @pytest.mark.django_db(transaction=True)

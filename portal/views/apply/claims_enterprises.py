@@ -37,7 +37,6 @@ from subsidies.measures import (
     m05_internship,
     m06_in_job_training,
 )
-from subsidies.measures.m01_stable_job_refund import calculation_date
 from subsidies.models import Case, CaseKind, InternCategory, InternshipPlacement
 
 
@@ -190,7 +189,7 @@ def _save(claim: Claim, form: f.ClaimForm, request: HttpRequest, case: Case | No
     if claim.kind == CaseKind.INTERNSHIP_BASE:
         return m05_internship.internship_base_start(enterprise=enterprise, answers=answers, actor=actor)
     if claim.kind == CaseKind.STARTUP_LOAN:
-        year = calculation_date(timezone.localdate().year).year
+        year = timezone.localdate().year
         return m03_startup_loan.startup_loan_enterprise_start(
             enterprise=enterprise, year=year, answers=answers, actor=actor
         )
