@@ -1,4 +1,13 @@
-"""（五） Internship subsidy 就业见习."""
+"""（五） Internship subsidy 就业见习.
+
+> 见习期间从就业补助资金中按当地最低工资标准给予生活费补助……对见习期未滿即与见习毕业生签订2年以上期限劳动合同并缴纳
+> 社会保险费的，可将剩余期限的见习补贴补发给见习单位。 (塔行发〔2019〕16号（五）)
+
+The allowance is paid "见习期间", during the internship: a hire ends the internship, so the intern is paid for the
+months before it, whatever the contract. The remaining months go to the host only for a 见习毕业生 (an unemployed
+graduate) hired on a contract of 2 years or more with social insurance (`hire_qualifies`); otherwise nobody is paid
+for them (docs/interpretations.md, （五）).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +34,8 @@ class InternshipInputs(Inputs):
     county_code: Annotated[str, Field(pattern=r"^6542[0-9]{2}$")]
     host_monthly_pay: Money
     hired_after_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    # The hire was on a contract of 2 years or more with social insurance paid (（五）).
+    hire_qualifies: bool = True
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -97,9 +108,21 @@ def calculate(inputs: InternshipInputs, on: date | None = None) -> Result:
     allowance = minimum_wage
     hired = inputs.hired_after_months
     intern_months = months
+    host_months = 0
     if hired is not None and hired < months:
+        # "见习期间": the hire ends the internship, so the intern's allowance stops there.
         intern_months = hired
-    host_months = months - intern_months
+        if inputs.hire_qualifies and inputs.unemployed_graduate:
+            host_months = months - hired
+        else:
+            calc.line(
+                _(
+                    "Remaining months not paid (hire without a contract of 2 years or more with social insurance, or "
+                    "the intern is not a graduate)"
+                ),
+                months - hired,
+                clause=CLAUSE,
+            )
     to_intern = allowance * Decimal(intern_months)
     to_host = allowance * Decimal(host_months)
     calc.line(_("Living allowance per month (the minimum wage)"), allowance, parameter=wage_key)

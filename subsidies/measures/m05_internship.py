@@ -145,8 +145,10 @@ def internship_inputs(placement: InternshipPlacement, county_code: str) -> dict[
         "county_code": county_code,
         "host_monthly_pay": f"{placement.host_monthly_pay:.2f}",
     }
-    if early_hire:
+    if placement.hired_after_months is not None:
+        # The hire ends the internship whatever the contract; only a qualifying one moves the rest to the host.
         inputs["hired_after_months"] = placement.hired_after_months
+        inputs["hire_qualifies"] = early_hire
     return inputs
 
 
@@ -222,17 +224,24 @@ def internship_evaluate(*, case: Case) -> tuple[list[Check], dict[str, Any] | No
     )
     if placement.hired_after_months is not None:
         early = (placement.contract_years or 0) >= 2 and placement.social_insurance
+        if early and placement.category == InternCategory.GRADUATE:
+            said = _("The remaining months go to the host.")
+        elif early:
+            said = _(
+                "The remaining months go to the host only for a graduate intern (见习毕业生); the intern is paid the "
+                "months before the hire."
+            )
+        else:
+            said = _(
+                "Without a contract of 2 years or more and social insurance the remaining months are not paid; the "
+                "intern is paid the months before the hire."
+            )
         checks.append(
             Check(
                 "early_hire",
                 gettext_lazy("Early hire: contract of 2 years or more with social insurance"),
                 True,
-                _("The remaining months go to the host.")
-                if early
-                else _(
-                    "Without a contract of 2 years or more and social insurance the remaining months are not paid "
-                    "to the host; the intern's months count as given."
-                ),
+                said,
                 FIVE,
             )
         )

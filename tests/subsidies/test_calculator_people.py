@@ -67,11 +67,12 @@ def test_internship_host_must_pay_at_least_half_the_minimum_wage(intern):
 
 
 def test_internship_remaining_months_go_to_a_host_that_hires_before_the_end(intern):
-    result = intern(months=6, hired_after_months=4)
+    graduate = {"unemployed_graduate": True, "unemployed_youth": False}
+    result = intern(months=6, hired_after_months=4, **graduate)
     allowance = float(result["monthly_allowance"])
     assert result["to_intern"] == f"{allowance * 4:.2f}"
     assert result["to_host"] == f"{allowance * 2:.2f}"
-    assert intern(months=6, hired_after_months=6)["to_host"] == "0.00"
+    assert intern(months=6, hired_after_months=6, **graduate)["to_host"] == "0.00"
 
 
 def test_internship_unknown_county_is_an_input_error(intern):

@@ -93,19 +93,22 @@ def test_early_hire_with_two_year_contract_moves_remaining_months_to_the_host_cl
     applicant, host, caseworker, approve_internship_base, make_intern_claim
 ):
     approve_internship_base(applicant, host, caseworker)
-    case = make_intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=True)
+    case = make_intern_claim(
+        applicant, host, category="graduate", hired_after_months=4, contract_years=2, social_insurance=True
+    )
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculation["to_intern"] == "6480.00"
     assert case.calculation["to_host"] == "3240.00"
 
 
-def test_early_hire_without_social_insurance_keeps_the_months_with_the_intern_clause_5(
+def test_early_hire_without_social_insurance_pays_the_intern_only_until_the_hire_clause_5(
     applicant, host, caseworker, approve_internship_base, make_intern_claim
 ):
     approve_internship_base(applicant, host, caseworker)
     case = make_intern_claim(applicant, host, hired_after_months=4, contract_years=2, social_insurance=False)
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculation["to_host"] == "0.00"
+    assert case.calculation["to_intern"] == "6480.00"  # the 4 months of the internship, not 6
 
 
 def test_host_pay_below_half_the_minimum_wage_is_refused_clause_5(
