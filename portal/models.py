@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import STAFF_ROLES, Role
+from registry.crypto import EncryptedTextField
 from registry.permissions import DECLARED as DECLARED_PERMISSIONS
 
 
@@ -146,3 +147,35 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IdentityClaim(models.Model):
+    """An account that could not prove online that an ID number is its holder's (another phone or name on record,
+    or a record already bound): it sees nothing of any record until the county office has seen the ID card."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed at the office")
+        REFUSED = "refused", _("refused")
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="identity_claim")
+    name = models.CharField(_("name"), max_length=60)
+    id_number = EncryptedTextField(_("ID number"))
+    # Not unique: several accounts may claim one ID number; the office decides which (if any) is the person's.
+    id_number_index = models.CharField(_("ID number index"), max_length=64, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    residence_county = models.ForeignKey(
+        "registry.County", verbose_name=_("county where the person lives"), on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("identity claim")
+        verbose_name_plural = _("identity claims")
+
+    def __str__(self) -> str:
+        return f"{self.user} ? {self.id_number_masked}"

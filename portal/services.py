@@ -1,28 +1,34 @@
-"""Account services: two-factor enrolment, resident sign-up with a phone code."""
+"""Account services: two-factor enrolment, resident sign-up with a phone code and identity proofing."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import PhoneCode, ResidentAccount, User
+from portal.identity import Verdict, identity_verify
+from portal.models import IdentityClaim, PhoneCode, ResidentAccount, User
 from portal.roles import Role
 from portal.sms import send_sms
+from registry.access import county_scope, may_decide
 from registry.audit import audit_record
-from registry.crypto import id_number_index
+from registry.crypto import decrypt_text, encrypt_text, id_number_index, mask_id_number, mask_phone
 from registry.identifiers import parse_id_number
-from registry.models import County
+from registry.models import County, Person
 from registry.refusals import Refused
-from registry.services import person_find_by_id_number, person_register
+from registry.services import person_name_matches, person_register
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
@@ -111,52 +117,185 @@ def phone_code_verify(*, phone: str, purpose: str, code: str) -> None:
         raise Refused(refusal, field="code")
 
 
-def resident_signup(*, name: str, id_number: str, phone: str, password: str, residence_county: County) -> User:
-    """Create an inactive resident account bound to the person's real-name record, and text a code to the phone.
+@dataclass(frozen=True)
+class PendingSignup:
+    """A sign-up waiting for its phone code. Kept in the session only (the ID number encrypted); nothing is in the
+    registry or among the accounts until the code is confirmed, so an abandoned sign-up blocks nobody."""
 
-    One account per person (the blind index finds the record; a record that already has an account is refused).
-    A person already in the registry must give the name on record: the ID number alone does not claim a record.
-    """
+    name: str
+    id_number: str
+    phone: str
+    password_hash: str
+    residence_county_id: int
 
-    parsed = parse_id_number(id_number)
-    with transaction.atomic():
-        # A sign-up abandoned before its code was entered does not block a new one.
-        User.objects.filter(is_active=False, resident__phone_confirmed_at__isnull=True).filter(
-            Q(username=phone) | Q(resident__person__id_number_index=id_number_index(parsed.number))
-        ).delete()
-        person = person_find_by_id_number(parsed.number)
-        if person is not None:
-            if hasattr(person, "account"):
-                raise Refused(
-                    _("An account already exists for this ID number. Sign in, or ask your service office for help."),
-                    field="id_number",
-                )
-            if person.name != name.strip():
-                raise Refused(_("The name does not match the name on record for this ID number."), field="name")
-        else:
-            person = person_register(
-                id_number=parsed.number, name=name, residence_county=residence_county, phone=phone, actor=None
+    def to_session(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id": encrypt_text(self.id_number),
+            "phone": self.phone,
+            "password": self.password_hash,
+            "county": self.residence_county_id,
+        }
+
+    @classmethod
+    def from_session(cls, data: Any) -> PendingSignup | None:
+        try:
+            return cls(
+                name=data["name"],
+                id_number=decrypt_text(data["id"]),
+                phone=data["phone"],
+                password_hash=data["password"],
+                residence_county_id=int(data["county"]),
             )
-        if User.objects.filter(username=phone).exists():
-            raise Refused(_("This phone number already has an account. Sign in instead."), field="phone")
-        user = User.objects.create_user(username=phone, password=password, phone=phone, is_active=False)
-        user.first_name = person.name
-        user.save(update_fields=["first_name"])
-        from django.contrib.auth.models import Group
-
-        user.groups.add(Group.objects.get(name=Role.RESIDENT_APPLICANT.value))
-        ResidentAccount.objects.create(user=user, person=person)
-        audit_record(actor=None, action="resident_signup", target=person, after={"account": user.pk})
-        phone_code_send(phone=phone, purpose="signup")
-    return user
+        except (KeyError, TypeError, ValueError, InvalidToken):
+            return None
 
 
-def resident_confirm_phone(*, user: User, code: str) -> User:
-    """The code from the text message activates the account."""
-    phone_code_verify(phone=user.phone, purpose="signup", code=code)
+def resident_signup_start(
+    *, name: str, id_number: str, phone: str, password: str, residence_county: County
+) -> PendingSignup:
+    """Text a code to the phone typed and return the pending sign-up. Writes nothing but the code.
+
+    The answer is the same whether or not the ID number, the name or the phone is known: what exists is decided
+    (and told) only after the code has proved who holds the phone.
+    """
+    parsed = parse_id_number(id_number)
+    name = " ".join(name.split())
+    if not name:
+        raise Refused(_("Enter the name as on the ID card."), field="name")
     with transaction.atomic():
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        ResidentAccount.objects.filter(user=user).update(phone_confirmed_at=timezone.now())
-        audit_record(actor=user, action="resident_confirm_phone", target=user.resident.person)
+        phone_code_send(phone=phone, purpose="signup")
+    return PendingSignup(
+        name=name,
+        id_number=parsed.number,
+        phone=phone,
+        password_hash=make_password(password),
+        residence_county_id=residence_county.pk,
+    )
+
+
+def resident_signup_resend(*, pending: PendingSignup) -> None:
+    with transaction.atomic():
+        phone_code_send(phone=pending.phone, purpose="signup")
+
+
+def _resident_bind(*, user: User, person: Person) -> ResidentAccount:
+    user.first_name = person.name
+    user.save(update_fields=["first_name"])
+    user.groups.add(Group.objects.get(name=Role.RESIDENT_APPLICANT.value))
+    return ResidentAccount.objects.create(user=user, person=person, phone_confirmed_at=timezone.now())
+
+
+def resident_signup_confirm(*, pending: PendingSignup, code: str) -> User:
+    """Check the code, then create the account, and bind it to the real-name record only when that is proven.
+
+    - A new ID number: the person is registered with the name and phone given (unless the real-name service says
+      they do not belong together).
+    - A person already in the registry, with no account, whose name matches (dots and spaces normalised): bound
+      when the phone on record is the phone that just received the code, or the real-name service confirms.
+    - Anything else (another phone, another name, an account already bound): the account is created but bound to
+      nothing; an identity claim waits for the county office to see the person's ID card. The account sees nothing
+      of any record meanwhile.
+    """
+    phone_code_verify(phone=pending.phone, purpose="signup", code=code)
+    with transaction.atomic():
+        if User.objects.filter(username=pending.phone).exists():
+            # Only the holder of the phone gets this far, so telling them is no leak.
+            raise Refused(_("This phone number already has an account. Sign in instead."), field="code")
+        county = County.objects.get(pk=pending.residence_county_id)
+        user = User(
+            username=pending.phone, phone=pending.phone, first_name=pending.name, password=pending.password_hash
+        )
+        user.save()
+        index = id_number_index(pending.id_number)
+        person = Person.objects.select_for_update().filter(id_number_index=index).first()
+        bound = None
+        if person is None:
+            verdict = identity_verify(name=pending.name, id_number=pending.id_number, phone=pending.phone)
+            if verdict is not Verdict.MISMATCH:
+                person = person_register(
+                    id_number=pending.id_number,
+                    name=pending.name,
+                    residence_county=county,
+                    phone=pending.phone,
+                    actor=user,
+                )
+                bound = _resident_bind(user=user, person=person)
+        elif not hasattr(person, "account") and person_name_matches(person, pending.name):
+            proven = person.phone.strip() == pending.phone or (
+                identity_verify(name=person.name, id_number=pending.id_number, phone=pending.phone) is Verdict.MATCH
+            )
+            if proven:
+                bound = _resident_bind(user=user, person=person)
+        if bound is not None:
+            audit_record(actor=user, action="resident_signup", target=bound.person, after={"account": user.pk})
+        else:
+            claim = IdentityClaim.objects.create(
+                user=user,
+                name=pending.name,
+                id_number=pending.id_number,
+                id_number_index=index,
+                id_number_masked=mask_id_number(pending.id_number),
+                residence_county=county,
+            )
+            audit_record(
+                actor=user,
+                action="identity_claim_open",
+                target=claim,
+                after={"id_number": claim.id_number_masked, "phone": mask_phone(pending.phone)},
+            )
     return user
+
+
+def identity_claims_for(*, user: Any) -> Any:
+    """Open identity claims of the counties the back-office user works."""
+    return county_scope(
+        user,
+        IdentityClaim.objects.filter(resolved_at__isnull=True).select_related("user", "residence_county"),
+        "residence_county",
+    ).order_by("created_at")
+
+
+def identity_claim_confirm(*, claim: IdentityClaim, actor: Any, reason: str) -> ResidentAccount:
+    """The county office has seen the person's ID card: bind the account to the record (registering the person
+    if new). Refused when the record already has an account (that account must be closed at the office first)."""
+    with transaction.atomic():
+        claim = IdentityClaim.objects.select_for_update().select_related("user").get(pk=claim.pk)
+        if claim.resolved_at is not None:
+            raise Refused(_("This request has already been decided."))
+        if not may_decide(actor, claim.residence_county_id):
+            raise Refused(_("Only the office of the county where the person lives can confirm this."))
+        person = Person.objects.select_for_update().filter(id_number_index=claim.id_number_index).first()
+        if person is None:
+            person = person_register(
+                id_number=claim.id_number,
+                name=claim.name,
+                residence_county=claim.residence_county,
+                phone=claim.user.phone,
+                actor=actor,
+            )
+        elif hasattr(person, "account"):
+            raise Refused(_("This person already has an account. Close it before binding another one."))
+        account = _resident_bind(user=claim.user, person=person)
+        claim.resolved_at = timezone.now()
+        claim.resolved_by = actor
+        claim.outcome = IdentityClaim.Outcome.CONFIRMED
+        claim.save(update_fields=["resolved_at", "resolved_by", "outcome"])
+        audit_record(actor=actor, action="identity_claim_confirm", target=claim, reason=reason)
+        audit_record(actor=actor, action="resident_signup", target=person, after={"account": claim.user_id})
+    return account
+
+
+def identity_claim_refuse(*, claim: IdentityClaim, actor: Any, reason: str) -> None:
+    """The person could not show that the ID number is theirs: the account stays bound to nothing."""
+    with transaction.atomic():
+        claim = IdentityClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.resolved_at is not None:
+            raise Refused(_("This request has already been decided."))
+        if not may_decide(actor, claim.residence_county_id):
+            raise Refused(_("Only the office of the county where the person lives can confirm this."))
+        claim.resolved_at = timezone.now()
+        claim.resolved_by = actor
+        claim.outcome = IdentityClaim.Outcome.REFUSED
+        claim.save(update_fields=["resolved_at", "resolved_by", "outcome"])
+        audit_record(actor=actor, action="identity_claim_refuse", target=claim, reason=reason)

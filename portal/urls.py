@@ -33,6 +33,7 @@ accounts_patterns = (
         path("signup/resident/", resident_accounts.signup, name="resident-signup"),
         path("signup/resident/confirm/", resident_accounts.confirm, name="resident-confirm"),
         path("signup/resident/resend/", resident_accounts.resend, name="resident-resend"),
+        path("signup/resident/pending/", resident_accounts.pending, name="resident-pending"),
     ],
     "accounts",
 )
@@ -67,6 +68,8 @@ workbench_patterns = (
         path("registry/people/<int:pk>/reveal/", registry.person_reveal, name="registry-person-reveal"),
         path("registry/enterprises/<int:pk>/", registry.enterprise_file, name="registry-enterprise"),
         path("registry/memberships/<int:pk>/decide/", registry.membership_decide, name="decide-membership"),
+        path("registry/identity-claims/", registry.identity_claims, name="identity-claims"),
+        path("registry/identity-claims/<int:pk>/decide/", registry.identity_claim_decide, name="decide-identity-claim"),
         path("registry/imports/", registry.import_list, name="registry-imports"),
         path("registry/imports/<int:pk>/", registry.import_detail, name="registry-import"),
         path("registry/imports/<int:pk>/report.csv", registry.import_report, name="registry-import-report"),

@@ -137,6 +137,21 @@ def person_register(
     return person
 
 
+# The middle dot of minority names is typed many ways: · (U+00B7), • (U+2022), ・ (U+30FB), ･ (U+FF65),
+# ‧ (U+2027), ⋅ (U+22C5), · (U+0387), . and ．; all compare as one.
+_NAME_DOTS = str.maketrans(dict.fromkeys("\u00b7\u2022\u30fb\uff65\u2027\u22c5\u0387.\uff0e", "\u00b7"))
+
+
+def person_name_normalised(name: str) -> str:
+    """A name as compared with the registry: middle-dot variants unified, all spaces (full-width too) removed."""
+    return "".join(str(name).translate(_NAME_DOTS).split())
+
+
+def person_name_matches(person: Person, name: str) -> bool:
+    """Does a typed name match the name on record (after normalising dots and spaces)?"""
+    return person_name_normalised(person.name) == person_name_normalised(name)
+
+
 def person_find_by_id_number(id_number: str) -> Person | None:
     """Exact lookup through the blind index (the only way to find a person by ID number)."""
     return Person.objects.filter(id_number_index=id_number_index(id_number)).select_related("residence_county").first()

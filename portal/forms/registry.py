@@ -65,3 +65,19 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB: split it into smaller files."))
         return upload
+
+
+class IdentityClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("I have seen the ID card: bind the account")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("What you checked"),
+        help_text=_("For example: the ID card shown at the counter, its number and photo checked."),
+        min_length=8,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"min_length": _("Say what you checked (at least 8 characters).")},
+    )

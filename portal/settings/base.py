@@ -283,6 +283,9 @@ if not PORTAL_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"PORTAL_BASE_URL={PORTAL_BASE_URL!r} must start with http:// or https://.")
 # Text messages (phone confirmation codes): a class with send(phone, text); the console sender logs them.
 SMS_SENDER = env.str("SMS_SENDER", default="portal.sms.ConsoleSender")
+# Real-name check used when the phone on record cannot prove an identity: a class with verify(name, id_number,
+# phone) -> portal.identity.Verdict (the carrier three-factor or public-security service in production).
+IDENTITY_VERIFIER = env.str("IDENTITY_VERIFIER", default="portal.identity.DevelopmentVerifier")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@tacheng-jobs.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,22 +1,25 @@
-"""Resident sign-up: real name, ID number, county, phone and password; the phone confirmed by a six-digit code."""
+"""Resident sign-up: real name, ID number, county, phone and password; the phone confirmed by a six-digit code.
+
+The pending sign-up travels in the session (the ID number encrypted), never in the URL or the database: nothing is
+written to the registry before the code is confirmed. Whether the ID number, name or phone is known is told to no
+one before the code proves who holds the phone.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms.resident_accounts import PhoneCodeForm, ResidentSignupForm
-from portal.models import User
-from portal.services import phone_code_send, resident_confirm_phone, resident_signup
+from portal.services import PendingSignup, resident_signup_confirm, resident_signup_resend, resident_signup_start
 from registry.crypto import mask_phone
 from registry.refusals import Refused
 
-PENDING_SESSION_KEY = "resident_signup_user"
+PENDING_SESSION_KEY = "resident_signup"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -24,7 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = resident_signup(
+            pending = resident_signup_start(
                 name=data["name"],
                 id_number=data["id_number"],
                 phone=data["phone"],
@@ -33,48 +36,56 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except Refused as exc:
             form.add_error(exc.field, str(exc))
-        except ValidationError as exc:
-            form.add_error(None, exc)
         else:
-            # The pending account travels in the session, never in the URL.
-            request.session[PENDING_SESSION_KEY] = user.pk
+            request.session[PENDING_SESSION_KEY] = pending.to_session()
             return redirect("accounts:resident-confirm")
     return render(request, "accounts/resident_signup.html", {"form": form})
 
 
-def _pending_user(request: HttpRequest) -> User | None:
-    pk = request.session.get(PENDING_SESSION_KEY)
-    return User.objects.filter(pk=pk, is_active=False, resident__isnull=False).first() if pk else None
+def _pending(request: HttpRequest) -> PendingSignup | None:
+    data = request.session.get(PENDING_SESSION_KEY)
+    return PendingSignup.from_session(data) if data else None
 
 
 def confirm(request: HttpRequest) -> HttpResponse:
-    user = _pending_user(request)
-    if user is None:
+    pending = _pending(request)
+    if pending is None:
         return redirect("accounts:resident-signup")
     form = PhoneCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            resident_confirm_phone(user=user, code=form.cleaned_data["code"])
+            user = resident_signup_confirm(pending=pending, code=form.cleaned_data["code"])
         except Refused as exc:
             form.add_error("code", str(exc))
         else:
             del request.session[PENDING_SESSION_KEY]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your phone is confirmed and your account is ready."))
-            return redirect("residents:index")
-
-    return render(request, "accounts/resident_confirm.html", {"form": form, "phone": mask_phone(user.phone)})
+            if hasattr(user, "resident"):
+                messages.success(request, _("Your phone is confirmed and your account is ready."))
+                return redirect("residents:index")
+            return redirect("accounts:resident-pending")
+    return render(request, "accounts/resident_confirm.html", {"form": form, "phone": mask_phone(pending.phone)})
 
 
 @require_POST
 def resend(request: HttpRequest) -> HttpResponse:
-    user = _pending_user(request)
-    if user is None:
+    pending = _pending(request)
+    if pending is None:
         return redirect("accounts:resident-signup")
     try:
-        phone_code_send(phone=user.phone, purpose="signup")
+        resident_signup_resend(pending=pending)
     except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("A new code is on its way."))
     return redirect("accounts:resident-confirm")
+
+
+def pending(request: HttpRequest) -> HttpResponse:
+    """What an account bound to no record sees: the same words whatever the reason, and what to bring."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    claim = getattr(request.user, "identity_claim", None)
+    if hasattr(request.user, "resident"):
+        return redirect("residents:index")
+    return render(request, "accounts/resident_pending.html", {"claim": claim})

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.forms.registry import ImportForm, RevealForm, SearchForm
+from portal.forms.registry import IdentityClaimDecisionForm, ImportForm, RevealForm, SearchForm
 from portal.models import EnterpriseMembership
+from portal.services import identity_claim_confirm, identity_claim_refuse, identity_claims_for
 from portal.services_accounts import membership_approve, membership_refuse
 from registry.access import enterprises_for_user, get_enterprise_for_user, get_person_for_user, people_for_user
 from registry.audit import audit_trail
@@ -196,3 +197,34 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(("\ufeff" + job.report).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     return response
+
+
+@login_required
+@permission_required("portal.decide_case", raise_exception=True)
+@never_cache
+def identity_claims(request: HttpRequest) -> HttpResponse:
+    """Accounts waiting for the county office to see the person's ID card before they are bound to a record."""
+    claims = identity_claims_for(user=request.user)
+    return render(request, "registry/identity_claims.html", {"claims": claims, "form": IdentityClaimDecisionForm()})
+
+
+@login_required
+@permission_required("portal.decide_case", raise_exception=True)
+@require_POST
+def identity_claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(identity_claims_for(user=request.user), pk=pk)  # 404 outside the county
+    form = IdentityClaimDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "confirm":
+                identity_claim_confirm(claim=claim, actor=request.user, reason=data["reason"])
+                messages.success(request, _("The account is now bound to the person's real-name file."))
+            else:
+                identity_claim_refuse(claim=claim, actor=request.user, reason=data["reason"])
+                messages.info(request, _("The request was turned down."))
+        except Refused as exc:
+            messages.error(request, str(exc))
+        return redirect("workbench:identity-claims")
+    claims = identity_claims_for(user=request.user)
+    return render(request, "registry/identity_claims.html", {"claims": claims, "form": form}, status=400)
