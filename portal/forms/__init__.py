@@ -25,3 +25,10 @@ def refusal_on_form(form: forms.BaseForm, refused: Refused) -> None:
     """Put a refusal of the domain on the form: next to `refused.field` when the form has that field, else at the
     top of the form (a non-field error)."""
     form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+
+
+class SubmitForm(forms.Form):
+    """A submit button's form: a token made when the page was shown, so a double click or a retried POST makes
+    one case."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)

@@ -380,12 +380,6 @@ class DeclarationForm(StyledForm):
         return {"declaration": True, "declared_at": timezone.now().isoformat()}
 
 
-class SubmitForm(forms.Form):
-    """The check-your-answers page's form: a token, so a double click or a retried POST makes one case."""
-
-    token = forms.UUIDField(widget=forms.HiddenInput)
-
-
 class OfferForm(BankForm, DeclarationForm):
     """Offer before applying (免申即享): bank account and declaration on one page."""
 

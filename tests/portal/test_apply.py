@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -88,7 +91,7 @@ def test_changing_a_prefilled_figure_needs_a_reason(user: User, english_client) 
     client.post(step(case, "track"), {"track": "standard"})
     changed = {**REGISTRY_FIGURES, "ui_premiums_paid_last_year": "50000"}
     response = client.post(step(case, "figures"), changed)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page again, with the error next to the field
     page = response.content.decode()
     assert 'id="id_change_reason_error"' in page
     assert 'href="#id_change_reason"' in page
@@ -133,7 +136,7 @@ def test_each_step_explains_bad_input_next_to_the_field(user: User) -> None:
     client.force_login(user)  # Chinese, the default language
     case = start(client)
     response = client.post(step(case, "track"), {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'id="id_track_error"' in response.content.decode()
     client.post(step(case, "track"), {"track": "standard"})
     response = client.post(step(case, "figures"), {**REGISTRY_FIGURES, "insured_at_start": "-3"})
@@ -144,14 +147,43 @@ def test_each_step_explains_bad_input_next_to_the_field(user: User) -> None:
     assert 'id="id_declaration_error"' in response.content.decode()
 
 
-def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(user: User, ent, english_client) -> None:  # type: ignore[no-untyped-def]
-    client = english_client(user)
-    case = start(client)
-    page = client.get(step(case, "track")).content.decode()
-    assert 'value="hardship"' not in page
-    assert "The hardship track is only for applications for 2019" in page
-    assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
-    # Recognised and published: the enterprise is on the final hardship list of 2019 (clause （一）).
+# Noon in Tacheng on a day of 2019, when the hardship track's window (2019-01-01..2019-12-31) was open.
+IN_2019 = datetime(2019, 6, 3, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_一_in_2019_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(
+    user: User, ent, english_client
+) -> None:  # type: ignore[no-untyped-def]
+    with time_machine.travel(IN_2019, tick=False):
+        client = english_client(user)
+        case = start(client)
+        page = client.get(step(case, "track")).content.decode()
+        assert 'value="hardship"' not in page
+        assert "The hardship track is only for applications for 2019" in page
+        assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 400  # refused
+        # Recognised and published: the enterprise is on the final hardship list of 2019 (clause （一）).
+        Case.objects.create(
+            kind=CaseKind.HARDSHIP_RECOGNITION,
+            enterprise=ent,
+            county=ent.county,
+            year=2019,
+            state=CaseState.FINAL,
+            reference="KN-654201-2019-000001",
+            created_by=user,
+        )
+        page = client.get(step(case, "track")).content.decode()
+        assert 'value="hardship"' in page
+        client.post(step(case, "track"), {"track": "hardship"})
+        page = client.get(step(case, "figures")).content.decode()
+        assert 'name="insured_employees" value="39"' in page
+        assert 'name="monthly_social_insurance_due" value="30000.00"' in page
+
+
+def test_一_after_2019_the_hardship_track_is_closed_even_to_an_enterprise_on_the_list(
+    user: User, ent, english_client
+) -> None:  # type: ignore[no-untyped-def]
+    """（一） 困难企业稳岗返还 for applications dated 2019-01-01..2019-12-31 only: today, for 2019 or any year, the
+    track and the recognition say they are closed, and a hardship answer posted around the page is refused."""
     Case.objects.create(
         kind=CaseKind.HARDSHIP_RECOGNITION,
         enterprise=ent,
@@ -161,34 +193,27 @@ def test_the_hardship_track_is_offered_only_to_enterprises_on_the_final_list(use
         reference="KN-654201-2019-000001",
         created_by=user,
     )
-    page = client.get(step(case, "track")).content.decode()
-    assert 'value="hardship"' in page
-    client.post(step(case, "track"), {"track": "hardship"})
-    page = client.get(step(case, "figures")).content.decode()
-    assert 'name="insured_employees" value="39"' in page
-    assert 'name="monthly_social_insurance_due" value="30000.00"' in page
-
-
-def test_the_hardship_track_is_not_offered_for_other_years(user: User, ent, english_client) -> None:  # type: ignore[no-untyped-def]
-    Case.objects.create(
-        kind=CaseKind.HARDSHIP_RECOGNITION,
-        enterprise=ent,
-        county=ent.county,
-        year=2019,
-        state=CaseState.FINAL,
-        reference="KN-654201-2019-000001",
-        created_by=user,
-    )
     client = english_client(user)
-    case = start(client, year=2020)
-    response = client.get(step(case, "track"))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert 'value="standard"' in page and 'value="hardship"' not in page
-    assert "The hardship track is only for applications for 2019" in page
-    assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 200  # refused
-    case.refresh_from_db()
-    assert case.track != "hardship"
+    for year in (2019, 2020):
+        case = start(client, year=year)
+        response = client.get(step(case, "track"))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert 'value="standard"' in page and 'value="hardship"' not in page
+        assert "The hardship track was open only to applications made from 2019-01-01 to 2019-12-31" in page
+        assert client.post(step(case, "track"), {"track": "hardship"}).status_code == 400  # refused
+        case.refresh_from_db()
+        assert case.track != "hardship"
+    page = client.get(reverse("apply:start-hardship-recognition")).content.decode()
+    assert "Recognition as a hardship enterprise was open only to applications made from 2019-01-01" in page
+    assert 'name="year"' not in page
+    response = client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
+    assert (
+        not Case.objects.filter(kind=CaseKind.HARDSHIP_RECOGNITION, created_by=user)
+        .exclude(pk__in=[])
+        .exclude(reference="KN-654201-2019-000001")
+        .exists()
+    )
 
 
 def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(user: User, english_client) -> None:

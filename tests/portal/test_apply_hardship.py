@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_2019() -> Iterator[None]:
+    """Recognition was open to applications made in 2019 only (clause （一）): these walk it as it was then."""
+    with time_machine.travel(datetime(2019, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        yield
 
 ANSWERS = {
     "situation": {"situation": "Orders fell by 40% since the autumn of 2018.", "recovery": "New contracts from May."},

@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import enterprises_of, get_case_for_applicant
+from portal.forms import SubmitForm, refusal_on_form
 from portal.forms import claims_enterprises as f
-from portal.forms import refusal_on_form
-from portal.forms.apply import SubmitForm
 from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
 from registry.identifiers import error_text

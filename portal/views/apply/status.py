@@ -15,10 +15,10 @@ from portal.access import cases_for_applicant, enterprises_of, get_case_for_appl
 from portal.models import EnterpriseMembership
 from portal.services_accounts import email_confirmed, membership_approve, membership_refuse, memberships_pending_for
 from portal.views.apply import claims_enterprises
-from portal.views.apply.wizard import EDITABLE, HARDSHIP, REFUND, enterprise_required, resume_url
+from portal.views.apply.wizard import HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
 from registry.refusals import Refused
-from subsidies.cases.states import LIVE, NEXT_STEP
+from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
 from subsidies.models import Case, CaseKind, CaseState, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
 

@@ -1,22 +1,21 @@
-"""Applications, GOV.UK style: a start page, one topic per page, check your answers, submit, confirmation.
-
-One view serves every step of a journey; each step has its own form (portal.forms.apply). The draft is saved at
-each step (subsidies.cases.case_draft_save), so an application can be left and resumed from "my applications". A
-returned case goes through the same steps and is resubmitted from the same check page.
+"""The enterprises' journeys on the portal's one wizard engine (portal.wizard): the stable-job refund and hardship
+recognition (clause （一）), each a start page, one topic per page (the draft saved at each, so an application can be
+left and resumed from "my applications"), check your answers, submit, confirmation. A returned case goes through the
+same steps and is resubmitted from the same check page. Also the 免申即享 offer, one page.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import date
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from portal.access import APPLY_AS_ENTERPRISE, enterprises_of, get_case_for_appl
 from portal.forms import apply as f
 from portal.forms import refusal_on_form
 from portal.services_accounts import email_confirmed
+from portal.wizard import Journey, Step, Wizard
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
 from subsidies.cases.states import EDITABLE
@@ -33,6 +33,7 @@ from subsidies.cases.workflow import case_draft_save, case_draft_start, case_sub
 from subsidies.measures.m01_stable_job_refund import (
     case_from_offer,
     hardship_track_allowed,
+    hardship_window,
     refund_calculate,
     registry_figures,
 )
@@ -56,33 +57,141 @@ def enterprise_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
 # --- Journeys and their steps ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: Any
-    form_class: type[f.StyledForm]
-    # The answers (or case attributes) that must be present for the step to count as done.
-    required: tuple[str, ...] = ()
+# --- The steps ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Journey:
-    slug: str
-    kind: str
-    title: Any
-    lead: Any
-    steps: tuple[Step, ...] = field(default_factory=tuple)
-    # The URL namespace of its pages: "apply" (enterprises) or "residents"; both use step_url / check_url below.
-    namespace: str = "apply"
-
-    def step(self, slug: str) -> Step:
-        for step in self.steps:
-            if step.slug == slug:
-                return step
-        raise Http404("no such step")
+def figures_form_class(case: Case) -> type[f.FiguresForm]:
+    return f.HardshipFiguresForm if case.track == Track.HARDSHIP else f.StandardFiguresForm
 
 
+def hardship_window_years() -> list[int]:
+    return window_years(f.FIRST_YEAR)
+
+
+def hardship_window_closed() -> tuple[Any, Any] | None:
+    """The hardship track's window, when it is closed today (for the words that say so), else None."""
+    if hardship_window_years():
+        return None
+    return hardship_window(date(f.FIRST_YEAR, 1, 1))
+
+
+def _save_track(case: Case, form: Any, actor: Any) -> Case:
+    answers = form.answers()
+    return case_draft_save(case=case, answers=answers, track=answers.pop("track"), actor=actor)
+
+
+def _save_bank(case: Case, form: Any, actor: Any) -> Case:
+    return case_draft_save(case=case, answers=form.answers(), bank_account=form.new_bank_account(), actor=actor)
+
+
+def _build_figures(case: Case, data: Any, files: Any) -> Any:
+    cls = figures_form_class(case)
+    registry = registry_figures(enterprise=case.enterprise, year=case.year)
+    return cls(data, initial=cls.initial_from(case, registry), registry=registry)
+
+
+TRACK = Step(
+    "track",
+    gettext_lazy("Track"),
+    f.TrackForm,
+    done=lambda case: bool(case.track),
+    build=lambda case, data, files: f.TrackForm(
+        data, initial=f.TrackForm.initial_from(case), hardship_allowed=hardship_track_allowed(case)
+    ),
+    save=_save_track,
+    context=lambda case, form: {
+        "hardship_years": hardship_window_years(),
+        "hardship_closed": hardship_window_closed(),
+        "hardship_allowed": hardship_track_allowed(case),
+    },
+    intro="portal/wizard/intro/track.html",
+)
+FIGURES = Step(
+    "figures",
+    gettext_lazy("Last year's figures"),
+    f.StandardFiguresForm,
+    done=lambda case: all(case.answers.get(k) not in (None, "") for k in figures_form_class(case).keys),
+    build=_build_figures,
+    context=lambda case, form: {"registry": form.registry, "hardship": case.track == Track.HARDSHIP},
+    intro="portal/wizard/intro/figures.html",
+)
+BANK = Step(
+    "bank",
+    gettext_lazy("Bank account"),
+    f.BankForm,
+    done=lambda case: bool(case.bank_account_masked) and bool(case.answers.get("bank_name")),
+    build=lambda case, data, files: f.BankForm(
+        data, initial=f.BankForm.initial_from(case), on_file=case.bank_account_masked
+    ),
+    save=_save_bank,
+)
 DECLARATION = Step("declaration", gettext_lazy("Declaration"), f.DeclarationForm, ("declaration",))
+
+
+# --- Check your answers ---------------------------------------------------------------------------------------------
+
+
+def summary_rows(case: Case) -> list[dict[str, Any]]:
+    """The check-your-answers rows: label, value, and the step whose page changes it."""
+    journey = ENTERPRISE_WIZARD.journey_for(case)
+    rows: list[dict[str, Any]] = [
+        {"label": _("Enterprise"), "value": f"{case.enterprise.name} ({case.enterprise.credit_code})"},
+        {"label": _("Year"), "value": str(case.year)},
+    ]
+    answers = case.answers
+    for current in journey.steps:
+        if current is TRACK:
+            rows.append({"label": _("Track"), "value": case.get_track_display(), "step": current})
+        elif current is FIGURES:
+            cls = figures_form_class(case)
+            for key in cls.keys:
+                rows.append(
+                    {"label": cls.base_fields[key].label, "value": answers.get(key, ""), "step": current, "key": key}
+                )
+            if answers.get("figures_source") == "registry":
+                source = _("From the social-insurance system")
+            elif answers.get("figures_change_reason"):
+                source = _("Changed by you: %(reason)s") % {"reason": answers["figures_change_reason"]}
+            else:
+                source = _("Entered by you")
+            rows.append({"label": _("Source of the figures"), "value": source, "step": current})
+        elif current is BANK:
+            rows.append({"label": _("Bank and branch"), "value": answers.get("bank_name", ""), "step": current})
+            rows.append({"label": _("Account number"), "value": case.bank_account_masked, "step": current})
+        elif current is DECLARATION:
+            made = _("Made") if answers.get("declaration") else _("Not made yet")
+            rows.append({"label": _("Declaration"), "value": made, "step": current})
+        else:
+            for name, form_field in current.form_class.base_fields.items():
+                value = answers.get(name, "")
+                if hasattr(form_field, "choices") and value:
+                    value = dict(form_field.choices).get(value, value)
+                rows.append({"label": form_field.label, "value": value, "step": current})
+    return rows
+
+
+def check_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """The refund's amount as the calculator works it out now, and whether the account may submit yet."""
+    context: dict[str, Any] = {
+        "submit_note": _(
+            "By submitting you confirm the declaration you made. The application goes to the caseworkers of your "
+            "county."
+        )
+    }
+    if case.kind == CaseKind.STABLE_JOB_REFUND:
+        try:
+            context["calculation"] = refund_calculate(case=case)
+        except InputErrors as exc:
+            context["calculation_error"] = str(exc)
+    if not email_confirmed(user=request.user):
+        context["blocked"] = _("Confirm your email address before you submit: open the link we sent you.")
+        context["blocked_link"] = {"url": reverse("accounts:check-email"), "text": _("Get a new link")}
+    return context
+
+
+def _save_answers(*, case: Case, answers: dict[str, Any], actor: Any) -> Case:
+    return case_draft_save(case=case, answers=answers, actor=actor)
+
 
 REFUND = Journey(
     slug="stable-job-refund",
@@ -93,12 +202,11 @@ REFUND = Journey(
         "(clause （一） of 塔行发〔2019〕16号). It takes about 5 minutes: we fill in last year's figures from the "
         "social-insurance system where we have them."
     ),
-    steps=(
-        Step("track", gettext_lazy("Track"), f.TrackForm),
-        Step("figures", gettext_lazy("Last year's figures"), f.StandardFiguresForm),
-        Step("bank", gettext_lazy("Bank account"), f.BankForm, ("bank_name",)),
-        DECLARATION,
-    ),
+    steps=(TRACK, FIGURES, BANK, DECLARATION),
+    save_answers=_save_answers,
+    submit=case_submit,
+    summary=summary_rows,
+    check_context=check_context,
 )
 
 HARDSHIP = Journey(
@@ -117,71 +225,19 @@ HARDSHIP = Journey(
         Step("documents", gettext_lazy("Documents"), f.DocumentsForm, ("documents",)),
         DECLARATION,
     ),
+    save_answers=_save_answers,
+    submit=case_submit,
+    summary=summary_rows,
+    check_context=check_context,
 )
 
-JOURNEYS = {REFUND.slug: REFUND, HARDSHIP.slug: HARDSHIP}
-JOURNEY_OF_KIND = {j.kind: j for j in JOURNEYS.values()}
-
-
-def journey_for(case: Case) -> Journey:
-    return JOURNEY_OF_KIND[case.kind]
-
-
-def hardship_window_years() -> list[int]:
-    return window_years(f.FIRST_YEAR)
-
-
-def figures_form_class(case: Case) -> type[f.FiguresForm]:
-    return f.HardshipFiguresForm if case.track == Track.HARDSHIP else f.StandardFiguresForm
-
-
-def build_form(step: Step, case: Case, data: Any = None) -> f.StyledForm:
-    if step.slug == "track":
-        return f.TrackForm(data, initial=f.TrackForm.initial_from(case), hardship_allowed=hardship_track_allowed(case))
-    if step.slug == "figures":
-        cls = figures_form_class(case)
-        registry = registry_figures(enterprise=case.enterprise, year=case.year)
-        return cls(data, initial=cls.initial_from(case, registry), registry=registry)
-    if step.slug == "bank":
-        return f.BankForm(data, initial=f.BankForm.initial_from(case), on_file=case.bank_account_masked)
-    return step.form_class(data, initial=step.form_class.initial_from(case))  # type: ignore[attr-defined]
-
-
-def step_done(step: Step, case: Case) -> bool:
-    if step.slug == "track":
-        return bool(case.track)
-    if step.slug == "figures":
-        return all(case.answers.get(k) not in (None, "") for k in figures_form_class(case).keys)
-    if step.slug == "bank":
-        return bool(case.bank_account_masked) and bool(case.answers.get("bank_name"))
-    return all(case.answers.get(k) not in (None, "") for k in step.required)
-
-
-def step_url(journey: Journey, case: Case, step: Step, *, from_check: bool = False) -> str:
-    url = reverse(f"{journey.namespace}:step", args=[journey.slug, case.pk, step.slug])
-    return url + "?from=check" if from_check else url
-
-
-def check_url(journey: Journey, case: Case) -> str:
-    return reverse(f"{journey.namespace}:check", args=[journey.slug, case.pk])
+ENTERPRISE_WIZARD = Wizard(namespace="apply", get_case=get_case_for_applicant, index_url_name="apply:index")
+ENTERPRISE_WIZARD.register(REFUND, HARDSHIP)
+JOURNEYS = ENTERPRISE_WIZARD.journeys
 
 
 def resume_url(case: Case) -> str:
-    """Where an unfinished (or returned) application continues: its first step not done, else the check page."""
-    journey = journey_for(case)
-    for step in journey.steps:
-        if not step_done(step, case):
-            return step_url(journey, case, step)
-    return check_url(journey, case)
-
-
-def _editable_case(request: HttpRequest, journey: Journey, pk: int) -> Case | HttpResponse:
-    case = get_case_for_applicant(request.user, pk)
-    if case.kind != journey.kind:
-        raise Http404("no such application")
-    if case.state not in EDITABLE:
-        return redirect("apply:case", pk=case.pk)
-    return case
+    return ENTERPRISE_WIZARD.resume_url(case)
 
 
 # --- Views -----------------------------------------------------------------------------------------------------
@@ -190,9 +246,16 @@ def _editable_case(request: HttpRequest, journey: Journey, pk: int) -> Case | Ht
 @enterprise_required
 def start(request: HttpRequest, journey: str) -> HttpResponse:
     """The start page: what the application is, and (one page) which enterprise and year."""
-    flow = JOURNEYS[journey]
+    flow = ENTERPRISE_WIZARD.journey(journey)
     enterprises = enterprises_of(request.user)
     years = [(y, str(y)) for y in hardship_window_years()] if flow is HARDSHIP else None
+    if flow is HARDSHIP and not years:
+        # （一） The hardship list is made from applications inside the window; once it is closed, nothing starts.
+        return render(
+            request,
+            "portal/apply/start.html",
+            {"journey": flow, "form": None, "has_enterprise": True, "closed_window": hardship_window_closed()},
+        )
     data = request.POST if request.method == "POST" else None
     form = f.StartForm(data, enterprises=enterprises, years=years) if enterprises.exists() else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -219,153 +282,14 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
 
 @enterprise_required
 def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse:
-    """One page of the application; saves the draft and goes on to the next page (or back to the check page)."""
-    flow = JOURNEYS[journey]
-    case = _editable_case(request, flow, pk)
-    if isinstance(case, HttpResponse):
-        return case
-    current = flow.step(slug)
-    index = flow.steps.index(current)
-    from_check = request.GET.get("from") == "check"
-    form = build_form(current, case, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        answers = form.answers()  # type: ignore[attr-defined]
-        kwargs: dict[str, Any] = {}
-        if current.slug == "track":
-            kwargs["track"] = answers.pop("track")
-        if current.slug == "bank":
-            kwargs["bank_account"] = form.new_bank_account()  # type: ignore[attr-defined]
-        try:
-            case = case_draft_save(case=case, answers=answers, actor=request.user, **kwargs)
-        except Refused as exc:
-            messages.error(request, str(exc))
-            return redirect("apply:case", pk=case.pk)
-        if from_check or index + 1 == len(flow.steps):
-            # A changed track needs that track's figures before the check page makes sense.
-            return redirect(resume_url(case) if from_check else check_url(flow, case))
-        return redirect(step_url(flow, case, flow.steps[index + 1]))
-    if from_check:
-        back = check_url(flow, case)
-    elif index:
-        back = step_url(flow, case, flow.steps[index - 1])
-    elif case.state == CaseState.RETURNED:
-        back = reverse("apply:case", args=[case.pk])
-    else:
-        back = reverse("apply:start-" + flow.slug)
-    context = {
-        "journey": flow,
-        "case": case,
-        "step": current,
-        "form": form,
-        "back_url": back,
-        "step_number": index + 1,
-        "step_count": len(flow.steps),
-    }
-    if current.slug == "track":
-        context["hardship_years"] = hardship_window_years()
-        context["hardship_allowed"] = hardship_track_allowed(case)
-    if current.slug == "figures":
-        context["registry"] = form.registry  # type: ignore[attr-defined]
-        context["hardship"] = case.track == Track.HARDSHIP
-    return render(request, "portal/apply/step.html", context)
-
-
-def summary_rows(case: Case) -> list[dict[str, Any]]:
-    """The check-your-answers rows: label, value, and the step whose page changes it."""
-    flow = journey_for(case)
-    rows: list[dict[str, Any]] = [
-        {"label": _("Enterprise"), "value": f"{case.enterprise.name} ({case.enterprise.credit_code})"},
-        {"label": _("Year"), "value": str(case.year)},
-    ]
-    answers = case.answers
-    for current in flow.steps:
-        if current.slug == "track":
-            rows.append({"label": _("Track"), "value": case.get_track_display(), "step": current})
-        elif current.slug == "figures":
-            cls = figures_form_class(case)
-            for key in cls.keys:
-                rows.append(
-                    {"label": cls.base_fields[key].label, "value": answers.get(key, ""), "step": current, "key": key}
-                )
-            if answers.get("figures_source") == "registry":
-                source = _("From the social-insurance system")
-            elif answers.get("figures_change_reason"):
-                source = _("Changed by you: %(reason)s") % {"reason": answers["figures_change_reason"]}
-            else:
-                source = _("Entered by you")
-            rows.append({"label": _("Source of the figures"), "value": source, "step": current})
-        elif current.slug == "bank":
-            rows.append({"label": _("Bank and branch"), "value": answers.get("bank_name", ""), "step": current})
-            rows.append({"label": _("Account number"), "value": case.bank_account_masked, "step": current})
-        elif current.slug == "declaration":
-            made = _("Made") if answers.get("declaration") else _("Not made yet")
-            rows.append({"label": _("Declaration"), "value": made, "step": current})
-        else:
-            for name, form_field in current.form_class.base_fields.items():
-                value = answers.get(name, "")
-                if hasattr(form_field, "choices") and value:
-                    value = dict(form_field.choices).get(value, value)
-                rows.append({"label": form_field.label, "value": value, "step": current})
-    for row in rows:
-        if "step" in row:
-            row["change_url"] = step_url(flow, case, row["step"], from_check=True)
-    return rows
-
-
-def _check_context(request: HttpRequest, flow: Journey, case: Case, form: f.SubmitForm) -> dict[str, Any]:
-    calculation, calculation_error = None, None
-    if case.kind == CaseKind.STABLE_JOB_REFUND:
-        try:
-            calculation = refund_calculate(case=case)
-        except InputErrors as exc:
-            calculation_error = str(exc)
-    missing = [s for s in flow.steps if not step_done(s, case)]
-    return {
-        "journey": flow,
-        "case": case,
-        "rows": summary_rows(case),
-        "calculation": calculation,
-        "calculation_error": calculation_error,
-        "missing": [(s, step_url(flow, case, s)) for s in missing],
-        "form": form,
-        "confirmed": email_confirmed(user=request.user),
-        "back_url": step_url(flow, case, flow.steps[-1]),
-    }
+    """One page of the application (portal.wizard)."""
+    return ENTERPRISE_WIZARD.step_view(request, journey, pk, slug)
 
 
 @enterprise_required
 def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
-    """Check your answers (with the calculator's amount), then submit once: the form's token makes it idempotent."""
-    flow = JOURNEYS[journey]
-    if request.method == "POST":
-        form = f.SubmitForm(request.POST)
-        case = get_case_for_applicant(request.user, pk)
-        if case.kind != flow.kind:
-            raise Http404("no such application")
-        if form.is_valid() and case.submission_token == form.cleaned_data["token"]:
-            return redirect("apply:confirmation", pk=case.pk)  # a double click or a retried POST
-        if case.state not in EDITABLE:
-            return redirect("apply:case", pk=case.pk)
-        if form.is_valid():
-            missing = [s for s in flow.steps if not step_done(s, case)]
-            if missing:
-                return redirect(step_url(flow, case, missing[0]))
-            if not email_confirmed(user=request.user):
-                form.add_error(None, _("Confirm your email address before you submit: open the link we sent you."))
-            else:
-                try:
-                    case = case_submit(case=case, token=form.cleaned_data["token"], actor=request.user)
-                except Refused as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    return redirect("apply:confirmation", pk=case.pk)
-        # Built only to show the page again: the calculator runs once more, in case_submit, on success.
-        return render(request, "portal/apply/check.html", _check_context(request, flow, case, form), status=400)
-    case = _editable_case(request, flow, pk)
-    if isinstance(case, HttpResponse):
-        return case
-    form = f.SubmitForm(initial={"token": uuid.uuid4()})
-    return render(request, "portal/apply/check.html", _check_context(request, flow, case, form))
+    """Check your answers (with the calculator's amount), then submit once (portal.wizard)."""
+    return ENTERPRISE_WIZARD.check_view(request, journey, pk)
 
 
 @enterprise_required

@@ -1,28 +1,24 @@
 """The two resident journeys, GOV.UK style: a start page, one topic per page (the draft saved at each), check your
 answers, an idempotent submit (the form's token), and a confirmation with the reference and what happens next.
 
-Unemployment registration (SY-...) and employment-difficult recognition (KR-...), clause （九）. Steps reuse the
-enterprise wizard's Step/Journey and its field includes; the rules live in subsidies.residents.
+Unemployment registration (SY-...) and employment-difficult recognition (KR-...), clause （九）, on the portal's one
+wizard engine (portal.wizard); the rules live in subsidies.measures.m09_registration.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.forms import refusal_on_form
 from portal.forms import residents_journey as f
-from portal.forms.apply import SubmitForm
-from portal.views.apply.wizard import Journey, Step, check_url, step_url
 from portal.views.services.access import get_case_for_resident, person_of, resident_required
+from portal.wizard import Journey, Step, Wizard
 from registry.models import DifficultyCategory
 from registry.refusals import Refused
 from subsidies.cases.evidence import evidence_add
@@ -30,8 +26,75 @@ from subsidies.cases.states import EDITABLE
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind
 
+# --- Steps -----------------------------------------------------------------------------------------------------
+
+
+def _build_residence(case: Case, data: Any, files: Any) -> Any:
+    return f.ResidenceForm(
+        data,
+        files,
+        initial=f.ResidenceForm.initial_from(case),
+        person=case.person,
+        has_document=case.evidence.filter(purpose=m09_registration.RESIDENCE).exists(),
+        active=m09_registration.active_registration(case.person),
+    )
+
+
+def _save_residence(case: Case, form: Any, actor: Any) -> Case:
+    data = form.cleaned_data
+    case = m09_registration.registration_residence_save(
+        case=case,
+        county=data["residence_county"],
+        address=data["address"],
+        residence_permit=data.get("residence_permit", ""),
+        move=bool(data.get("move_registration")),
+        actor=actor,
+    )
+    if data.get("residence_document"):
+        evidence_add(case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=actor)
+    return case
+
+
+def _build_evidence(case: Case, data: Any, files: Any) -> Any:
+    proven = case.answers.get("proven", {})
+    needed = [c for c in case.answers.get("categories", []) if c not in proven]
+    return f.EvidenceForm(data, files, categories=needed)
+
+
+def _save_evidence(case: Case, form: Any, actor: Any) -> Case:
+    for category, upload in form.cleaned_data.items():
+        if upload:
+            evidence_add(case=case, purpose=category, upload=upload, actor=actor)
+    return case
+
+
+RESIDENCE = Step(
+    "residence",
+    gettext_lazy("Where you live"),
+    f.ResidenceForm,
+    done=lambda case: "residence_county" in case.answers and bool(case.answers.get("address")),
+    build=_build_residence,
+    save=_save_residence,
+    intro="portal/wizard/intro/residence.html",
+    uploads=True,
+)
+EVIDENCE = Step(
+    "evidence",
+    gettext_lazy("Evidence"),
+    f.EvidenceForm,
+    done=lambda case: not m09_registration.recognition_missing_evidence(case),
+    build=_build_evidence,
+    save=_save_evidence,
+    intro="portal/wizard/intro/evidence.html",
+    uploads=True,
+)
+
+
+def _answers_save(*, case: Case, answers: dict[str, Any], actor: Any) -> Case:
+    return m09_registration.registration_answers_save(case=case, answers=answers, actor=actor)
+
+
 REGISTRATION = Journey(
-    namespace="residents",
     slug="unemployment-registration",
     kind=CaseKind.UNEMPLOYMENT_REGISTRATION,
     title=gettext_lazy("Register as unemployed where you live"),
@@ -42,15 +105,18 @@ REGISTRATION = Journey(
         "It takes about 5 minutes."
     ),
     steps=(
-        Step("residence", gettext_lazy("Where you live"), f.ResidenceForm, ("residence_county", "address")),
+        RESIDENCE,
         Step("able-to-work", gettext_lazy("Able and wanting to work"), f.AbleToWorkForm, ("able_and_willing",)),
         Step("last-work", gettext_lazy("Your last work"), f.LastWorkForm, ("work_end_reason",)),
         Step("wishes", gettext_lazy("The work and training you want"), f.WishesForm, ("occupation",)),
     ),
+    save_answers=_answers_save,
+    submit=m09_registration.registration_submit,
+    summary=lambda case: summary_rows(case),
+    check_context=lambda request, case: check_context(request, case),
 )
 
 RECOGNITION = Journey(
-    namespace="residents",
     slug="difficulty-recognition",
     kind=CaseKind.DIFFICULTY_RECOGNITION,
     title=gettext_lazy("Ask to be recognised as an employment-difficult person"),
@@ -60,43 +126,31 @@ RECOGNITION = Journey(
         "(就业困难人员) and get employment assistance (clause （九）). What the registry already knows is filled in."
     ),
     steps=(
-        Step("categories", gettext_lazy("What applies to you"), f.CategoriesForm, ("categories", "categories_chosen")),
-        Step("evidence", gettext_lazy("Evidence"), f.EvidenceForm),
+        Step(
+            "categories",
+            gettext_lazy("What applies to you"),
+            f.CategoriesForm,
+            ("categories", "categories_chosen"),
+            build=lambda case, data, files: f.CategoriesForm(
+                data, initial=f.CategoriesForm.initial_from(case), proven=case.answers.get("proven", {})
+            ),
+        ),
+        EVIDENCE,
         Step("declaration", gettext_lazy("Declaration"), f.DeclarationForm, ("declaration",)),
     ),
+    save_answers=_answers_save,
+    submit=m09_registration.recognition_submit,
+    summary=lambda case: summary_rows(case),
+    check_context=lambda request, case: check_context(request, case),
 )
 
-JOURNEYS = {REGISTRATION.slug: REGISTRATION, RECOGNITION.slug: RECOGNITION}
-JOURNEY_OF_KIND = {j.kind: j for j in JOURNEYS.values()}
-
-
-def journey_for(case: Case) -> Journey:
-    return JOURNEY_OF_KIND[case.kind]
-
-
-def step_done(step: Step, case: Case) -> bool:
-    if step.slug == "evidence":
-        return not m09_registration.recognition_missing_evidence(case)
-    return all(case.answers.get(k) not in (None, "", []) for k in step.required if k != "residence_county") and (
-        step.slug != "residence" or "residence_county" in case.answers
-    )
+RESIDENT_WIZARD = Wizard(namespace="residents", get_case=get_case_for_resident, index_url_name="residents:index")
+RESIDENT_WIZARD.register(REGISTRATION, RECOGNITION)
+JOURNEYS = RESIDENT_WIZARD.journeys
 
 
 def resume_url(case: Case) -> str:
-    journey = journey_for(case)
-    for step in journey.steps:
-        if not step_done(step, case):
-            return step_url(journey, case, step)
-    return check_url(journey, case)
-
-
-def _editable_case(request: HttpRequest, journey: Journey, pk: int) -> Case | HttpResponse:
-    case = get_case_for_resident(request.user, pk)
-    if case.kind != journey.kind:
-        raise Http404("no such application")
-    if case.state not in EDITABLE:
-        return redirect("residents:case", pk=case.pk)
-    return case
+    return RESIDENT_WIZARD.resume_url(case)
 
 
 # --- Start pages ---------------------------------------------------------------------------------------------
@@ -144,96 +198,6 @@ def start(request: HttpRequest, journey: str) -> HttpResponse:
     return render(request, "portal/residents/start.html", context, status=200)
 
 
-# --- Steps -----------------------------------------------------------------------------------------------------
-
-
-def build_form(step: Step, case: Case, data: Any = None, files: Any = None) -> Any:
-    initial = step.form_class.initial_from(case)  # type: ignore[attr-defined]
-    if step.slug == "residence":
-        active = m09_registration.active_registration(case.person)
-        return f.ResidenceForm(
-            data,
-            files,
-            initial=initial,
-            person=case.person,
-            has_document=case.evidence.filter(purpose=m09_registration.RESIDENCE).exists(),
-            active=active if active is not None else None,
-        )
-    if step.slug == "categories":
-        return f.CategoriesForm(data, initial=initial, proven=case.answers.get("proven", {}))
-    if step.slug == "evidence":
-        proven = case.answers.get("proven", {})
-        needed = [c for c in case.answers.get("categories", []) if c not in proven]
-        return f.EvidenceForm(data, files, categories=needed)
-    return step.form_class(data, initial=initial)
-
-
-def _save_step(request: HttpRequest, step: Step, case: Case, form: Any) -> Case:
-    user = request.user
-    data = form.cleaned_data
-    if step.slug == "residence":
-        case = m09_registration.registration_residence_save(
-            case=case,
-            county=data["residence_county"],
-            address=data["address"],
-            residence_permit=data.get("residence_permit", ""),
-            move=bool(data.get("move_registration")),
-            actor=user,
-        )
-        if data.get("residence_document"):
-            evidence_add(case=case, purpose=m09_registration.RESIDENCE, upload=data["residence_document"], actor=user)
-        return case
-    if step.slug == "evidence":
-        for category, upload in data.items():
-            if upload:
-                evidence_add(case=case, purpose=category, upload=upload, actor=user)
-        return case
-    return m09_registration.registration_answers_save(case=case, answers=form.answers(), actor=user)
-
-
-@resident_required
-def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse:
-    flow = JOURNEYS[journey]
-    case = _editable_case(request, flow, pk)
-    if isinstance(case, HttpResponse):
-        return case
-    current = flow.step(slug)
-    index = flow.steps.index(current)
-    from_check = request.GET.get("from") == "check"
-    posted = request.method == "POST"
-    form = build_form(current, case, request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        try:
-            case = _save_step(request, current, case, form)
-        except Refused as refused:
-            refusal_on_form(form, refused)
-        else:
-            if current.slug == "evidence" and m09_registration.recognition_missing_evidence(case):
-                messages.info(request, _("Saved. Upload evidence for each category that is still missing."))
-                return redirect(step_url(flow, case, current))
-            if from_check or index + 1 == len(flow.steps):
-                return redirect(resume_url(case) if from_check else check_url(flow, case))
-            return redirect(step_url(flow, case, flow.steps[index + 1]))
-    if from_check:
-        back = check_url(flow, case)
-    elif index:
-        back = step_url(flow, case, flow.steps[index - 1])
-    else:
-        back = reverse("residents:start-" + flow.slug)
-    context = {
-        "journey": flow,
-        "case": case,
-        "step": current,
-        "form": form,
-        "back_url": back,
-        "step_number": index + 1,
-        "step_count": len(flow.steps),
-        "evidence": case.evidence.all(),
-        "hukou": case.person.hukou_area_code,
-    }
-    return render(request, "portal/residents/step.html", context, status=400 if posted else 200)
-
-
 # --- Check your answers, submit, confirmation --------------------------------------------------------------------
 
 
@@ -242,7 +206,7 @@ def _label(choices: Any, value: Any) -> Any:
 
 
 def summary_rows(case: Case) -> list[dict[str, Any]]:
-    flow = journey_for(case)
+    flow = RESIDENT_WIZARD.journey_for(case)
     a = case.answers
     rows: list[dict[str, Any]] = [
         {"label": _("Name"), "value": case.person.name},
@@ -308,58 +272,26 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
                 "step": steps["declaration"],
             }
         )
-    for row in rows:
-        if "step" in row:
-            row["change_url"] = step_url(flow, case, row["step"], from_check=True)
     return rows
 
 
-def _check_context(flow: Journey, case: Case, form: SubmitForm) -> dict[str, Any]:
-    missing = [s for s in flow.steps if not step_done(s, case)]
-    problems = (
-        m09_registration.registration_problems(case, today=timezone.localdate())
-        if flow is REGISTRATION and not missing
-        else []
-    )
-    return {
-        "journey": flow,
-        "case": case,
-        "rows": summary_rows(case),
-        "missing": [(s, step_url(flow, case, s)) for s in missing],
-        "problems": problems,
-        "form": form,
-        "back_url": step_url(flow, case, flow.steps[-1]),
+def check_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """Where the application goes, and (registration, every page done) what the registry would refuse."""
+    context: dict[str, Any] = {
+        "submit_note": _("It goes to the caseworkers of %(county)s.") % {"county": case.county.display_name}
     }
+    if case.kind == CaseKind.UNEMPLOYMENT_REGISTRATION and not REGISTRATION.missing(case):
+        context["problems"] = m09_registration.registration_problems(case, today=timezone.localdate())
+    return context
+
+
+@resident_required
+def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse:
+    """One page of a resident's journey (portal.wizard)."""
+    return RESIDENT_WIZARD.step_view(request, journey, pk, slug)
 
 
 @resident_required
 def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
-    flow = JOURNEYS[journey]
-    if request.method == "POST":
-        form = SubmitForm(request.POST)
-        case = get_case_for_resident(request.user, pk)
-        if case.kind != flow.kind:
-            raise Http404("no such application")
-        if form.is_valid() and case.submission_token == form.cleaned_data["token"]:
-            return redirect("residents:confirmation", pk=case.pk)  # a double click or a retried POST
-        if case.state not in EDITABLE:
-            return redirect("residents:case", pk=case.pk)
-        if form.is_valid():
-            missing = [s for s in flow.steps if not step_done(s, case)]
-            if missing:
-                return redirect(step_url(flow, case, missing[0]))
-            service = (
-                m09_registration.registration_submit if flow is REGISTRATION else m09_registration.recognition_submit
-            )
-            try:
-                case = service(case=case, token=form.cleaned_data["token"], actor=request.user)
-            except Refused as refused:
-                form.add_error(None, str(refused))
-            else:
-                return redirect("residents:confirmation", pk=case.pk)
-        return render(request, "portal/residents/check.html", _check_context(flow, case, form), status=400)
-    case = _editable_case(request, flow, pk)
-    if isinstance(case, HttpResponse):
-        return case
-    form = SubmitForm(initial={"token": uuid.uuid4()})
-    return render(request, "portal/residents/check.html", _check_context(flow, case, form))
+    """Check your answers, then submit once (portal.wizard)."""
+    return RESIDENT_WIZARD.check_view(request, journey, pk)

@@ -26,12 +26,12 @@ from portal.views.services.access import (
     recognitions_for_resident,
     resident_required,
 )
-from portal.views.services.journeys import EDITABLE, JOURNEY_OF_KIND, RECOGNITION, REGISTRATION, resume_url
+from portal.views.services.journeys import RECOGNITION, REGISTRATION, RESIDENT_WIZARD, resume_url
 from registry import services
 from registry.models import DifficultyCategory, RegistrationStatus
 from registry.refusals import Refused
 from subsidies.cases import evidence as evidence_files
-from subsidies.cases.states import NEXT_STEP
+from subsidies.cases.states import EDITABLE, NEXT_STEP
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from subsidies.parameters import ParameterNotInForce, value_in_force
@@ -69,7 +69,7 @@ def state_label(case: Case) -> Any:
 def _continue_url(case: Case) -> str | None:
     if case.state not in EDITABLE:
         return None
-    if case.kind in JOURNEY_OF_KIND:
+    if RESIDENT_WIZARD.has_journey(case):
         return resume_url(case)
     builder = CONTINUE_URLS.get(case.kind)
     return builder(case) if builder else None

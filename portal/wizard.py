@@ -1,0 +1,258 @@
+"""The one wizard engine of the portal: multi-step applications, GOV.UK style.
+
+A journey is a start page, one topic per page (the draft saved at each), check your answers, an idempotent submit
+(the form's token: a double click or a retried POST never makes two cases), and a confirmation with the reference.
+The enterprise journeys (the stable-job refund and hardship recognition, clause （一）) and the resident journeys
+(registration and recognition, clause （九）) are all `Journey`s of this engine; they differ only in what they
+declare:
+
+- each `Step` declares its form, when it is done, how it saves, and what it adds to its page;
+- each `Journey` declares its steps, how its answers are saved by default, how it submits, what the check page
+  shows (the summary rows and any extra: an amount, the problems the registry finds);
+- each `Wizard` (one per audience) declares how a case is looked up for the signed-in user and where its pages are.
+
+One set of templates renders every journey: `portal/wizard/step.html` and `portal/wizard/check.html`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.forms import SubmitForm, refusal_on_form
+from registry.refusals import Refused
+from subsidies.cases.states import EDITABLE
+from subsidies.models import Case, CaseState
+
+
+def _answers_present(case: Case, keys: tuple[str, ...]) -> bool:
+    return all(case.answers.get(k) not in (None, "", []) for k in keys)
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: Any
+    form_class: type[forms.Form]
+    # The answers that must be present for the step to count as done (when `done` is not given).
+    required: tuple[str, ...] = ()
+    # (case) -> is the step done? Default: every `required` answer is present.
+    done: Callable[[Case], bool] | None = None
+    # (case, data, files) -> the bound or unbound form. Default: form_class(data, files, initial=initial_from(case)).
+    build: Callable[[Case, Any, Any], Any] | None = None
+    # (case, form, actor) -> the saved case. Default: the journey's `save_answers` with form.answers().
+    save: Callable[[Case, Any, Any], Case] | None = None
+    # (case, form) -> extra context of its page (e.g. the registry's figures beside the form).
+    context: Callable[[Case, Any], dict[str, Any]] | None = None
+    # A template included above the fields (what the page is about), or "".
+    intro: str = ""
+    # The step accepts uploads (its form is multipart; the case's files are listed with it).
+    uploads: bool = False
+
+    def is_done(self, case: Case) -> bool:
+        return self.done(case) if self.done is not None else _answers_present(case, self.required)
+
+    def form(self, case: Case, data: Any = None, files: Any = None) -> Any:
+        if self.build is not None:
+            return self.build(case, data, files)
+        initial = self.form_class.initial_from(case) if hasattr(self.form_class, "initial_from") else {}
+        return self.form_class(data, files, initial=initial)
+
+
+@dataclass(frozen=True)
+class Journey:
+    slug: str
+    kind: str
+    title: Any
+    lead: Any
+    steps: tuple[Step, ...]
+    # (case, answers, actor) -> case: how a step's answers are kept on the draft.
+    save_answers: Callable[..., Case]
+    # (case, token, actor) -> the submitted case (idempotent on the token).
+    submit: Callable[..., Case]
+    # (case) -> the check page's rows: {"label", "value", "step"?, "key"?}.
+    summary: Callable[[Case], list[dict[str, Any]]]
+    # (request, case) -> extra context of the check page: "submit_note" (where it goes), "calculation",
+    # "problems", "blocked" (why it cannot be sent yet) and "blocked_link".
+    check_context: Callable[[HttpRequest, Case], dict[str, Any]] | None = None
+
+    def step(self, slug: str) -> Step:
+        for candidate in self.steps:
+            if candidate.slug == slug:
+                return candidate
+        raise Http404("no such step")
+
+    def missing(self, case: Case) -> list[Step]:
+        return [s for s in self.steps if not s.is_done(case)]
+
+
+@dataclass
+class Wizard:
+    """The journeys of one audience, under one URL namespace ("apply" or "residents")."""
+
+    namespace: str
+    # (user, pk) -> the user's case, or Http404.
+    get_case: Callable[[Any, int], Case]
+    journeys: dict[str, Journey] = field(default_factory=dict)
+    # Where "save and come back later" goes.
+    index_url_name: str = ""
+
+    def register(self, *journeys: Journey) -> None:
+        for journey in journeys:
+            self.journeys[journey.slug] = journey
+
+    def journey(self, slug: str) -> Journey:
+        try:
+            return self.journeys[slug]
+        except KeyError:
+            raise Http404("no such journey") from None
+
+    def journey_for(self, case: Case) -> Journey:
+        for journey in self.journeys.values():
+            if journey.kind == case.kind:
+                return journey
+        raise Http404("no such journey")
+
+    def has_journey(self, case: Case) -> bool:
+        return any(j.kind == case.kind for j in self.journeys.values())
+
+    # --- Addresses ------------------------------------------------------------------------------------------------
+
+    def step_url(self, journey: Journey, case: Case, step: Step, *, from_check: bool = False) -> str:
+        url = reverse(f"{self.namespace}:step", args=[journey.slug, case.pk, step.slug])
+        return url + "?from=check" if from_check else url
+
+    def check_url(self, journey: Journey, case: Case) -> str:
+        return reverse(f"{self.namespace}:check", args=[journey.slug, case.pk])
+
+    def case_url(self, case: Case) -> str:
+        return reverse(f"{self.namespace}:case", args=[case.pk])
+
+    def start_url(self, journey: Journey) -> str:
+        return reverse(f"{self.namespace}:start-{journey.slug}")
+
+    def resume_url(self, case: Case) -> str:
+        """Where an unfinished (or returned) application continues: its first step not done, else the check page."""
+        journey = self.journey_for(case)
+        missing = journey.missing(case)
+        return self.step_url(journey, case, missing[0]) if missing else self.check_url(journey, case)
+
+    # --- Views ------------------------------------------------------------------------------------------------
+
+    def _editable(self, request: HttpRequest, journey: Journey, pk: int) -> Case | HttpResponse:
+        case = self.get_case(request.user, pk)
+        if case.kind != journey.kind:
+            raise Http404("no such application")
+        if case.state not in EDITABLE:
+            return redirect(self.case_url(case))
+        return case
+
+    def step_view(self, request: HttpRequest, journey_slug: str, pk: int, slug: str) -> HttpResponse:
+        """One page of the application; saves the draft and goes on to the next page (or back to the check page)."""
+        journey = self.journey(journey_slug)
+        case = self._editable(request, journey, pk)
+        if isinstance(case, HttpResponse):
+            return case
+        current = journey.step(slug)
+        index = journey.steps.index(current)
+        from_check = request.GET.get("from") == "check"
+        posted = request.method == "POST"
+        form = current.form(case, request.POST if posted else None, request.FILES if posted else None)
+        if posted and form.is_valid():
+            try:
+                if current.save is not None:
+                    case = current.save(case, form, request.user)
+                else:
+                    case = journey.save_answers(case=case, answers=form.answers(), actor=request.user)
+            except Refused as refused:
+                refusal_on_form(form, refused)
+            else:
+                if current.uploads and not current.is_done(case):
+                    # Saved, but the page asks for a file for each category: stay on it.
+                    messages.info(request, _("Saved. Upload evidence for each category that is still missing."))
+                    return redirect(self.step_url(journey, case, current, from_check=from_check))
+                if from_check or index + 1 == len(journey.steps):
+                    # A changed answer may need another page (a changed track, its figures) before the check page.
+                    return redirect(self.resume_url(case) if from_check else self.check_url(journey, case))
+                return redirect(self.step_url(journey, case, journey.steps[index + 1]))
+        if from_check:
+            back = self.check_url(journey, case)
+        elif index:
+            back = self.step_url(journey, case, journey.steps[index - 1])
+        elif case.state == CaseState.RETURNED:
+            back = self.case_url(case)
+        else:
+            back = self.start_url(journey)
+        context = {
+            "journey": journey,
+            "case": case,
+            "step": current,
+            "form": form,
+            "back_url": back,
+            "step_number": index + 1,
+            "step_count": len(journey.steps),
+            "index_url": reverse(self.index_url_name),
+            "evidence": case.evidence.all() if current.uploads else [],
+            **(current.context(case, form) if current.context is not None else {}),
+        }
+        return render(request, "portal/wizard/step.html", context, status=400 if posted else 200)
+
+    def _check_context(self, request: HttpRequest, journey: Journey, case: Case, form: SubmitForm) -> dict[str, Any]:
+        rows = journey.summary(case)
+        for row in rows:
+            if "step" in row:
+                row["change_url"] = self.step_url(journey, case, row["step"], from_check=True)
+        missing = journey.missing(case)
+        return {
+            "journey": journey,
+            "case": case,
+            "rows": rows,
+            "missing": [(s, self.step_url(journey, case, s)) for s in missing],
+            "form": form,
+            "back_url": self.step_url(journey, case, journey.steps[-1]),
+            **(journey.check_context(request, case) if journey.check_context is not None else {}),
+        }
+
+    def check_view(self, request: HttpRequest, journey_slug: str, pk: int) -> HttpResponse:
+        """Check your answers, then submit once: the form's token makes it idempotent."""
+        journey = self.journey(journey_slug)
+        if request.method == "POST":
+            form = SubmitForm(request.POST)
+            case = self.get_case(request.user, pk)
+            if case.kind != journey.kind:
+                raise Http404("no such application")
+            if form.is_valid() and case.submission_token == form.cleaned_data["token"]:
+                return redirect(f"{self.namespace}:confirmation", pk=case.pk)  # a double click or a retried POST
+            if case.state not in EDITABLE:
+                return redirect(self.case_url(case))
+            if form.is_valid():
+                missing = journey.missing(case)
+                if missing:
+                    return redirect(self.step_url(journey, case, missing[0]))
+                context = self._check_context(request, journey, case, form)
+                if context.get("blocked"):
+                    form.add_error(None, context["blocked"])
+                else:
+                    try:
+                        case = journey.submit(case=case, token=form.cleaned_data["token"], actor=request.user)
+                    except Refused as refused:
+                        form.add_error(None, str(refused))
+                    else:
+                        return redirect(f"{self.namespace}:confirmation", pk=case.pk)
+            return render(
+                request, "portal/wizard/check.html", self._check_context(request, journey, case, form), status=400
+            )
+        case = self._editable(request, journey, pk)
+        if isinstance(case, HttpResponse):
+            return case
+        form = SubmitForm(initial={"token": uuid.uuid4()})
+        return render(request, "portal/wizard/check.html", self._check_context(request, journey, case, form))
