@@ -1,5 +1,12 @@
 """（七） Training for the unemployed: the training subsidy (by type, level, hours and cost, capped) and the living
 allowance of the employment-difficult during training (2019-01-01..2020-12-31, once a year, not beside UI benefit).
+
+> 对培训合格的失业人员……给予职业培训补贴，最高不超过 1800 元/人。2019 年 1 月 1 日至 2020 年 12 月 31 日，对其中登记失业
+> 的低保家庭人员、残疾人、去产能企业职工等就业困难人员和零就业家庭人员，在培训期间，再给予每人每天 50 元的生活费补贴
+> (塔行发〔2019〕16号（七）)
+
+失业人员 is read as registered unemployed (（九）) on the course's first day: a claim without that registration is
+refused. The allowance pays the training days inside the window, at either end (docs/interpretations.md).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from registry.models import (
 from registry.refusals import Refused
 from registry.services import recognition_in_force, registration_covering
 from subsidies.calculators.base import clause
+from subsidies.calculators.training import allowance_rules_day, days_inside
 from subsidies.cases.checks import Check, failed_reasons
 from subsidies.cases.claims import as_day, calculation_store, calculator_result, month_of, person_lock
 from subsidies.cases.evidence import certificate_attach
@@ -121,6 +129,7 @@ def living_allowance_checks(
         )
     )
 
+    rules_day = allowance_rules_day(start, end)
     categories, words = difficulty_grounds(person, start)
     if categories:
         reason = _("Qualifies as: %(grounds)s.") % {"grounds": "; ".join(words)}
@@ -139,14 +148,16 @@ def living_allowance_checks(
         )
     )
 
-    granted = allowance_granted(person, start.year, exclude=exclude)
+    # Once a year: the year of the first paid day (a course from 2018-12-20 is paid, and counted, in 2019).
+    year = rules_day.year
+    granted = allowance_granted(person, year, exclude=exclude)
     if granted is not None:
         reason = _(
             "The living allowance for %(year)s was already granted (%(reference)s); it is paid once per person per "
             "year."
-        ) % {"year": start.year, "reference": granted.reference}
+        ) % {"year": year, "reference": granted.reference}
     else:
-        reason = _("No living allowance granted for %(year)s yet.") % {"year": start.year}
+        reason = _("No living allowance granted for %(year)s yet.") % {"year": year}
     checks.append(
         Check(
             "once_per_year",
@@ -177,34 +188,37 @@ def living_allowance_checks(
     )
 
     try:
-        window = value_in_force("living_allowance.window", on=start)
+        window = value_in_force("living_allowance.window", on=rules_day)
     except ParameterNotInForce:
         window = None
-    in_window = window is not None and window[0] <= start <= window[1]
+    inside = days_inside(start, end, window) if window is not None else 0
     if window is None:
         reason = _("The plan has no living-allowance window in force on %(day)s.") % {"day": start}
-    elif in_window:
-        reason = _("The training starts on %(day)s, inside %(first)s to %(last)s.") % {
-            "day": start,
+    elif inside:
+        reason = _("%(inside)s of the training days %(start)s to %(end)s lie inside %(first)s to %(last)s.") % {
+            "inside": inside,
+            "start": start,
+            "end": end,
             "first": window[0],
             "last": window[1],
         }
     else:
-        reason = _("The training starts on %(day)s, outside %(first)s to %(last)s.") % {
-            "day": start,
+        reason = _("The training days %(start)s to %(end)s lie outside %(first)s to %(last)s.") % {
+            "start": start,
+            "end": end,
             "first": window[0],
             "last": window[1],
         }
     checks.append(
-        Check("window", gettext_lazy("Training starts in the window of the allowance"), in_window, reason, SEVEN)
+        Check("window", gettext_lazy("Training days in the window of the allowance"), inside > 0, reason, SEVEN)
     )
 
     days = (end - start).days + 1
     try:
-        max_days = int(value_in_force("living_allowance.max_days", on=start))
+        max_days = int(value_in_force("living_allowance.max_days", on=rules_day))
     except ParameterNotInForce:
         max_days = 0
-    paid = min(days, max_days)
+    paid = min(inside, max_days)
     reason = _("%(days)s training days; %(paid)s are paid (at most %(max)s).") % {
         "days": days,
         "paid": paid,
@@ -232,7 +246,7 @@ def certificate_claimed(*, kind: str, number: str, exclude: int | None = None) -
 
 def training_checks(*, person: Person, answers: dict[str, Any], exclude: int | None = None) -> list[Check]:
     """The training subsidy's cross-checks (clause （七）)."""
-    start, end = as_day(answers["training_start"]), as_day(answers["training_end"])
+    start = as_day(answers["training_start"])
     checks = []
     passed = answers.get("result") == "passed"
     checks.append(
@@ -246,15 +260,20 @@ def training_checks(*, person: Person, answers: dict[str, Any], exclude: int | N
             SEVEN,
         )
     )
-    registration = registration_covering(person, start, end)
+    # （七） 失业人员: registered unemployed on the course's first day (finding work during the course keeps it).
+    registration = registration_covering(person, start, start)
     checks.append(
         Check(
             "registered_unemployed",
-            gettext_lazy("Registered unemployed during the training"),
+            gettext_lazy("Registered unemployed when the course started"),
             registration is not None,
             _("Registered unemployed since %(day)s.") % {"day": registration.registered_on.isoformat()}
             if registration
-            else _("No unemployment registration covers the training days: check whether the trainee was unemployed."),
+            else _(
+                "No unemployment registration on %(day)s, the course's first day: the training subsidy is for "
+                "unemployed people."
+            )
+            % {"day": start.isoformat()},
             SEVEN,
         )
     )
@@ -291,8 +310,9 @@ def _training_answers(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def training_calculate(answers: dict[str, Any], *, on: date | None = None) -> dict[str, Any]:
+def training_calculate(answers: dict[str, Any], *, person: Person, on: date | None = None) -> dict[str, Any]:
     on = on or timezone.localdate()
+    start = as_day(answers["training_start"])
     return calculator_result(
         "training-subsidy",
         {
@@ -301,9 +321,17 @@ def training_calculate(answers: dict[str, Any], *, on: date | None = None) -> di
             "hours": answers["hours"],
             "cost": answers["cost"],
             "passed": answers["result"] == "passed",
+            "registered_unemployed": registration_covering(person, start, start) is not None,
         },
         on=on,
     )
+
+
+def refuse_unless_unemployed(checks: list[Check]) -> None:
+    """（七） The training subsidy is for 失业人员: refused, with the reason, without a registration."""
+    unemployed = next(c for c in checks if c.code == "registered_unemployed")
+    if unemployed.failed:
+        raise Refused(unemployed.reason, field="training_start")
 
 
 def _allowance_token(token: uuid.UUID) -> uuid.UUID:
@@ -347,6 +375,7 @@ def training_claim_submit(
                     % {"reasons": failed_reasons(allowance_checks)},
                     field="living_allowance",
                 )
+        refuse_unless_unemployed(checks)
         subsidy = case_draft_new(
             kind=CaseKind.TRAINING_SUBSIDY,
             year=start.year,
@@ -357,20 +386,23 @@ def training_claim_submit(
         )
         subsidy = case_draft_save(case=subsidy, answers={}, bank_account=bank_account, actor=actor)
         certificate_attach(case=subsidy, upload=certificate, actor=actor)
-        calculation_store(subsidy, training_calculate(answers))
+        calculation_store(subsidy, training_calculate(answers, person=person))
         subsidy = case_submit(case=subsidy, token=token, actor=actor)
         made = [subsidy]
         if allowance_inputs is not None:
             allowance = case_draft_new(
                 kind=CaseKind.LIVING_ALLOWANCE,
-                year=start.year,
+                year=allowance_rules_day(start, end).year,
                 county=person.residence_county,
                 person=person,
                 answers={**answers, "training_case": subsidy.pk, "training_reference": subsidy.reference},
                 actor=actor,
             )
             allowance = case_draft_save(case=allowance, answers={}, bank_account=bank_account, actor=actor)
-            calculation_store(allowance, calculator_result("training-living-allowance", allowance_inputs, on=start))
+            calculation_store(
+                allowance,
+                calculator_result("training-living-allowance", allowance_inputs, on=allowance_rules_day(start, end)),
+            )
             allowance = case_submit(case=allowance, token=_allowance_token(token), actor=actor)
             made.append(allowance)
     return made
@@ -390,12 +422,12 @@ def training_resubmit(case: Case, data: dict[str, Any]) -> tuple[dict[str, Any],
     """A returned training-subsidy claim, corrected: the certificate is still claimed once, a new calculation."""
     answers = _training_answers(data)
     _training_days(answers)
-    duplicate = next(
-        c for c in training_checks(person=case.person, answers=answers, exclude=case.pk) if c.code == "certificate_once"
-    )
+    checks = training_checks(person=case.person, answers=answers, exclude=case.pk)
+    duplicate = next(c for c in checks if c.code == "certificate_once")
     if duplicate.failed:
         raise Refused(duplicate.reason, field="certificate_number")
-    return answers, training_calculate(answers)
+    refuse_unless_unemployed(checks)
+    return answers, training_calculate(answers, person=case.person)
 
 
 def living_allowance_resubmit(case: Case, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -406,7 +438,7 @@ def living_allowance_resubmit(case: Case, data: dict[str, Any]) -> tuple[dict[st
     if any(c.failed for c in checks):
         raise Refused(_("The living allowance cannot be claimed: %(reasons)s") % {"reasons": failed_reasons(checks)})
     answers.update({k: case.answers[k] for k in ("training_case", "training_reference") if k in case.answers})
-    return answers, calculator_result("training-living-allowance", inputs, on=start)
+    return answers, calculator_result("training-living-allowance", inputs, on=allowance_rules_day(start, end))
 
 
 def training_case_checks(case: Case) -> list[Check]:
@@ -435,7 +467,7 @@ def living_allowance_on_approve(case: Case) -> None:
 
 
 def training_recalculate(case: Case, on: date) -> dict[str, Any]:
-    return training_calculate(case.answers, on=on)
+    return training_calculate(case.answers, person=case.person, on=on)
 
 
 TRAINING_FINAL_STEP = gettext_lazy("Approved. The subsidy is paid into your account; download your notice.")

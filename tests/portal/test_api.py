@@ -157,6 +157,7 @@ def test_it_lists_the_policies_and_their_inputs():
                 "hours": 40,
                 "cost": 2500,
                 "passed": True,
+                "registered_unemployed": True,
             },
             "1800.00",
         ),

@@ -82,7 +82,13 @@ def test_internship_unknown_county_is_an_input_error(intern):
 
 
 def test_training_subsidy_is_capped_at_1800_for_those_who_pass(calc):
-    base = {"application_date": "2019-05-01", "training_type": "employment_skills", "hours": 80, "passed": True}
+    base = {
+        "application_date": "2019-05-01",
+        "training_type": "employment_skills",
+        "hours": 80,
+        "passed": True,
+        "registered_unemployed": True,
+    }
     assert calc("training-subsidy", cost="1800.00", **base)["amount"] == "1800.00"
     assert calc("training-subsidy", cost="1800.01", **base)["amount"] == "1800.00"
     assert calc("training-subsidy", cost="999.99", **base)["amount"] == "999.99"

@@ -68,6 +68,7 @@ def test_a_training_subsidy_is_never_above_1800(cost, hours, passed, calc):
         hours=hours,
         cost=str(cost),
         passed=passed,
+        registered_unemployed=True,
     )
     assert Decimal(0) <= _exact(result["amount"]) <= Decimal("1800")
 
