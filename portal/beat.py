@@ -4,14 +4,31 @@ from typing import Any
 
 from celery.schedules import crontab
 
-BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "heartbeat": {"task": "portal.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
-    # Notices (PDF): send the due jobs no worker holds (Redis was down, a worker died).
-    "notice-jobs-sweep": {"task": "subsidies.notice_jobs_sweep", "schedule": 60.0, "options": {"expires": 55}},
-    # 免申即享: refresh this year's stable-job refund offers every night at 02:30 (Asia/Shanghai).
-    "refund-offers-nightly": {"task": "subsidies.refund_offers", "schedule": crontab(hour=2, minute=30)},
-    # 公示: finalise the public notices whose period ended without an open objection, daily at 00:30.
-    "notices-finalise-due": {"task": "subsidies.notices_finalise_due", "schedule": crontab(hour=0, minute=30)},
-    # 分级预警: the daily digest of early warnings to the prefecture officers, at 07:30.
-    "warnings-digest": {"task": "subsidies.warnings_digest", "schedule": crontab(hour=7, minute=30)},
-}
+
+def beat_schedule(*, heartbeat_seconds: float = 60.0, import_sweep_seconds: float = 60.0) -> dict[str, dict[str, Any]]:
+    """The schedule; the two intervals come from settings (BEAT_HEARTBEAT_SECONDS, IMPORT_SWEEP_SECONDS)."""
+    return {
+        # Beat's sign of life, written by a worker: /healthz answers 503 once it is older than BEAT_STALE_SECONDS.
+        "heartbeat": {
+            "task": "portal.heartbeat",
+            "schedule": heartbeat_seconds,
+            "options": {"expires": max(1.0, heartbeat_seconds * 0.9)},
+        },
+        # Notices (PDF): send the due jobs no worker holds (Redis was down, a worker died).
+        "notice-jobs-sweep": {"task": "subsidies.notice_jobs_sweep", "schedule": 60.0, "options": {"expires": 55}},
+        # Imports: send again the waiting jobs nobody sent and the running ones whose process died.
+        "import-jobs-sweep": {
+            "task": "registry.import_jobs_sweep",
+            "schedule": import_sweep_seconds,
+            "options": {"expires": max(1.0, import_sweep_seconds * 0.9)},
+        },
+        # 免申即享: refresh this year's stable-job refund offers every night at 02:30 (Asia/Shanghai).
+        "refund-offers-nightly": {"task": "subsidies.refund_offers", "schedule": crontab(hour=2, minute=30)},
+        # 公示: finalise the public notices whose period ended without an open objection, daily at 00:30.
+        "notices-finalise-due": {"task": "subsidies.notices_finalise_due", "schedule": crontab(hour=0, minute=30)},
+        # 分级预警: the daily digest of early warnings to the prefecture officers, at 07:30.
+        "warnings-digest": {"task": "subsidies.warnings_digest", "schedule": crontab(hour=7, minute=30)},
+    }
+
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = beat_schedule()

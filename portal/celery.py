@@ -3,8 +3,9 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
-from portal.beat import BEAT_SCHEDULE
+from portal.beat import beat_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -15,7 +16,9 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _load_beat_schedule(sender: Celery, **kwargs: object) -> None:
-    sender.conf.beat_schedule = BEAT_SCHEDULE
+    sender.conf.beat_schedule = beat_schedule(
+        heartbeat_seconds=settings.BEAT_HEARTBEAT_SECONDS, import_sweep_seconds=settings.IMPORT_SWEEP_SECONDS
+    )
 
 
 class BoundedRetryTask(app.Task):  # type: ignore[name-defined,misc]

@@ -73,6 +73,7 @@ workbench_patterns = (
         path("registry/imports/", registry.import_list, name="registry-imports"),
         path("registry/imports/<int:pk>/", registry.import_detail, name="registry-import"),
         path("registry/imports/<int:pk>/report.csv", registry.import_report, name="registry-import-report"),
+        path("registry/imports/<int:pk>/retry/", registry.import_retry, name="registry-import-retry"),
         path("cases/", cases.queue, name="cases"),
         path("cases/export.xlsx", cases.export, name="export-cases"),
         path("cases/<int:pk>/", cases.case_detail, name="case"),

@@ -2,11 +2,25 @@
 
 CSV (UTF-8 with or without BOM, or GB18030 as Excel in China saves it) or XLSX (openpyxl, read-only), headers in
 English or Chinese. Rows are upserted by their key (credit code; credit code and year; ID number through the blind
-index), so importing the same file twice changes nothing. A bad row is rejected with a message and the rest go on.
+index), so importing the same file twice changes nothing. A row with a bad value is rejected with a message (in the
+report, with its row number in the file) and the rest go on.
+
+All or nothing per file: the whole file is written in one transaction, with the job's outcome. A file that cannot be
+read to its end (an unreadable row, a wrong encoding), a killed worker or command, or a database failure writes
+nothing; the job says so, and running it again (the sweeper, the officer's "retry", `import_registry --resume`)
+starts from the beginning, which is safe because rows are upserted.
+
+The outbox, as for notices (subsidies.document_jobs): the ImportJob row is the truth, Redis only carries its id.
+- `import_job_create` stores the encrypted upload and sends the id on commit (Redis down only logs);
+- `import_jobs_sweep` (beat, every IMPORT_SWEEP_SECONDS) sends again the waiting jobs whose lease ran out and the
+  running jobs without a heartbeat for IMPORT_STALE_SECONDS (their worker or command died);
+- `import_job_run` claims the job (attempts + 1), writes a heartbeat and the rows read from a thread of its own every
+  IMPORT_HEARTBEAT_SECONDS, and writes the file; a PostgreSQL advisory lock keeps two runs of one job from writing
+  at once. After MAX_ATTEMPTS runs that died the job is failed; the officer's retry (`import_job_retry`) starts the
+  count again.
 
 Speed: rows are handled in chunks; each chunk looks its keys up in one query, then bulk-creates and bulk-updates
-the records and their audit rows (one per created or changed record) in one transaction. Progress is visible to
-other connections after each chunk.
+the records and their audit rows (one per created or changed record).
 """
 
 from __future__ import annotations
@@ -15,7 +29,9 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -49,8 +66,18 @@ from registry.models import (
     SizeClass,
     Source,
 )
+from registry.refusals import Refused
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 5000
+MAX_ATTEMPTS = 3  # runs that died (killed worker, time limit, database failure) before the job is failed
+
+
+def _lease() -> dt.timedelta:
+    """How long a job sent to the workers is left alone before the sweeper sends it again."""
+    return dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
 
 # Canonical column -> accepted headers (compared after lower-casing and dropping spaces, "_" and "-").
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -106,6 +133,7 @@ CENT = Decimal("0.01")
 
 # The Celery task that runs an import job (registry.tasks).
 RUN_TASK = "registry.tasks.import_job_run_task"
+ADVISORY_LOCK_BASE = 0x1A0B0000  # pg_advisory_xact_lock(base + job id): one writer per import job
 
 
 class FileUnreadable(Exception):
@@ -739,17 +767,37 @@ def import_rows(
 
     def flush() -> None:
         if chunk:
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # A crash could lose the last chunks' commits (never corrupt them); the import is an idempotent
-                    # upsert, so running the file again recovers. Not waiting for each WAL flush saves a lot.
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                importer.process(chunk, result)
+            importer.process(chunk, result)
             chunk.clear()
         if progress:
             progress(result.rows)
 
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A crash could lose the commit (never corrupt it): the job then has no outcome and is run again.
+            # Not waiting for the WAL flush saves a lot.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _read_and_write(rows, importer, kind, positions, width, key_column, result, seen, chunk, flush, chunk_size)
+        flush()
+    return result
+
+
+def _read_and_write(
+    rows: Iterator[list[Any]],
+    importer: _Importer,
+    kind: str,
+    positions: list[tuple[str, int]],
+    width: int,
+    key_column: str,
+    result: ImportResult,
+    seen: dict[Any, int],
+    chunk: list[tuple[int, Any, dict[str, Any]]],
+    flush: Callable[[], None],
+    chunk_size: int,
+) -> None:
+    """Every row of the file after the header, in order; raises FileUnreadable at the first row that cannot be read
+    (its row number is the file's: the header is row 1)."""
     row_number = 1
     try:
         for cells in rows:
@@ -778,10 +826,11 @@ def import_rows(
             chunk.append((row_number, key, values))
             if len(chunk) >= chunk_size:
                 flush()
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise FileUnreadable(_("Row %(row)s cannot be read: %(error)s") % {"row": row_number, "error": exc}) from None
-    flush()
-    return result
+    except (csv.Error, UnicodeDecodeError, ValueError) as exc:
+        # The row that failed is the one after the last row read.
+        raise FileUnreadable(
+            _("Row %(row)s cannot be read: %(error)s. Nothing was imported.") % {"row": row_number + 1, "error": exc}
+        ) from None
 
 
 def import_file(
@@ -792,76 +841,229 @@ def import_file(
     actor: Any,
     job: ImportJob | None = None,
     progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> ImportResult:
-    return import_rows(kind, read_table(data, file_name), actor=actor, job=job, progress=progress)
+    return import_rows(
+        kind, read_table(data, file_name), actor=actor, job=job, progress=progress, chunk_size=chunk_size
+    )
 
 
-# --- Import jobs (command line and web) ---------------------------------------------------------------------
+# --- Import jobs (command line and web): the outbox -------------------------------------------------------------
 
 
-def import_job_create(*, kind: str, data: bytes, file_name: str, actor: Any) -> ImportJob:
-    """Keep an uploaded file (encrypted: it may hold ID numbers) and queue its import. The task gets the job id only."""
+def import_job_create(*, kind: str, data: bytes, file_name: str, actor: Any, send: bool = True) -> ImportJob:
+    """Keep an uploaded file (encrypted: it may hold ID numbers) and queue its import. The task gets the job id only.
+
+    With send=False (the command line runs the job itself) nothing is sent; if that run dies, the sweeper sends it."""
 
     if kind not in IMPORTERS:
         raise ValidationError({"kind": _("Choose what the file holds.")})
     with transaction.atomic():
         job = ImportJob.objects.create(
-            kind=kind, file_name=Path(file_name).name[:200], upload=encrypt_bytes(data), created_by=actor
+            kind=kind,
+            file_name=Path(file_name).name[:200],
+            upload=encrypt_bytes(data),
+            created_by=actor,
+            next_attempt_at=timezone.now() + _lease(),
         )
         audit_record(actor=actor, action="import_queue", target=job, after={"kind": kind, "file_name": job.file_name})
-
-        def queue() -> None:
-
-            # By name: registry.tasks imports this module, so the task is looked up, not imported.
-            current_app.tasks[RUN_TASK].delay(job.pk)
-
-        transaction.on_commit(queue)
+        if send:
+            job_id = job.pk
+            transaction.on_commit(lambda: import_job_enqueue(job_id=job_id))
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued import. Idempotent: a finished job is left alone, a re-delivered one re-runs (upserts)."""
-
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED} or job.upload is None:
-            return job
-        job.status = ImportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-    data = decrypt_bytes(job.upload)
+def import_job_enqueue(*, job_id: int) -> bool:
+    """Send the job id to the import workers. Redis down is not an error here: the sweeper sends it again later."""
     try:
-        total = count_data_rows(data, job.file_name)
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=total)
-        result = import_file(
-            job.kind,
-            data,
-            job.file_name,
-            actor=job.created_by,
-            job=job,
-            progress=lambda done: ImportJob.objects.filter(pk=job.pk).update(processed_rows=done),
+        # By name: registry.tasks imports this module, so the task is looked up, not imported.
+        current_app.tasks[RUN_TASK].apply_async(args=[job_id])
+    except Exception:
+        logger.warning(
+            "import job %s: could not be sent to the workers; the sweeper will send it", job_id, exc_info=True
         )
-    except FileUnreadable as exc:
-        job.status = ImportJob.Status.FAILED
-        job.error = str(exc)
-        result = None
-    else:
-        job.status = ImportJob.Status.DONE
-        job.total_rows = job.processed_rows = result.rows
-        job.created, job.updated, job.unchanged, job.rejected = (
-            result.created,
-            result.updated,
-            result.unchanged,
-            result.rejected,
-        )
-        job.report = result.report_csv()
+        return False
+    return True
+
+
+def import_jobs_sweep(*, now: dt.datetime | None = None, limit: int = 100) -> list[int]:
+    """Beat: send again every waiting job whose lease ran out and every running job whose process died."""
+    now = now or timezone.now()
+    stale_before = now - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     with transaction.atomic():
-        job.upload = None
-        job.finished_at = timezone.now()
-        job.save()
-        audit_record(
-            actor=job.created_by,
-            action="import_run",
-            target=job,
-            after={"status": job.status, "summary": job.summary if result else job.error},
+        due = list(
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(
+                models.Q(status=ImportJob.Status.PENDING, next_attempt_at__lte=now)
+                | models.Q(status=ImportJob.Status.PENDING, next_attempt_at__isnull=True)
+                | models.Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=stale_before, next_attempt_at__lte=now)
+                | models.Q(status=ImportJob.Status.RUNNING, heartbeat_at__isnull=True, created_at__lt=stale_before)
+            )
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)[:limit]
         )
+        # Not again at the next sweep while it waits in the queue.
+        ImportJob.objects.filter(pk__in=due).update(next_attempt_at=now + _lease())
+    for job_id in due:
+        logger.info("import job %s: sent again by the sweeper", job_id)
+        import_job_enqueue(job_id=job_id)
+    return due
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the job's sign of life and the rows read so far from its own database connection (the run's own
+    transaction is open until the end, so what it writes would not be seen)."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(name=f"import-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.rows = 0
+        self._stop_event = threading.Event()
+
+    def progress(self, rows: int) -> None:
+        self.rows = rows
+
+    def run(self) -> None:
+        try:
+            while not self._stop_event.wait(settings.IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.RUNNING).update(
+                        heartbeat_at=timezone.now(), processed_rows=self.rows
+                    )
+                except Exception:
+                    logger.warning("import job %s: heartbeat not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=60)
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    """Take the job for this run, or None if it is finished, unknown, or alive in another process."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.status in {ImportJob.Status.DONE, ImportJob.Status.FAILED} or job.upload is None:
+            return None
+        if job.status == ImportJob.Status.RUNNING and not job.is_stale:
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            _finish_failed(
+                job,
+                _("The import stopped %(n)s times before it could finish (%(error)s). Nothing was imported.")
+                % {"n": job.attempts, "error": job.error or _("its process ended")},
+                keep_upload=True,
+            )
+            return None
+        job.attempts += 1
+        job.status = ImportJob.Status.RUNNING
+        job.heartbeat_at = now
+        job.next_attempt_at = now + dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+        job.processed_rows = 0
+        job.save(update_fields=["attempts", "status", "heartbeat_at", "next_attempt_at", "processed_rows"])
+    return job
+
+
+def _finish_failed(job: ImportJob, error: str, *, keep_upload: bool) -> None:
+    job.status = ImportJob.Status.FAILED
+    job.error = error
+    job.finished_at = timezone.now()
+    if not keep_upload:
+        job.upload = None
+    job.save()
+    audit_record(actor=job.created_by, action="import_run", target=job, after={"status": job.status}, reason=error)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run an import job once (the task's and the command's body; safe to run any number of times, in any number
+    of processes): the file's rows and the job's outcome are committed together, or nothing is."""
+    job = _claim(job_id)
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
+    heartbeat = _Heartbeat(job.pk)
+    heartbeat.start()
+    try:
+        data = decrypt_bytes(job.upload)
+        try:
+            total = count_data_rows(data, job.file_name)
+        except (FileUnreadable, csv.Error, UnicodeDecodeError, ValueError):
+            total = 0  # import_file says what is wrong with it
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=total)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # A second run of this job (a duplicate delivery) waits here until the first has committed.
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_BASE + job.pk])
+            if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.DONE).exists():
+                return ImportJob.objects.get(pk=job.pk)
+            result = import_file(
+                job.kind, data, job.file_name, actor=job.created_by, job=job, progress=heartbeat.progress
+            )
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            job.status = ImportJob.Status.DONE
+            job.error = ""
+            job.total_rows = job.processed_rows = result.rows
+            job.created, job.updated, job.unchanged, job.rejected = (
+                result.created,
+                result.updated,
+                result.unchanged,
+                result.rejected,
+            )
+            job.report = result.report_csv()
+            job.upload = None
+            job.finished_at = timezone.now()
+            job.save()
+            audit_record(
+                actor=job.created_by,
+                action="import_run",
+                target=job,
+                after={"status": job.status, "summary": job.summary},
+            )
+        return job
+    except FileUnreadable as exc:
+        # The file itself is wrong: running it again gives the same answer; the officer uploads a corrected file.
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            _finish_failed(job, str(exc), keep_upload=False)
+        return job
+    except Exception as exc:
+        # Not the file's fault (time limit, database): nothing was written; the sweeper runs it again, up to
+        # MAX_ATTEMPTS runs in all.
+        logger.exception("import job %s: run failed; nothing was written", job_id)
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            job.status = ImportJob.Status.PENDING
+            job.error = f"{type(exc).__name__}: {exc}"[:2000]
+            job.next_attempt_at = timezone.now() + _lease()
+            job.save(update_fields=["status", "error", "next_attempt_at"])
+        if job.attempts >= MAX_ATTEMPTS:
+            return import_job_run(job_id=job_id)  # the claim fails it
+        return job
+    finally:
+        heartbeat.stop()
+
+
+def import_job_retry(*, job: ImportJob, actor: Any) -> ImportJob:
+    """An officer's "retry" on a failed job or one whose run died: attempts start again; the job is sent on commit."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.may_retry:
+            if job.upload is None and job.status == ImportJob.Status.FAILED:
+                raise Refused(_("This file cannot be imported as it is; upload a corrected file."))
+            raise Refused(
+                _("Only a failed or stopped import can be retried; this one is %(state)s.")
+                % {"state": job.get_status_display()}
+            )
+        before = {"status": job.status, "attempts": job.attempts}
+        job.status = ImportJob.Status.PENDING
+        job.attempts = 0
+        job.heartbeat_at = None
+        job.next_attempt_at = timezone.now() + _lease()
+        job.finished_at = None
+        job.save(update_fields=["status", "attempts", "heartbeat_at", "next_attempt_at", "finished_at"])
+        audit_record(actor=actor, action="import_retry", target=job, before=before, after={"status": job.status})
+        job_id = job.pk
+        transaction.on_commit(lambda: import_job_enqueue(job_id=job_id))
     return job

@@ -1,9 +1,11 @@
 """Who people and enterprises are. The ground floor: imports nothing from subsidies or portal."""
 
 from datetime import date as date_type
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -208,7 +210,7 @@ class ImportJob(models.Model):
         PENDING = "pending", _("waiting")
         RUNNING = "running", _("running")
         DONE = "done", _("finished")
-        FAILED = "failed", _("could not read the file")
+        FAILED = "failed", _("import failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -229,11 +231,20 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     # Row-level report as CSV (row, column, masked value, message): masked values only.
     report = models.TextField(_("report"), blank=True)
+    # The outbox (registry.imports): how many runs started, when the sweeper may send a waiting job again, and the
+    # last sign of life of the run in progress (a run whose heartbeat is older than IMPORT_STALE_SECONDS is dead).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweeper's query: jobs waiting or running, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="importjob_sweep_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
@@ -249,6 +260,19 @@ class ImportJob(models.Model):
     @property
     def summary(self) -> str:
         return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but no sign of life for IMPORT_STALE_SECONDS: its process died (killed worker or command)."""
+        if self.status != self.Status.RUNNING:
+            return False
+        limit = timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+        return (self.heartbeat_at or self.created_at) < timezone.now() - limit
+
+    @property
+    def may_retry(self) -> bool:
+        """An officer may send it again: it failed for another reason than its content, or its run died."""
+        return self.upload is not None and (self.status == self.Status.FAILED or self.is_stale)
 
 
 class InsuranceYear(models.Model):

@@ -199,9 +199,34 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=300, minimum=1)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-# Redis re-delivers an unacknowledged task after this; it must outlast the longest task.
+# The longest tasks (an import, the nightly offers) have their own limit, shorter than the visibility timeout.
+CELERY_LONG_TASK_SOFT_TIME_LIMIT = env_int("CELERY_LONG_TASK_SOFT_TIME_LIMIT", default=1800, minimum=1)
+CELERY_LONG_TASK_TIME_LIMIT = CELERY_LONG_TASK_SOFT_TIME_LIMIT + 60
+# Redis re-delivers an unacknowledged task after this; it must outlast the longest task, or a task still running
+# is handed to a second worker.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60, minimum=60)
+if max(CELERY_TASK_TIME_LIMIT, CELERY_LONG_TASK_TIME_LIMIT) >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than every task's time limit.")
+# One queue per kind of work, each with its own worker service (docker-compose.yml): a long import never holds up
+# a notice. A worker started without --queues takes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = {"default": {}, "notices": {}, "imports": {}}
+CELERY_TASK_ROUTES = {
+    "subsidies.notice_render": {"queue": "notices"},
+    "registry.tasks.import_job_run_task": {"queue": "imports"},
+}
+# Imports (registry.imports): a running import writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for
+# IMPORT_STALE_SECONDS is dead and the sweeper (beat, every IMPORT_SWEEP_SECONDS) sends it again.
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", default=10, minimum=1)
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", default=120, minimum=2)
+IMPORT_SWEEP_SECONDS = env_int("IMPORT_SWEEP_SECONDS", default=60, minimum=1)
+if IMPORT_STALE_SECONDS <= IMPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("IMPORT_STALE_SECONDS must be longer than IMPORT_HEARTBEAT_SECONDS.")
+# Beat writes a heartbeat every BEAT_HEARTBEAT_SECONDS; /healthz calls beat dead after BEAT_STALE_SECONDS.
+BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", default=60, minimum=1)
+BEAT_STALE_SECONDS = env_int("BEAT_STALE_SECONDS", default=180, minimum=2)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 2,

@@ -28,7 +28,7 @@ from registry.access import enterprises_for_user, get_enterprise_for_user, get_p
 from registry.audit import audit_trail
 from registry.crypto import id_number_index, mask_id_number
 from registry.identifiers import normalise_id_number
-from registry.imports import import_job_create
+from registry.imports import import_job_create, import_job_retry
 from registry.models import ImportJob
 from registry.refusals import Refused
 from registry.services import person_reveal_id_number
@@ -181,12 +181,27 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of an import: the page reloads itself (meta refresh, no JavaScript) until the import is done."""
     job = get_object_or_404(ImportJob, pk=pk)
-    running = job.status in {ImportJob.Status.PENDING, ImportJob.Status.RUNNING}
+    running = job.status in {ImportJob.Status.PENDING, ImportJob.Status.RUNNING} and not job.is_stale
     return render(
         request,
         "registry/import_detail.html",
         {"job": job, "running": running, "refresh_url": reverse("workbench:registry-import", args=[job.pk])},
     )
+
+
+@login_required
+@permission_required("portal.import_registry", raise_exception=True)
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed import, or one whose worker died, to the workers again."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        import_job_retry(job=job, actor=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The import was sent again; nothing of the stopped run was kept."))
+    return redirect("workbench:registry-import", pk=job.pk)
 
 
 @login_required
