@@ -127,12 +127,12 @@ KINDS: dict[str, KindRules] = {
             on_approve=m07.living_allowance_on_approve,
             final_step=m07.ALLOWANCE_FINAL_STEP,
         ),
-        # （八） Skill-upgrade subsidy.
+        # （八） Skill-upgrade subsidy: "所需资金由失业保险基金列支".
         KindRules(
             K.SKILL_UPGRADE,
             clause="（八）",
             reference_prefix="JN",  # 技能
-            fund=Fund.EMPLOYMENT_SUBSIDY,
+            fund=Fund.UNEMPLOYMENT_INSURANCE,
             calculator="skill-upgrade",
             checks=m08.skill_upgrade_case_checks,
             resubmit=m08.skill_upgrade_resubmit,

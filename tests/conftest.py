@@ -573,7 +573,12 @@ def make_resident(db) -> Callable[..., tuple[User, Person]]:  # type: ignore[no-
                     recognised_on=registered_on,
                 )
         if insured_months is not None:
-            PersonInsurance.objects.create(person=person, insured_months=insured_months, as_of=date(2026, 1, 1))
+            PersonInsurance.objects.create(
+                person=person,
+                insured_months=insured_months,
+                ui_contribution_months=insured_months,
+                as_of=date(2026, 1, 1),
+            )
         return user, person
 
     return make

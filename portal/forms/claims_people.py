@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
 from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
+from registry.models import County
 from subsidies.measures.m03_startup_loan import LOAN_CATEGORIES
 from subsidies.measures.m07_training import TRAINING_TYPES
 from subsidies.measures.m08_skill_upgrade import CERTIFICATE_LEVELS
@@ -149,11 +151,20 @@ class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=60)
     certificate_date = _date_field(_("Date of the certificate"))
     insured_months = forms.IntegerField(
-        label=_("Months you have been insured"),
+        label=_("Months of unemployment-insurance contributions"),
         min_value=0,
         max_value=1200,
         required=False,
         help_text=_("The social-insurance system has no record of you: enter the months; the caseworker checks them."),
+    )
+    # （八） "可在参保地申请": the claim goes to the caseworkers of the county where the applicant is insured.
+    insured_county = forms.ModelChoiceField(
+        label=_("County where you are insured"),
+        queryset=County.objects.none(),
+        to_field_name="code",
+        empty_label=None,
+        required=False,
+        help_text=_("You apply where you are insured: the claim goes to that county's caseworkers."),
     )
     field_order = [
         "occupation",
@@ -162,6 +173,7 @@ class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
         "certificate_date",
         "certificate_file",
         "insured_months",
+        "insured_county",
         "bank_name",
         "bank_account",
         "token",
@@ -172,6 +184,10 @@ class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
         self.known = insured_months_known
         if insured_months_known is not None:
             del self.fields["insured_months"]
+        today = timezone.localdate()
+        self.fields["insured_county"].queryset = County.objects.filter(  # type: ignore[attr-defined]
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+        ).order_by("code")
 
     def clean_certificate_date(self) -> date:
         day = self.cleaned_data["certificate_date"]
@@ -182,7 +198,7 @@ class SkillUpgradeClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
     def clean_insured_months(self) -> int | None:
         months = self.cleaned_data.get("insured_months")
         if self.known is None and months is None:
-            raise ValidationError(_("Enter how many months you have been insured."))
+            raise ValidationError(_("Enter how many months you have paid unemployment-insurance contributions."))
         return months
 
 

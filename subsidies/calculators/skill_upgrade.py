@@ -1,4 +1,9 @@
-"""（八） Skill-upgrade subsidy 技术技能提升补贴."""
+"""（八） Skill-upgrade subsidy 技术技能提升补贴.
+
+> 将技术技能提升补贴申领条件由企业在职职工参加失业保险 3 年以上放宽至参保 1 年以上 (塔行发〔2019〕16号（八）)
+
+`insured_months` are months of unemployment-insurance contributions (参加失业保险), not of any insurance.
+"""
 
 from __future__ import annotations
 
@@ -35,14 +40,15 @@ def calculate(inputs: SkillUpgradeInputs, on: date | None = None) -> Result:
     calc.line(
         _("Window of the relaxed condition"), f"{window[0]} .. {window[1]}", parameter="skill_upgrade.relaxed_window"
     )
-    calc.line(_("Months insured"), inputs.insured_months)
-    calc.line(_("Months of insurance required"), required, parameter=key)
+    calc.line(_("Months of unemployment-insurance contributions"), inputs.insured_months)
+    calc.line(_("Months of unemployment-insurance contributions required"), required, parameter=key)
     if inputs.insured_months < required:
         calc.fail(
             "insured_months_short",
-            _("Insured for %(months)s months; %(required)s are required.")
+            _("Unemployment-insurance contributions for %(months)s months; %(required)s are required.")
             % {"months": inputs.insured_months, "required": required},
-            _("Apply once you have been insured for %(required)s months.") % {"required": required},
+            _("Apply once you have paid unemployment-insurance contributions for %(required)s months.")
+            % {"required": required},
             clause=CLAUSE,
         )
     if inputs.claimed_same_occupation_level:

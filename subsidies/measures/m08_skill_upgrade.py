@@ -1,9 +1,19 @@
 """（八） Skill-upgrade subsidy 技术技能提升补贴: insured employees who obtain a vocational qualification or skill-level
 certificate, once per occupation and level.
+
+> 2019 年 1 月 1 日至 2020 年 12 月 31 日，将技术技能提升补贴申领条件由企业在职职工参加失业保险 3 年以上放宽至参保 1 年
+> 以上。参保职工取得职业资格证书或职业技能等级证书的，可在参保地申请技术技能提升补贴，所需资金由失业保险基金列支。
+> (塔行发〔2019〕16号（八）)
+
+The months counted are months of unemployment-insurance contributions (参加失业保险; PersonInsurance.
+ui_contribution_months), not months of any insurance; the claim goes to the county where the applicant is insured
+(参保地), which the applicant names; the fund is the unemployment-insurance fund (subsidies.kinds). An occupation
+is compared without any spacing or width difference ("中式 烹调师" is "中式烹调师") (docs/interpretations.md, （八）).
 """
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date
 from typing import Any
@@ -14,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.models import (
+    County,
     Person,
 )
 from registry.refusals import Refused
@@ -36,8 +47,19 @@ CERTIFICATE_LEVELS = {
 
 
 def occupation_key(occupation: str) -> str:
-    """The occupation as compared for 'once per occupation and level': spaces collapsed, case folded."""
-    return " ".join(occupation.split()).casefold()
+    """The occupation as compared for 'once per occupation and level' （八）: full-width forms folded (NFKC), every
+    space removed (Chinese trade names have none: "中式 烹调师" is "中式烹调师"), case folded."""
+    return "".join(unicodedata.normalize("NFKC", occupation).split()).casefold()
+
+
+def occupation_display(occupation: str) -> str:
+    """The occupation as kept on the case: NFKC, spaces between Chinese characters dropped, others collapsed."""
+    words = unicodedata.normalize("NFKC", occupation).split()
+    shown = words[:1]
+    for word in words[1:]:
+        joined = not (shown[-1][-1].isascii() and word[0].isascii())
+        shown[-1:] = [shown[-1] + word] if joined else [shown[-1], word]
+    return " ".join(shown)
 
 
 def skill_upgrade_claimed(*, person: Person, occupation: str, level: str, exclude: int | None = None) -> Case | None:
@@ -53,10 +75,17 @@ def skill_upgrade_claimed(*, person: Person, occupation: str, level: str, exclud
     return cases.order_by("submitted_at", "id").first()
 
 
-def insured_months_known(person: Person) -> int | None:
-    """Months insured as the social-insurance system reports them, if it does (clause （八）)."""
+def ui_contribution_months_known(person: Person) -> int | None:
+    """Months of unemployment-insurance contributions as the social-insurance system reports them, if it does.
+
+    （八） "参加失业保险 3 年以上 …… 放宽至参保 1 年以上": the condition is membership of unemployment insurance, so the
+    months are ui_contribution_months, not the months of any insurance (insured_months)."""
     insurance = getattr(person, "insurance", None)
-    return insurance.insured_months if insurance is not None else None
+    return insurance.ui_contribution_months if insurance is not None else None
+
+
+# The pages' name for it (the form hides the months field when the registry knows them).
+insured_months_known = ui_contribution_months_known
 
 
 def skill_upgrade_calculate(answers: dict[str, Any], *, on: date | None = None) -> dict[str, Any]:
@@ -103,11 +132,12 @@ def skill_upgrade_checks(*, person: Person, answers: dict[str, Any], exclude: in
     checks.append(
         Check(
             "insured_months",
-            gettext_lazy("Months insured"),
+            gettext_lazy("Months of unemployment-insurance contributions"),
             not short,
             f"{short[0]['failed']} ({source})"
             if short
-            else _("%(months)s months insured (%(source)s).") % {"months": answers["insured_months"], "source": source},
+            else _("%(months)s months of unemployment-insurance contributions (%(source)s).")
+            % {"months": answers["insured_months"], "source": source},
             EIGHT,
         )
     )
@@ -115,11 +145,13 @@ def skill_upgrade_checks(*, person: Person, answers: dict[str, Any], exclude: in
 
 
 def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
-    known = insured_months_known(person)
+    known = ui_contribution_months_known(person)
     if known is None and data.get("insured_months") in (None, ""):
-        raise Refused(_("Enter how many months you have been insured."), field="insured_months")
+        raise Refused(
+            _("Enter how many months you have paid unemployment-insurance contributions."), field="insured_months"
+        )
     return {
-        "occupation": " ".join(data["occupation"].split()),
+        "occupation": occupation_display(data["occupation"]),
         "occupation_key": occupation_key(data["occupation"]),
         "certificate_level": data["certificate_level"],
         "certificate_number": data["certificate_number"].strip(),
@@ -128,7 +160,16 @@ def _skill_answers(person: Person, data: dict[str, Any]) -> dict[str, Any]:
         "insured_months_source": "registry" if known is not None else "applicant",
         "application_date": timezone.localdate().isoformat(),
         "bank_name": data.get("bank_name", "").strip(),
+        "insured_county": str(getattr(data.get("insured_county"), "code", data.get("insured_county")) or "")
+        or person.residence_county.code,
     }
+
+
+def insured_county(person: Person, answers: dict[str, Any]) -> County:
+    """（八） "可在参保地申请": the county where the applicant says they are insured; the residence county when no
+    county is named (the caseworker there checks the insurance record)."""
+    county = County.objects.filter(code=answers.get("insured_county")).first()
+    return county or person.residence_county
 
 
 def skill_upgrade_claim_submit(
@@ -141,9 +182,6 @@ def skill_upgrade_claim_submit(
     already = Case.objects.filter(submission_token=token).first()
     if already is not None:
         return already
-    known = insured_months_known(person)
-    if known is None and data.get("insured_months") in (None, ""):
-        raise Refused(_("Enter how many months you have been insured."), field="insured_months")
     today = timezone.localdate()
     answers = _skill_answers(person, data)
     with transaction.atomic():
@@ -162,7 +200,7 @@ def skill_upgrade_claim_submit(
         case = case_draft_new(
             kind=CaseKind.SKILL_UPGRADE,
             year=today.year,
-            county=person.residence_county,
+            county=insured_county(person, answers),
             person=person,
             answers=answers,
             actor=actor,

@@ -153,7 +153,8 @@ def training(request: HttpRequest) -> HttpResponse:
 def skill_upgrade(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     known = insured_months_known(person)
-    form = SkillUpgradeClaimForm(*_bound(request), initial=_token_initial(), insured_months_known=known)
+    initial = {**_token_initial(), "insured_county": person.residence_county.code}
+    form = SkillUpgradeClaimForm(*_bound(request), initial=initial, insured_months_known=known)
 
     def submit(data: dict[str, Any]) -> Case:
         return skill_upgrade_claim_submit(
