@@ -91,7 +91,7 @@ def _cases() -> list:
             },
         )
         case = workflow.case_submit(case=case, token=uuid.uuid4(), actor=officer)
-        workflow.case_claim(case=case, actor=officer)
+        workflow.case_take(case=case, actor=officer)
         made.append(workflow.case_approve(case=case, actor=officer))
     notice = publication.notice_publish(
         kind=NoticeListKind.REFUND_APPROVALS,

@@ -107,7 +107,7 @@ def seed_cases(*, stdout: Any) -> None:
         to_approve = eligible[:6]
         waiting = [c for c in submitted if c not in to_approve]
         for case in to_approve:
-            workflow.case_claim(case=case, actor=worker)
+            workflow.case_take(case=case, actor=worker)
             workflow.case_approve(case=case, actor=worker)
         final_cases, notice_cases, approved_waiting = to_approve[:2], to_approve[2:5], to_approve[5:]
 
@@ -146,16 +146,16 @@ def seed_cases(*, stdout: Any) -> None:
         # The rest: in review, returned, resubmitted, rejected, and two left in the queue.
         if len(waiting) >= 4:
             in_review, returned, resubmitted, rejected = waiting[:4]
-            workflow.case_claim(case=in_review, actor=worker)
+            workflow.case_take(case=in_review, actor=worker)
             for case in (returned, resubmitted):
-                workflow.case_claim(case=case, actor=worker)
+                workflow.case_take(case=case, actor=worker)
                 workflow.case_return(case=case, reason="请补充上年末参保职工花名册。", actor=worker)
             resubmitted.refresh_from_db()
             workflow.case_draft_save(
                 case=resubmitted, answers={"figures_change_reason": "已补充花名册"}, actor=applicant
             )
             workflow.case_submit(case=resubmitted, token=uuid.uuid4(), actor=applicant)
-            workflow.case_claim(case=rejected, actor=worker)
+            workflow.case_take(case=rejected, actor=worker)
             reason = (
                 "上年度裁员率高于城镇登记失业率，不符合稳岗返还条件。"
                 if rejected in others

@@ -211,7 +211,7 @@ def claim_and_approve() -> Callable[..., Case]:
     (kwargs go to case_approve: amount, reason)."""
 
     def decide(case: Case, caseworker: Any, **kwargs: Any) -> Case:
-        workflow.case_claim(case=case, actor=caseworker)
+        workflow.case_take(case=case, actor=caseworker)
         return workflow.case_approve(case=case, actor=caseworker, **kwargs)
 
     return decide

@@ -26,7 +26,7 @@ from registry.identifiers import credit_code_check_character, organisation_code_
 from registry.models import County, Enterprise
 from registry.services import enterprise_register, insurance_year_record
 from subsidies.cases import claims
-from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.cases.workflow import case_approve, case_take
 from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m05_internship
 from subsidies.measures.m03_startup_loan import loan_record
 from subsidies.models import Case, CaseKind, Loan
@@ -86,7 +86,7 @@ def _enterprise() -> tuple[User, Enterprise]:
 
 
 def _decide(case: Case, caseworker: User) -> Case:
-    case_claim(case=case, actor=caseworker)
+    case_take(case=case, actor=caseworker)
     return case_approve(case=case, actor=caseworker)
 
 

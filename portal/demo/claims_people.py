@@ -23,7 +23,7 @@ from portal.roles import Role
 from registry.demo import demo_id_number
 from registry.models import County, DifficultyCategory, DifficultyRecognition, PersonInsurance, Source
 from registry.services import person_find_by_id_number, person_register, registration_open
-from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.cases.workflow import case_approve, case_take
 from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
@@ -103,7 +103,7 @@ def seed(*, stdout: Any) -> None:
             )
             caseworker = User.objects.filter(username="caseworker").first()
             if caseworker is not None:
-                case_claim(case=case, actor=caseworker)
+                case_take(case=case, actor=caseworker)
                 case_approve(case=case, actor=caseworker)
             made += 1
         if not Case.objects.filter(person=person, kind=CaseKind.STARTUP_LOAN).exists():

@@ -22,7 +22,7 @@ from portal.roles import Role
 from registry.identifiers import id_check_character
 from registry.models import County, DifficultyCategory
 from registry.services import person_find_by_id_number, person_register, registration_open
-from subsidies.cases.workflow import case_approve, case_claim, case_reject, case_return
+from subsidies.cases.workflow import case_approve, case_reject, case_return, case_take
 from subsidies.measures.m09_registration import (
     active_registration,
     recognition_decide,
@@ -89,7 +89,7 @@ def _submit(person: Any, actor: Any, county: County) -> Case:
 
 def _register(case: Case, worker: Any) -> None:
 
-    case_claim(case=case, actor=worker)
+    case_take(case=case, actor=worker)
     case_approve(case=case, actor=worker)
 
 
@@ -132,10 +132,10 @@ def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, s
             recognition.answers = {**recognition.answers, "categories_chosen": True, "declaration": True}
             recognition.save(update_fields=["answers"])
             recognition = recognition_submit(case=recognition, token=uuid.uuid4(), actor=actor)
-            case_claim(case=recognition, actor=worker)
+            case_take(case=recognition, actor=worker)
             recognition_decide(case=recognition, accepted=[DifficultyCategory.OLDER_WORKER], reason="", actor=worker)
         return
-    case_claim(case=case, actor=worker)
+    case_take(case=case, actor=worker)
     if state == "returned":
         case_return(case=case, reason="请补充上一份工作的解除劳动合同证明。", actor=worker)
     elif state == "rejected":

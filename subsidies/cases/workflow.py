@@ -21,7 +21,7 @@ from registry.access import may_decide
 from registry.audit import audit_record
 from registry.crypto import mask_bank_account
 from registry.models import Enterprise
-from registry.permissions import DECIDE_CASE
+from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.cases.rules import rules_for
 from subsidies.cases.states import EDITABLE, TRANSITIONS, S, state_label
@@ -30,6 +30,12 @@ from subsidies.models import (
     Case,
     ReferenceCounter,
 )
+from subsidies.notifications import notifications_order_on_transition
+from subsidies.parameters import ParameterNotInForce, value_in_force
+
+# A reason a second person will read: at least this many letters, digits or characters, not one repeated.
+REASON_MIN_CHARACTERS = 5
+REASON_MIN_DISTINCT = 3
 
 
 def _lock(case: Case) -> Case:
@@ -61,6 +67,43 @@ def _next_reference(kind: str, county_code: str, year: int) -> str:
     return f"{prefix}-{county_code}-{year}-{last:06d}"
 
 
+def reason_has_substance(reason: str) -> bool:
+    """Does a reason say something? "x", "..." or "aaaaa" do not; "少报离职人员" does."""
+    meaningful = [ch for ch in (reason or "") if ch.isalnum()]
+    return len(meaningful) >= REASON_MIN_CHARACTERS and len(set(meaningful)) >= REASON_MIN_DISTINCT
+
+
+def _substantive(reason: str, *, field: str) -> str:
+    reason = (reason or "").strip()
+    if not reason_has_substance(reason):
+        raise Refused(
+            _("Give a reason another officer can check: at least %(n)s letters or characters saying why.")
+            % {"n": REASON_MIN_CHARACTERS},
+            field=field,
+        )
+    return reason
+
+
+def _parameter(key: str, default: Decimal | None) -> Decimal | None:
+    try:
+        return value_in_force(key, on=timezone.localdate())
+    except ParameterNotInForce:
+        return default
+
+
+def amount_needs_second_officer(case: Case, amount: Decimal | None) -> bool:
+    """Clause （十四） four-eyes: above the calculated amount (beyond the dated margin), or above the measure's dated
+    ceiling, an approved amount waits for a second officer."""
+    if amount is None:
+        return False
+    calculated = case.calculated_amount or Decimal(0)
+    margin = _parameter("amount_override.margin_yuan", Decimal(0)) or Decimal(0)
+    if amount > calculated + margin:
+        return True
+    ceiling = _parameter(f"amount_ceiling.{case.kind}", None)
+    return ceiling is not None and amount > ceiling
+
+
 def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: dict[str, Any] | None = None) -> Case:
     """Move a locked case along one allowed transition and write its audit row, then do what the kind's rules
     and the documents say this transition does. Runs inside the caller's transaction, never alone."""
@@ -71,6 +114,10 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
         raise Refused(
             _("This case is %(state)s, so it cannot be %(action)s now.")
             % {"state": state_label(case.state), "action": str(step.label).lower()}
+        )
+    if name in ("publish", "finalise") and case.amount_awaits_confirmation:
+        raise Refused(
+            _("The approved amount of %(ref)s waits for a second officer's confirmation.") % {"ref": case.reference}
         )
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
@@ -92,6 +139,7 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
     if name == "finalise" and rules.on_final is not None:
         rules.on_final(case)
     documents_order_on_transition(case, name)
+    notifications_order_on_transition(case, name)
     return case
 
 
@@ -200,8 +248,9 @@ def _check_holder(case: Case, actor: Any) -> None:
         raise Refused(_("Another caseworker holds this case. Only they can decide it."))
 
 
-def case_claim(*, case: Case, actor: Any) -> Case:
-    """Take a case from the queue. The row lock means two caseworkers can never both hold it."""
+def case_take(*, case: Case, actor: Any) -> Case:
+    """Take a case from the queue (the transition "claim"; named "take" here so it is never mistaken for a subsidy
+    claim). The row lock means two caseworkers can never both hold it."""
     with transaction.atomic():
         case = _lock(case)
         _check_may_decide(case, actor)
@@ -266,13 +315,19 @@ def case_approve(*, case: Case, actor: Any, amount: Decimal | None = None, overr
                         % {"amount": case.calculated_amount},
                         field="override_reason",
                     )
-                case.override_reason = override_reason.strip()
+                case.override_reason = _substantive(override_reason, field="override_reason")
             case.approved_amount = amount if amount is not None else case.calculated_amount
         case.decided_at = timezone.now()
         case.decision_reason = override_reason.strip()
+        case.amount_confirmation_needed = amount_needs_second_officer(case, case.approved_amount)
+        case.amount_confirmed_by = None
+        case.amount_confirmed_at = None
+        case.amount_confirmation_reason = ""
         extra = {"approved_amount": str(case.approved_amount)} if case.approved_amount is not None else {}
+        if case.amount_confirmation_needed:
+            extra["awaits_second_officer"] = True
         transition(case, "approve", actor=actor, reason=override_reason, extra=extra)
-        if rules_for(case.kind).published_as is None:
+        if rules_for(case.kind).published_as is None and not case.amount_confirmation_needed:
             # No public notice for this kind: the approval is the final decision.
             case.finalised_at = case.decided_at
             transition(case, "finalise", actor=actor)
@@ -287,4 +342,32 @@ def case_reject(*, case: Case, reason: str, actor: Any) -> Case:
         case.decided_at = timezone.now()
         case.decision_reason = reason.strip()
         transition(case, "reject", actor=actor, reason=reason)
+    return case
+
+
+def case_amount_confirm(*, case: Case, actor: Any, reason: str) -> Case:
+    """A second officer confirms an approved amount that needs four eyes (clause （十四）), with a reason. Never the
+    caseworker who approved it. A case with no public notice becomes final now; others may now be published."""
+    with transaction.atomic():
+        case = _lock(case)
+        if not actor.has_perm(PUBLISH_LIST) or not may_decide(actor, case.county_id):
+            raise Refused(_("Only a prefecture officer can confirm an approved amount."))
+        if case.state != S.APPROVED or not case.amount_awaits_confirmation:
+            raise Refused(_("This amount does not wait for a confirmation."))
+        if actor.pk == case.assignee_id:
+            raise Refused(_("A second officer must confirm: not the one who approved the amount."))
+        case.amount_confirmed_by = actor
+        case.amount_confirmed_at = timezone.now()
+        case.amount_confirmation_reason = _substantive(reason, field="reason")
+        case.save()
+        audit_record(
+            actor=actor,
+            action="case_amount_confirm",
+            target=case,
+            after={"approved_amount": str(case.approved_amount), "calculated_amount": str(case.calculated_amount)},
+            reason=case.amount_confirmation_reason,
+        )
+        if rules_for(case.kind).published_as is None:
+            case.finalised_at = timezone.now()
+            transition(case, "finalise", actor=actor)
     return case

@@ -75,7 +75,7 @@ def test_an_approval_with_redis_down_is_committed_and_shown(
 ) -> None:
     applicant = make_user(Role.ENTERPRISE_APPLICANT)
     case = submit_refund(applicant, make_enterprise(officer))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client = client_for(caseworker)
     cache_on_own_redis.stop()
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portal.models import User
 from registry.audit import audit_trail
-from subsidies.cases.workflow import case_claim, case_return
+from subsidies.cases.workflow import case_return, case_take
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
@@ -313,7 +313,7 @@ def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(
     fill_in(client, case)
     client.post(check(case), {"token": token_of(client.get(check(case)))})
     case.refresh_from_db()
-    case_claim(case=case, actor=caseworker)
+    case_take(case=case, actor=caseworker)
     case_return(case=case, reason="Attach the December payment slip and correct the premiums.", actor=caseworker)
     index = client.get(reverse("apply:index")).content.decode()
     assert "Attach the December payment slip" in index

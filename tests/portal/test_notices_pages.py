@@ -30,7 +30,7 @@ def applicant(make_user):
 @pytest.fixture
 def approved(applicant, officer, caseworker, make_enterprise, submit_refund) -> Case:
     case = submit_refund(applicant, make_enterprise(officer))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     return workflow.case_approve(case=case, actor=caseworker)
 
 

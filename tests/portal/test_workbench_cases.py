@@ -84,7 +84,7 @@ def test_the_tabs_split_queue_my_cases_and_done(
     client_for, caseworker, case, officer, applicant, make_enterprise, submit_refund
 ) -> None:
     other = submit_refund(applicant, make_enterprise(officer, code="93654221076543212B", county="654201"))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client = client_for(caseworker)
     queue = _text(client.get(reverse("workbench:cases")))
     mine = _text(client.get(reverse("workbench:cases"), {"tab": "mine"}))
@@ -207,7 +207,7 @@ def test_the_review_page_shows_answers_beside_the_registry_with_differences(clie
 
 
 def test_the_review_page_shows_the_calculation_and_the_history(client_for, caseworker, case) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     page = _text(client_for(caseworker).get(reverse("workbench:case", args=[case.pk])))
     assert "24000.00" in page
     assert "塔行发〔2019〕16号（一）" in page
@@ -221,7 +221,7 @@ def test_the_review_page_shows_the_calculation_and_the_history(client_for, casew
 
 
 def test_approving_with_another_amount_needs_a_reason_next_to_the_field(client_for, caseworker, case) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client = client_for(caseworker)
     response = client.post(reverse("workbench:approve-case", args=[case.pk]), {"approve-amount": "20000"})
     assert response.status_code == 400
@@ -238,7 +238,7 @@ def test_approving_with_another_amount_needs_a_reason_next_to_the_field(client_f
 
 
 def test_approving_at_the_calculated_amount(client_for, caseworker, case) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client_for(caseworker).post(reverse("workbench:approve-case", args=[case.pk]), {})
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED and case.approved_amount == Decimal("24000.00")
@@ -248,7 +248,7 @@ def test_approving_at_the_calculated_amount(client_for, caseworker, case) -> Non
     ("url", "state"), [("workbench:return-case", "returned"), ("workbench:reject-case", "rejected")]
 )
 def test_return_and_reject_need_a_reason(client_for, caseworker, case, url: str, state: str) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client = client_for(caseworker)
     prefix = "return" if "return" in url else "reject"
     response = client.post(reverse(url, args=[case.pk]), {f"{prefix}-reason": "  "})
@@ -270,7 +270,7 @@ def test_a_refused_decision_changes_nothing(client_for, caseworker, case) -> Non
 
 
 def test_release_puts_the_case_back_in_the_queue(client_for, caseworker, case) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     client_for(caseworker).post(reverse("workbench:release-case", args=[case.pk]))
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED and case.assignee is None

@@ -72,7 +72,7 @@ def test_a_submitted_application_can_no_longer_be_edited(case, applicant) -> Non
 
 
 def test_claim_then_approve_at_the_calculated_amount_writes_audit_rows(case, caseworker) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     approved = workflow.case_approve(case=case, actor=caseworker)
     assert approved.state == CaseState.APPROVED
     assert approved.approved_amount == Decimal("24000.00")
@@ -84,7 +84,7 @@ def test_claim_then_approve_at_the_calculated_amount_writes_audit_rows(case, cas
 
 
 def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     with pytest.raises(Refused, match="differs from the calculated"):
         workflow.case_approve(case=case, actor=caseworker, amount=Decimal("20000"))
     case.refresh_from_db()
@@ -99,7 +99,7 @@ def test_overriding_the_amount_needs_a_reason(case, caseworker) -> None:
 
 @pytest.mark.parametrize("action", ["case_return", "case_reject"])
 def test_return_and_reject_need_a_reason(case, caseworker, action: str) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     with pytest.raises(Refused, match="Give a reason"):
         getattr(workflow, action)(case=case, reason="  ", actor=caseworker)
     case.refresh_from_db()
@@ -107,7 +107,7 @@ def test_return_and_reject_need_a_reason(case, caseworker, action: str) -> None:
 
 
 def test_a_returned_case_is_corrected_and_resubmitted(case, caseworker, applicant) -> None:
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     workflow.case_return(case=case, reason="请补充年末参保人数", actor=caseworker)
     case.refresh_from_db()
     assert case.state == CaseState.RETURNED
@@ -122,9 +122,9 @@ def test_a_returned_case_is_corrected_and_resubmitted(case, caseworker, applican
     [
         (CaseState.SUBMITTED, "case_approve"),
         (CaseState.SUBMITTED, "case_reject"),
-        (CaseState.APPROVED, "case_claim"),
-        (CaseState.REJECTED, "case_claim"),
-        (CaseState.FINAL, "case_claim"),
+        (CaseState.APPROVED, "case_take"),
+        (CaseState.REJECTED, "case_take"),
+        (CaseState.FINAL, "case_take"),
     ],
 )
 def test_refused_transitions_say_why(case, caseworker, state: str, action: str) -> None:
@@ -140,25 +140,25 @@ def test_refused_transitions_say_why(case, caseworker, state: str, action: str) 
 
 def test_only_the_holder_decides(case, caseworker, make_user) -> None:
     colleague = make_user(Role.COUNTY_CASEWORKER, county_code="654201")
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     with pytest.raises(Refused, match="took this case first"):
-        workflow.case_claim(case=case, actor=colleague)
+        workflow.case_take(case=case, actor=colleague)
     with pytest.raises(Refused, match="Another caseworker holds"):
         workflow.case_approve(case=case, actor=colleague)
 
 
 def test_a_caseworker_of_another_county_cannot_claim(case, caseworker_wusu) -> None:
     with pytest.raises(Refused, match="another county"):
-        workflow.case_claim(case=case, actor=caseworker_wusu)
+        workflow.case_take(case=case, actor=caseworker_wusu)
 
 
 def test_an_auditor_cannot_decide(case, auditor) -> None:
     with pytest.raises(Refused, match="cannot decide"):
-        workflow.case_claim(case=case, actor=auditor)
+        workflow.case_take(case=case, actor=auditor)
 
 
 def _approved(case, caseworker):
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     return workflow.case_approve(case=case, actor=caseworker)
 
 
@@ -240,7 +240,7 @@ def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, casewo
     workflow.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
     recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
     assert recognition.reference.startswith("KN-654201-2019-")
-    workflow.case_claim(case=recognition, actor=caseworker)
+    workflow.case_take(case=recognition, actor=caseworker)
     workflow.case_approve(case=recognition, actor=caseworker)
     notice = publication.notice_publish(
         kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
@@ -274,7 +274,7 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_ente
     def claim(worker) -> None:
         try:
             barrier.wait()
-            workflow.case_claim(case=Case.objects.get(pk=case.pk), actor=worker)
+            workflow.case_take(case=Case.objects.get(pk=case.pk), actor=worker)
             outcomes.append("won")
         except Refused:
             outcomes.append("refused")
@@ -289,7 +289,7 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_ente
     assert sorted(outcomes) == ["refused", "won"]
     case.refresh_from_db()
     assert case.assignee in workers
-    assert [e.action for e in audit_trail(case)].count("case_claim") == 1
+    assert [e.action for e in audit_trail(case)].count("case_take") == 1
 
 
 def test_一_changed_registry_figures_without_a_reason_are_refused_by_the_submit_service(

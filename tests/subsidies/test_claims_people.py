@@ -12,7 +12,7 @@ from django.utils import translation
 from registry.models import BenefitPeriod
 from registry.refusals import Refused
 from subsidies.cases.claims import claim_checks
-from subsidies.cases.workflow import case_approve, case_claim
+from subsidies.cases.workflow import case_approve, case_take
 from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
@@ -63,7 +63,7 @@ def submit_training(training_data):
 
 
 def approve(case, caseworker):
-    case_claim(case=case, actor=caseworker)
+    case_take(case=case, actor=caseworker)
     return case_approve(case=case, actor=caseworker)
 
 
@@ -128,7 +128,7 @@ def test_second_living_allowance_is_refused_at_approval_when_the_first_was_appro
     _s1, first = submit_training(person, user)
     _s2, second = submit_training(person, user, training_start=date(2020, 8, 1), training_end=date(2020, 8, 5))
     approve(first, caseworker)
-    case_claim(case=second, actor=caseworker)
+    case_take(case=second, actor=caseworker)
     with pytest.raises(Refused) as refused:
         case_approve(case=second, actor=caseworker)
     assert first.reference in str(refused.value)
@@ -224,7 +224,7 @@ def test_skill_upgrade_after_a_rejected_claim_is_allowed_clause_8(caseworker, ma
 
     user, person = make_resident(insured_months=40)
     first = submit_skill(person, user)
-    case_claim(case=first, actor=caseworker)
+    case_take(case=first, actor=caseworker)
     case_reject(case=first, reason="证书编号无法核实", actor=caseworker)
     again = submit_skill(person, user)
     assert again.state == CaseState.SUBMITTED

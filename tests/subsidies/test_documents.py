@@ -208,7 +208,7 @@ def test_applicant_text_is_printed_as_text_not_markup(
     from subsidies.cases import workflow
 
     case = submit_refund(make_user(Role.ENTERPRISE_APPLICANT), make_enterprise(officer))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     case = workflow.case_reject(
         case=case, actor=caseworker, reason='<img src="http://example.com/x.png">资料不全 & <b>缺少</b>'
     )

@@ -38,7 +38,7 @@ def on_hardship_list(applicant, caseworker, officer, make_enterprise):
     recognition = workflow.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
     workflow.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
     recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
-    workflow.case_claim(case=recognition, actor=caseworker)
+    workflow.case_take(case=recognition, actor=caseworker)
     workflow.case_approve(case=recognition, actor=caseworker)
     notice = publication.notice_publish(
         kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
@@ -89,7 +89,7 @@ def test_一_returned_hardship_refund_first_submitted_on_the_windows_last_day_ke
 ) -> None:
     case = workflow.case_submit(case=hardship_draft(applicant, on_hardship_list), token=uuid.uuid4(), actor=applicant)
     case = first_submitted_on(case, date(2019, 12, 31))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     workflow.case_return(case=case, reason="请补充参保职工名册", actor=caseworker)
     case.refresh_from_db()
     assert m01.hardship_track_allowed(case)
@@ -104,7 +104,7 @@ def test_一_returned_hardship_refund_first_submitted_the_day_after_the_window_s
 ) -> None:
     case = workflow.case_submit(case=hardship_draft(applicant, on_hardship_list), token=uuid.uuid4(), actor=applicant)
     case = first_submitted_on(case, date(2020, 1, 1))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     workflow.case_return(case=case, reason="请补充参保职工名册", actor=caseworker)
     case.refresh_from_db()
     assert not m01.hardship_track_allowed(case)
@@ -133,7 +133,7 @@ def test_一_standard_refund_is_calculated_by_the_rules_of_its_first_submission(
     applicant, caseworker, officer, make_enterprise, submit_refund
 ) -> None:
     case = first_submitted_on(submit_refund(applicant, make_enterprise(officer)), date(2019, 3, 1))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     workflow.case_return(case=case, reason="请核对缴费月数", actor=caseworker)
     case.refresh_from_db()
     case = workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)

@@ -75,7 +75,7 @@ def test_a_rejection_orders_the_rejection_notice(
     applicant, caseworker, officer, django_capture_on_commit_callbacks, make_enterprise, submit_refund
 ):
     case = submit_refund(applicant, make_enterprise(officer))
-    workflow.case_claim(case=case, actor=caseworker)
+    workflow.case_take(case=case, actor=caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.case_reject(case=case, reason="上年度裁员率高于城镇登记失业率", actor=caseworker)
     job = NoticeJob.objects.get(case=case)

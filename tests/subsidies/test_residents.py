@@ -16,7 +16,7 @@ from registry.models import BenefitPeriod, DifficultyCategory, Referral, Registr
 from registry.refusals import Refused
 from registry.services import benefit_period_open, registration_open
 from subsidies.cases.evidence import evidence_add
-from subsidies.cases.workflow import case_approve, case_claim, case_reject
+from subsidies.cases.workflow import case_approve, case_reject, case_take
 from subsidies.measures.m09_registration import (
     active_registration,
     age_on,
@@ -56,7 +56,7 @@ def years_ago(day: date, years: int) -> date:
 
 
 def register(case: Case, caseworker) -> Case:  # type: ignore[no-untyped-def]
-    case_claim(case=case, actor=caseworker)
+    case_take(case=case, actor=caseworker)
     return case_approve(case=case, actor=caseworker)
 
 
@@ -190,7 +190,7 @@ def test_an_approval_that_would_make_two_active_registrations_is_refused(
     user = make_resident_user(who)
     case = submit_registration(user)
     registration_open(person=who, registered_on=timezone.localdate(), actor=None)  # registered at the desk meanwhile
-    case_claim(case=case, actor=caseworker_wusu)
+    case_take(case=case, actor=caseworker_wusu)
     with pytest.raises(Refused, match="already registered"):
         case_approve(case=case, actor=caseworker_wusu)
     case.refresh_from_db()
@@ -266,7 +266,7 @@ def test_a_rejected_registration_opens_nothing(
 ) -> None:
     who = make_person()
     case = submit_registration(make_resident_user(who))
-    case_claim(case=case, actor=caseworker_wusu)
+    case_take(case=case, actor=caseworker_wusu)
     case_reject(case=case, reason="地址不在本市。", actor=caseworker_wusu)
     assert not UnemploymentRegistration.objects.exists()
 
@@ -338,7 +338,7 @@ def test_a_woman_of_46_is_recognised_with_the_accepted_categories(
     )
     case = recognition_submit(case=case, token=uuid.uuid4(), actor=user)
     assert case.reference.startswith("KR-654202-")
-    case_claim(case=case, actor=caseworker_wusu)
+    case_take(case=case, actor=caseworker_wusu)
     with pytest.raises(Refused):
         case_approve(case=case, actor=caseworker_wusu)  # no categories chosen yet
     recognition_decide(case=case, accepted=[DifficultyCategory.OLDER_WORKER], reason="", actor=caseworker_wusu)

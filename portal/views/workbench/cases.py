@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DecimalField, Q, QuerySet, Value
+from django.db.models import DecimalField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -35,17 +35,24 @@ from django.views.decorators.http import require_POST
 
 from portal.access import get_case_for_staff
 from portal.forms import refusal_on_form
-from portal.forms.cases import ApproveForm, QueueFilterForm, ReasonForm
+from portal.forms.cases import AmountConfirmForm, ApproveForm, QueueFilterForm, ReasonForm
 from portal.views.apply import claims_enterprises as enterprise_claims
 from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
-from registry.permissions import DECIDE_CASE
+from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.cases.queue import cases_visible_to
 from subsidies.cases.rules import rules_for
 from subsidies.cases.states import DECIDED, IN_QUEUE, TRANSITIONS
-from subsidies.cases.workflow import case_approve, case_claim, case_reject, case_release, case_return
+from subsidies.cases.workflow import (
+    case_amount_confirm,
+    case_approve,
+    case_reject,
+    case_release,
+    case_return,
+    case_take,
+)
 from subsidies.measures.m01_stable_job_refund import registry_figures
 from subsidies.models import Case, CaseKind, CaseState
 
@@ -498,6 +505,11 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "may_decide": may_decide and holds,
         "has_amount": case.calculation is not None,
         "approve_form": forms.get("approve_form") or ApproveForm(prefix="approve"),
+        "may_confirm_amount": case.state == S.APPROVED
+        and case.amount_awaits_confirmation
+        and user.has_perm(PUBLISH_LIST)
+        and case.assignee_id != user.pk,
+        "confirm_form": forms.get("confirm_form") or AmountConfirmForm(prefix="confirm"),
         "return_form": forms.get("return_form") or ReasonForm(prefix="return"),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
         "open_form": forms.get("open_form", ""),
@@ -524,7 +536,7 @@ def _decider(request: HttpRequest, pk: int) -> Case:
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     case = _decider(request, pk)
     try:
-        case_claim(case=case, actor=request.user)
+        case_take(case=case, actor=request.user)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -573,7 +585,16 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Refused as refused:
         return _refused(request, case, form, "approve", refused)
-    if rules_for(case.kind).published_as is not None:
+    case.refresh_from_db()
+    if case.amount_awaits_confirmation:
+        messages.warning(
+            request,
+            _(
+                "Approved, but the amount is above the calculated amount or the ceiling: "
+                "a second officer must confirm it."
+            ),
+        )
+    elif rules_for(case.kind).published_as is not None:
         messages.success(request, _("Approved. The case waits for the next public notice."))
     else:
         messages.success(request, _("Approved. The decision is final and its notice is being prepared."))
@@ -604,3 +625,54 @@ def return_case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_reason(request, pk, "reject", case_reject, _("Rejected. The applicant is told why."))
+
+
+@login_required
+@require_POST
+def confirm_amount(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second pair of eyes on an approved amount (clause （十四）)."""
+    case = get_case_for_staff(request.user, pk)
+    if not request.user.has_perm(PUBLISH_LIST):
+        raise PermissionDenied
+    form = AmountConfirmForm(request.POST, prefix="confirm")
+    if not form.is_valid():
+        context = _case_context(request, case, confirm_form=form, open_form="confirm")
+        return render(request, "portal/cases/detail.html", context, status=400)
+    try:
+        case_amount_confirm(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    except Refused as refused:
+        return _refused(request, case, form, "confirm", refused)
+    messages.success(request, _("The approved amount is confirmed."))
+    return redirect("workbench:case", pk=case.pk)
+
+
+@login_required
+@never_cache
+def overrides(request: HttpRequest) -> HttpResponse:
+    """Approved amounts that differ from the calculated amount, per county and caseworker, the unconfirmed first."""
+    cases = (
+        cases_visible_to(request.user)
+        .filter(state__in=DECIDED, approved_amount__isnull=False)
+        .filter(
+            Q(calculated_amount__isnull=True, approved_amount__gt=0)
+            | ~Q(approved_amount=F("calculated_amount"))
+            | Q(amount_confirmation_needed=True)
+        )
+        .select_related("county", "assignee", "enterprise", "person", "amount_confirmed_by")
+        .order_by("county__code", "assignee__username", "-decided_at")
+    )
+    rows = list(cases[:1000])
+    summary: dict[tuple[str, str], dict[str, Any]] = {}
+    for case in rows:
+        key = (str(case.county), _user_name(case.assignee) if case.assignee else "")
+        line = summary.setdefault(key, {"county": key[0], "caseworker": key[1], "count": 0, "above": 0, "waiting": 0})
+        line["count"] += 1
+        if case.approved_amount > (case.calculated_amount or Decimal(0)):
+            line["above"] += 1
+        if case.amount_awaits_confirmation:
+            line["waiting"] += 1
+    return render(
+        request,
+        "portal/cases/overrides.html",
+        {"cases": rows, "summary": list(summary.values())},
+    )
