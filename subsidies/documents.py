@@ -24,6 +24,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registry.models import UnemploymentRegistration
+from subsidies.calculators.base import clause
+from subsidies.cases.rules import kinds_where, rules_for
 from subsidies.models import Case, CaseKind, PublicNotice, Track
 
 # The document's own origin: relative URLs in a PDF template resolve against it, and the fetcher maps it to
@@ -201,24 +203,41 @@ def case_reference(case: Case) -> str:
     return case.reference or ""
 
 
+def kind_clause(kind: str) -> str:
+    """The clause a notice of this kind of case is decided under, from the kinds table: （七） for a training
+    subsidy, （九） for a registration or a recognition, never （一） unless the case is a refund or a hardship
+    recognition."""
+    return clause(rules_for(kind).clause)
+
+
+def list_clause(notice: PublicNotice) -> str:
+    """The clause of a published list: that of the kinds whose approvals it publishes."""
+    kinds = kinds_where(lambda rules: rules.published_as == notice.kind)
+    return kind_clause(kinds[0]) if kinds else REFUND_CLAUSE
+
+
 def approval_notice_context(*, case: Case, verification_code: str, issued_on: date) -> dict[str, Any]:
     amount = case.approved_amount
     calculation = case.calculation or {}
-    breakdown = [row for row in calculation.get("breakdown", []) if row.get("clause")]
+    is_refund = case.kind == CaseKind.STABLE_JOB_REFUND
+    rows = calculation.get("breakdown", [])
+    # The refund's notice lists the lines the clause decides; the other notices every line of the calculation.
+    breakdown = [row for row in rows if row.get("clause")] if is_refund else list(rows)
+    own_clause = kind_clause(case.kind)
     context = {
         "case": case,
         "reference": case_reference(case),
         "enterprise": case.enterprise,
         "person": case.person,
-        "is_refund": case.kind == CaseKind.STABLE_JOB_REFUND,
+        "is_refund": is_refund,
         "kind_label": CaseKind(case.kind).label,
         "track_label": Track(case.track).label if case.track else "",
         "amount": amount,
         "amount_figures": format_yuan(amount) if amount is not None else "",
         "amount_capitals": amount_in_chinese_capitals(amount) if amount is not None else "",
         "breakdown": breakdown,
-        "citations": calculation.get("citations") or [REFUND_CLAUSE],
-        "clause": REFUND_CLAUSE,
+        "citations": calculation.get("citations") or [own_clause],
+        "clause": own_clause,
         **_common(verification_code=verification_code, issued_on=issued_on, county=case.county),
     }
     with translation.override(DOCUMENT_LANGUAGE):
@@ -242,7 +261,7 @@ def rejection_notice(*, case: Case, verification_code: str, issued_on: date) -> 
         "person": case.person,
         "kind_label": str(CaseKind(case.kind).label),
         "reasons": case.decision_reason,
-        "clause": REFUND_CLAUSE if case.kind == CaseKind.STABLE_JOB_REFUND else "",
+        "clause": kind_clause(case.kind),
         **_common(verification_code=verification_code, issued_on=issued_on, county=case.county),
     }
     with translation.override(DOCUMENT_LANGUAGE):
@@ -291,7 +310,7 @@ def public_notice_list(*, notice: PublicNotice, verification_code: str, issued_o
         "notice": notice,
         "rows": rows,
         "reference": public_notice_reference(notice),
-        "clause": REFUND_CLAUSE,
+        "clause": list_clause(notice),
         **_common(verification_code=verification_code, issued_on=issued_on, county=notice.county),
     }
     return render_pdf("subsidies/pdf/public_notice_list.html", context)
