@@ -176,6 +176,19 @@ class Case(models.Model):
         _("approved amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     override_reason = models.TextField(_("reason for changing the calculated amount"), blank=True)
+    # Four-eyes on money (clause （十四）): an approved amount above the calculated amount (beyond a dated margin) or
+    # above the measure's dated ceiling is not final, published or paid until a second officer confirms it.
+    amount_confirmation_needed = models.BooleanField(_("amount awaits a second officer"), default=False)
+    amount_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("amount confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amounts_confirmed",
+    )
+    amount_confirmed_at = models.DateTimeField(_("amount confirmed"), null=True, blank=True)
+    amount_confirmation_reason = models.TextField(_("reason of the second officer"), blank=True)
     decision_reason = models.TextField(_("reason of the last decision"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -245,6 +258,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def amount_awaits_confirmation(self) -> bool:
+        return self.amount_confirmation_needed and self.amount_confirmed_at is None
 
     @property
     def amount(self) -> Decimal | None:

@@ -154,6 +154,23 @@ DEFINITIONS: dict[str, Definition] = {
             _("Parameter change: money moved (yuan) above which a second officer must confirm"),
         ),
         _d(
+            "amount_override.margin_yuan",
+            DECIMAL,
+            _("Approved amount: how far above the calculated amount (yuan) it may go without a second officer"),
+        ),
+        *(
+            _d(f"amount_ceiling.{kind}", DECIMAL, label)
+            for kind, label in [
+                ("stable_job_refund", _("Approved amount above which a second officer confirms: stable-job refund")),
+                ("training_subsidy", _("Approved amount above which a second officer confirms: training subsidy")),
+                ("living_allowance", _("Approved amount above which a second officer confirms: living allowance")),
+                ("skill_upgrade", _("Approved amount above which a second officer confirms: skill upgrade")),
+                ("internship", _("Approved amount above which a second officer confirms: internship subsidy")),
+                ("startup_loan", _("Approved amount above which a second officer confirms: start-up loan")),
+                ("in_job_training", _("Approved amount above which a second officer confirms: in-job training")),
+            ]
+        ),
+        _d(
             "parameter_change.confirmation_threshold_eligibility",
             INTEGER,
             _("Parameter change: eligibility changes above which a second officer must confirm"),

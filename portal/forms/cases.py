@@ -77,6 +77,17 @@ class ApproveForm(forms.Form):
     )
 
 
+class AmountConfirmForm(forms.Form):
+    """A second officer confirms an approved amount above the calculated one or the measure's ceiling."""
+
+    reason = forms.CharField(
+        label=_("Why this amount is right (recorded with your name)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": _("Say why you confirm this amount.")},
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the applicant will read it)"),

@@ -30,7 +30,23 @@ from subsidies.workdays import working_period
 def notice_candidates(*, kind: str, county: Any | None) -> Any:
     """Approved cases that may go on a new list of this kind (and county, or the whole prefecture)."""
     case_kinds = kinds_where(lambda rules: rules.published_as == kind)
-    cases = Case.objects.filter(kind__in=case_kinds, state=S.APPROVED).select_related("enterprise", "county")
+    # An amount still waiting for a second officer (clause （十四）) is not published.
+    cases = (
+        Case.objects.filter(kind__in=case_kinds, state=S.APPROVED)
+        .exclude(amount_confirmation_needed=True, amount_confirmed_at__isnull=True)
+        .select_related("enterprise", "county")
+    )
+    if county is not None:
+        cases = cases.filter(county=county)
+    return cases.order_by("county__code", "reference")
+
+
+def notice_held_for_confirmation(*, kind: str, county: Any | None) -> Any:
+    """Approved cases of this list that wait for a second officer's confirmation of the amount (not publishable)."""
+    case_kinds = kinds_where(lambda rules: rules.published_as == kind)
+    cases = Case.objects.filter(
+        kind__in=case_kinds, state=S.APPROVED, amount_confirmation_needed=True, amount_confirmed_at__isnull=True
+    ).select_related("enterprise", "county", "assignee")
     if county is not None:
         cases = cases.filter(county=county)
     return cases.order_by("county__code", "reference")

@@ -36,6 +36,15 @@ SAMPLES = {
     "registration_warning.trailing_months",
     "parameter_change.confirmation_threshold_yuan",
     "parameter_change.confirmation_threshold_eligibility",
+    # Clause （十四）, four-eyes on approved amounts (migration 0014): samples.
+    "amount_override.margin_yuan",
+    "amount_ceiling.stable_job_refund",
+    "amount_ceiling.training_subsidy",
+    "amount_ceiling.living_allowance",
+    "amount_ceiling.skill_upgrade",
+    "amount_ceiling.internship",
+    "amount_ceiling.startup_loan",
+    "amount_ceiling.in_job_training",
 }
 
 

@@ -22,7 +22,13 @@ from portal.forms.cases import NoticeBuildForm, ObjectionResolveForm
 from registry.access import may_decide
 from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
-from subsidies.cases.publication import notice_candidates, notice_finalise, notice_publish, objection_resolve
+from subsidies.cases.publication import (
+    notice_candidates,
+    notice_finalise,
+    notice_held_for_confirmation,
+    notice_publish,
+    objection_resolve,
+)
 from subsidies.cases.queue import cases_visible_to
 from subsidies.models import NoticeListKind, NoticeListState, Objection, ObjectionState, PublicNotice
 from subsidies.parameters import value_in_force
@@ -43,6 +49,7 @@ def _preview(form: NoticeBuildForm) -> dict[str, Any]:
     first, last = working_period(data["starts_on"], days)
     return {
         "candidates": list(notice_candidates(kind=data["kind"], county=data["county"])),
+        "held": list(notice_held_for_confirmation(kind=data["kind"], county=data["county"])),
         "days": days,
         "first_day": first,
         "last_day": last,
