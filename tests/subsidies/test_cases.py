@@ -289,7 +289,7 @@ def test_two_caseworkers_claiming_at_once_one_wins(make_user, officer, make_ente
     assert sorted(outcomes) == ["refused", "won"]
     case.refresh_from_db()
     assert case.assignee in workers
-    assert [e.action for e in audit_trail(case)].count("case_take") == 1
+    assert [e.action for e in audit_trail(case)].count("case_claim") == 1
 
 
 def test_一_changed_registry_figures_without_a_reason_are_refused_by_the_submit_service(
