@@ -126,3 +126,23 @@ def test_七_allowance_without_any_category_is_refused(make_resident, submit_tra
     with pytest.raises(Refused) as refused:
         submit_training(person, user)
     assert refused.value.field == "living_allowance"
+
+
+@pytest.mark.parametrize("last_day_field", ["ended_on", "valid_until"])
+def test_七_allowance_recognition_on_its_last_day_still_counts(last_day_field, make_resident, submit_training) -> None:
+    """（九） via registry.services.recognition_in_force: a recognition holds through its last day, for claims too."""
+    user, person = make_resident()
+    person.difficulty_recognitions.update(**{last_day_field: date(2020, 5, 1)})  # the first training day
+    _subsidy, allowance = submit_training(person, user)
+    difficult = next(c for c in claim_checks(allowance) if c.code == "employment_difficult")
+    assert difficult.passed and allowance.calculated_amount == Decimal("1000.00")
+
+
+def test_七_allowance_recognition_ended_the_day_before_the_course_does_not_count(
+    make_resident, submit_training
+) -> None:
+    user, person = make_resident()
+    person.difficulty_recognitions.update(ended_on=date(2020, 4, 30))
+    with pytest.raises(Refused) as refused:
+        submit_training(person, user)
+    assert "employment-difficult" in str(refused.value)
