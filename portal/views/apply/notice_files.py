@@ -10,16 +10,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from portal.access import enterprises_of
+from registry.permissions import APPLY_AS_RESIDENT
 from subsidies.cases.queue import cases_visible_to
 from subsidies.document_jobs import notice_jobs_visible_to, notice_open
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
 
-APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
+
+def _resident_person_id(user: Any) -> int | None:
+    """The real-name record a resident account is bound to, if this is one."""
+    account = getattr(user, "resident", None)
+    return account.person_id if account is not None and user.has_perm(APPLY_AS_RESIDENT) else None
 
 
 def get_notice_for_user(user: Any, pk: int) -> Notice:
-    """A made notice its holder may download: members of the case's enterprise, staff who see the case's county
-    (or the registration's), and anyone for a published list. Everything else is a 404, never a 403."""
+    """A made notice its holder may download: the resident it names (their own application, or their
+    registration's certificate), approved members of the case's enterprise, staff who see the case's county (or
+    the registration's), and anyone for a published list. Everything else is a 404, never a 403."""
     notices = Notice.objects.select_related("job__case", "job__registration", "job__public_notice")
     notice = notices.filter(pk=pk).first()
     if notice is None:
@@ -29,19 +36,18 @@ def get_notice_for_user(user: Any, pk: int) -> Notice:
         return notice
     if job.case_id is not None:
         case = job.case
-        is_member = (
-            user.has_perm(APPLY_AS_ENTERPRISE)
-            and case.enterprise_id is not None
-            and user.memberships.filter(enterprise_id=case.enterprise_id).exists()
+        is_member = case.enterprise_id is not None and enterprises_of(user).filter(pk=case.enterprise_id).exists()
+        # A resident's own application (an intern's claim is the enterprise's document, not the intern's).
+        is_applicant = (
+            case.enterprise_id is None and case.person_id is not None and (case.person_id == _resident_person_id(user))
         )
-        if is_member or (user.is_back_office and cases_visible_to(user).filter(pk=case.pk).exists()):
+        if is_member or is_applicant or (user.is_back_office and cases_visible_to(user).filter(pk=case.pk).exists()):
             return notice
-    elif (
-        job.registration_id is not None
-        and user.is_back_office
-        and (notice_jobs_visible_to(user).filter(pk=job.pk).exists())
-    ):
-        return notice
+    elif job.registration_id is not None:
+        if job.registration.person_id == _resident_person_id(user):
+            return notice
+        if user.is_back_office and notice_jobs_visible_to(user).filter(pk=job.pk).exists():
+            return notice
     raise Http404("no such notice")
 
 
