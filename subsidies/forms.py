@@ -82,7 +82,13 @@ CHOICE_LABELS: dict[str, Any] = {
 
 
 class DateInput(forms.DateInput):
+    """A date picker whose value is always ISO (2026-12-02): a browser's date input accepts nothing else, so a
+    localised value (2026/12/02 under zh-hans) would show an empty field and saving would erase the date."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:

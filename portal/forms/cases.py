@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import County
+from subsidies.forms import DateInput
 from subsidies.models import CaseKind, CaseState, NoticeListKind, ObjectionState, PublicNoticeEntry
 
 SORTS = [
@@ -27,12 +28,8 @@ class QueueFilterForm(forms.Form):
     county = forms.ModelChoiceField(
         label=_("County"), queryset=County.objects.order_by("code"), required=False, empty_label=_("All counties")
     )
-    submitted_from = forms.DateField(
-        label=_("Submitted from"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    submitted_to = forms.DateField(
-        label=_("Submitted to"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    submitted_to = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput())
     amount_min = forms.DecimalField(label=_("Amount from (yuan)"), required=False, min_value=0, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Amount to (yuan)"), required=False, min_value=0, decimal_places=2)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
@@ -113,7 +110,7 @@ class NoticeBuildForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
     starts_on = forms.DateField(
         label=_("First day of the notice period"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
 
     def clean_starts_on(self) -> Any:

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms.apply import StyledForm
 from registry.identifiers import error_text, parse_id_number
+from subsidies.forms import DateInput
 from subsidies.models import InternCategory
 
-DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+DATE_WIDGET = {"widget": DateInput()}
 
 
 class ClaimForm(StyledForm):

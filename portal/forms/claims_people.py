@@ -16,11 +16,12 @@ from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
 from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
 from registry.models import County
+from subsidies.forms import DateInput
 from subsidies.measures.m03_startup_loan import LOAN_CATEGORIES
 from subsidies.measures.m07_training import TRAINING_TYPES
 from subsidies.measures.m08_skill_upgrade import CERTIFICATE_LEVELS
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE_WIDGET = DateInput()
 EARLIEST = date(2019, 1, 1)  # the plan takes effect in 2019
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms.apply import StyledForm
 from registry.models import County, DifficultyCategory, ReferralKind
 from subsidies.cases.evidence import MAX_EVIDENCE_BYTES
+from subsidies.forms import DateInput
 from subsidies.measures.m09_registration import WORK_END_REASONS
 
 UPLOAD_HINT = _("PDF, JPEG or PNG, at most 5 MB. A clear photo taken with your phone is fine.")
@@ -165,7 +166,7 @@ class LastWorkForm(StyledForm):
         label=_("When did your last work end?"),
         required=False,
         help_text=_("For example 2019-01-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     @staticmethod
@@ -303,7 +304,7 @@ class ReportWorkForm(StyledForm):
     started_on = forms.DateField(
         label=_("When did you start work?"),
         help_text=_("For example 2019-06-03."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     employer = forms.CharField(label=_("Employer"), max_length=200)
 

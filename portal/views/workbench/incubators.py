@@ -18,12 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry.access import county_scope, sees_all_counties
 from registry.models import County, Enterprise
+from subsidies.forms import DateInput
 from subsidies.measures import m04_incubators
 from subsidies.models import Incubator, IncubatorKind, IncubatorLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IncubatorForm(forms.Form):

@@ -14,16 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import refusal_on_form
 from registry.refusals import Refused
+from subsidies.forms import DateInput
 from subsidies.impact import Impact, parameter_change_impact
 from subsidies.models import Parameter, ParameterChange, ParameterChangeState
 from subsidies.parameters import DEFINITIONS, Definition, InvalidParameterValue, display, parse_value
 from subsidies.services import parameter_change_confirm, parameter_change_save, parameter_change_withdraw
 
 MANAGE = "portal.manage_parameters"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ParameterAddForm(forms.Form):
