@@ -184,9 +184,49 @@ def startup_loan_claim_submit(*, person: Person, data: dict[str, Any], token: uu
         return case_submit(case=case, token=token, actor=actor)
 
 
-def current_staff_from_registry(enterprise: Enterprise) -> int | None:
+def current_staff_from_registry(enterprise: Enterprise) -> tuple[int, int] | None:
+    """(insured staff, year) at the end of the enterprise's latest insurance year in the registry, if any."""
     row = InsuranceYear.objects.filter(enterprise=enterprise).order_by("-year").first()
-    return row.insured_at_end if row else None
+    return (row.insured_at_end, row.year) if row else None
+
+
+def staff_for_ratio(declared: Any, enterprise: Enterprise) -> tuple[Any, Check | None]:
+    """（三） "达到企业目前在职职工人数25%": the staff the hiring share is measured against.
+
+    The larger of the declared staff and the insured staff the registry reports (an enterprise cannot reach the
+    share by declaring fewer staff than it insures; it may have more now than at the end of last year). The check
+    tells the caseworker which figure was used."""
+    registry = current_staff_from_registry(enterprise)
+    if registry is None:
+        return declared, Check(
+            "current_staff_registry",
+            gettext_lazy("Current staff against the registry"),
+            None,
+            _("The registry has no insured headcount for the enterprise: check the staff declared against payroll."),
+            THREE,
+        )
+    insured, year = registry
+    try:
+        declared_n = int(declared)
+    except (TypeError, ValueError):
+        return declared, None
+    used = max(declared_n, insured)
+    if declared_n >= insured:
+        reason = _("Declared %(declared)s staff; the registry had %(insured)s insured at the end of %(year)s.") % {
+            "declared": declared_n,
+            "insured": insured,
+            "year": year,
+        }
+        passed: bool | None = True
+    else:
+        reason = _(
+            "Declared %(declared)s staff, fewer than the %(insured)s insured at the end of %(year)s in the registry: "
+            "the hiring share is measured against %(used)s."
+        ) % {"declared": declared_n, "insured": insured, "year": year, "used": used}
+        passed = None
+    return used, Check(
+        "current_staff_registry", gettext_lazy("Current staff against the registry"), passed, reason, THREE
+    )
 
 
 def startup_loan_enterprise_start(*, enterprise: Enterprise, year: int, answers: dict[str, Any], actor: Any) -> Case:
@@ -197,16 +237,20 @@ def startup_loan_enterprise_start(*, enterprise: Enterprise, year: int, answers:
 
 
 def startup_loan_enterprise_evaluate(*, case: Case) -> tuple[list[Check], dict[str, Any] | None]:
-    """Small or micro (registry), hiring ratio and contracts (calculator), for the amount requested."""
+    """Small or micro (registry), hiring ratio against the registry's headcount when larger, and contracts
+    (calculator), for the amount requested (（三）)."""
     answers = case.answers
     on = within_year(timezone.localdate(), case.year)
     checks = [size_check(case.enterprise, THREE)]
+    staff, staff_check = staff_for_ratio(answers.get("current_staff"), case.enterprise)
+    if staff_check is not None:
+        checks.append(staff_check)
     inputs = {
         "application_date": on.isoformat(),
         "applicant": "enterprise",
         "requested_amount": answers.get("requested_amount"),
         "annual_interest_rate": str(value_in_force("startup_loan.interest_rate_cap", on=on)),
-        "current_staff": answers.get("current_staff"),
+        "current_staff": staff,
         "new_qualifying_hires": answers.get("new_qualifying_hires"),
         "contract_years": answers.get("contract_years"),
     }
