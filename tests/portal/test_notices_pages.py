@@ -182,6 +182,20 @@ def test_no_objection_after_the_period(client, notice) -> None:
     assert not Objection.objects.exists()
 
 
+def test_a_list_that_starts_tomorrow_says_when_objections_open_not_that_they_closed(client, notice) -> None:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    notice.__class__.objects.filter(pk=notice.pk).update(starts_on=tomorrow, ends_on=tomorrow + timedelta(days=6))
+    page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
+    assert f"公示期自 {tomorrow.isoformat()} 开始" in page
+    assert "公示期已结束" not in page
+
+
+def test_the_public_and_the_officer_find_the_lists_pdf(client, client_for, officer, notice) -> None:
+    pdf = reverse("notice-pdf", args=[notice.pk])
+    assert f'href="{pdf}"' in client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
+    assert f'href="{pdf}"' in client_for(officer).get(reverse("workbench:notice", args=[notice.pk])).content.decode()
+
+
 # --- Resolving objections and finalising --------------------------------------------------------------------------
 
 

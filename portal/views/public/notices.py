@@ -62,6 +62,7 @@ def _public_page(
             "entries": entries,
             "shows_amount": notice.kind == NoticeListKind.REFUND_APPROVALS,
             "is_open": is_open,
+            "not_started": notice.state == NoticeListState.PUBLISHED and timezone.localdate() < notice.starts_on,
             "form": form if form is not None else (ObjectionForm(notice=notice) if is_open else None),
             "limited": limited,
         },
