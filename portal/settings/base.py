@@ -319,6 +319,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# A staff session unused this long ends (portal.middleware); residents and enterprises keep SESSION_COOKIE_AGE.
+STAFF_IDLE_TIMEOUT = 60 * env_int("STAFF_IDLE_TIMEOUT_MINUTES", default=30, minimum=1)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

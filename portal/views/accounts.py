@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -58,6 +60,13 @@ class LoginView(auth_views.LoginView):
 logout = auth_views.LogoutView.as_view()
 
 
+def _verified(request: HttpRequest, device: Any) -> None:
+    """The TOTP step passed: a new session key (a key seen before the step, e.g. fixed by an attacker, is worth
+    nothing after it), then mark the session verified."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Ask for the TOTP code; a staff member with no confirmed device enrols one first."""
@@ -70,7 +79,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
-            otp_login(request, device)
+            _verified(request, device)
             return redirect(_safe_next(request))
         form.add_error("otp_token", _("That code is wrong or has expired. Enter the code now shown in your app."))
     return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request)})
@@ -83,7 +92,7 @@ def enrol_two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
             device.refresh_from_db()
-            otp_login(request, device)
+            _verified(request, device)
             messages.success(request, _("Two-factor sign-in is set up. You will need your app each time you sign in."))
             return redirect(_safe_next(request))
         form.add_error("otp_token", _("That code is wrong or has expired. Enter the code now shown in your app."))
