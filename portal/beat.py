@@ -16,6 +16,8 @@ def beat_schedule(*, heartbeat_seconds: float = 60.0, import_sweep_seconds: floa
         },
         # Notices (PDF): send the due jobs no worker holds (Redis was down, a worker died).
         "notice-jobs-sweep": {"task": "subsidies.notice_jobs_sweep", "schedule": 60.0, "options": {"expires": 55}},
+        # Notifications (SMS, email): send the due ones no worker holds.
+        "notifications-sweep": {"task": "subsidies.notifications_sweep", "schedule": 60.0, "options": {"expires": 55}},
         # Imports: send again the waiting jobs nobody sent and the running ones whose process died.
         "import-jobs-sweep": {
             "task": "registry.import_jobs_sweep",

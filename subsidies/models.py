@@ -565,6 +565,8 @@ class IncubatorGoal(models.TextChoices):
     AGRICULTURAL_FIRMS = "agricultural_firms", _("Agricultural firms and new farm businesses incubated")
     RURAL_LEADERS = "rural_leaders", _("Rural science and technology start-up leaders trained")
     MENTORS = "mentors", _("Start-up mentors")
+    # （四） "聚集涉农科技创新创业人才 100 人以上".
+    AGRICULTURAL_TALENT = "agricultural_talent", _("Agricultural science and technology start-up talent gathered")
 
 
 class IncubatorTarget(models.Model):
@@ -641,6 +643,9 @@ class IncubatorTenant(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     jobs_created = models.PositiveIntegerField(_("jobs created"), default=0)
     rural_leaders = models.PositiveIntegerField(_("rural start-up leaders trained"), default=0)
+    agricultural_talent = models.PositiveIntegerField(
+        _("agricultural science and technology start-up talent"), default=0
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -930,3 +935,92 @@ class ParameterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value} from {self.valid_from} ({self.state})"
+
+
+# --- Notifications: SMS and email telling applicants (and objectors) what happened, sent once by Celery --------
+
+
+class NotificationEvent(models.TextChoices):
+    SUBMITTED = "submitted", _("Application received")
+    RESUBMITTED = "resubmitted", _("Corrections received")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PUBLISHED = "published", _("Published for public notice")
+    REOPENED = "reopened", _("Reviewed again after an objection")
+    FINAL = "final", _("Decision final")
+    REFERRAL = "referral", _("Referred to civil affairs")
+    OBJECTION_RESOLVED = "objection_resolved", _("Objection resolved")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENT = "sent", _("Sent")
+    NO_CONTACT = "no_contact", _("No phone or email to send to")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One message (SMS and email) about one event of a case, or about a resolved objection (the outbox).
+
+    Written in the transaction of the event (subsidies.notifications), so a committed decision always has its
+    message; the worker (subsidies.tasks.notification_send) and the sweeper send it once. The phone number and the
+    email address are read when it is sent, never stored here nor given to a task. `occurrence` counts the times
+    the event happened to the case (a case may be returned twice): one message per case, event and occurrence.
+    """
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+    )
+    objection = models.ForeignKey(
+        Objection,
+        verbose_name=_("objection"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NotificationEvent.choices)
+    occurrence = models.PositiveSmallIntegerField(_("occurrence"), default=1)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # What the message says about the event, fixed when it happened (reason, amount, dates): no phone, no email.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=NotificationState.choices, default=NotificationState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.TextField(_("last error"), blank=True)
+    # Each channel once: a retry after a failed email does not send the SMS again.
+    sms_sent_at = models.DateTimeField(_("SMS sent"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "event", "occurrence"],
+                condition=models.Q(objection__isnull=True),
+                name="notification_once_per_case_event",
+            ),
+            models.UniqueConstraint(
+                fields=["objection", "event"],
+                condition=models.Q(objection__isnull=False),
+                name="notification_once_per_objection",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(objection__isnull=False),
+                name="notification_has_a_subject",
+            ),
+        ]
+        indexes = [
+            # The sweeper: WHERE state = 'pending' AND next_attempt_at <= now.
+            models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} #{self.pk} ({self.get_state_display()})"

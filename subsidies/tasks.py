@@ -11,6 +11,8 @@ from subsidies.cases.publication import notices_finalise_due as finalise_due
 from subsidies.document_jobs import notice_job_run
 from subsidies.document_jobs import notice_jobs_sweep as sweep
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
+from subsidies.notifications import notification_run
+from subsidies.notifications import notifications_sweep as sweep_notifications
 from subsidies.warnings import warnings_digest_send
 
 
@@ -60,3 +62,30 @@ def notices_finalise_due() -> list[int]:
 def warnings_digest(day: str | None = None) -> int:
     """Daily: mail the early warnings (clause （十二）) to the prefecture officers, once per day (idempotent)."""
     return warnings_digest_send(today=date.fromisoformat(day) if day else timezone.localdate())
+
+
+# --- Notifications (SMS and email): sent once; see subsidies.notifications ------------------------------------------
+
+
+@shared_task(
+    bind=True,
+    name="subsidies.notification_send",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # bounded by the notification's own attempts (subsidies.notifications.MAX_ATTEMPTS)
+    soft_time_limit=60,
+    time_limit=90,
+)
+def notification_send(self, notification_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Send one notification from its id (the phone and the email are read in the task, never passed to it)."""
+    state, retry_in = notification_run(notification_id=notification_id)
+    if retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=retry_in)
+    return state
+
+
+@shared_task(name="subsidies.notifications_sweep", ignore_result=True, soft_time_limit=50, time_limit=55)
+def notifications_sweep() -> int:
+    """Beat, every minute: send the due notifications no worker holds (after Redis was down, or a worker died)."""
+    return len(sweep_notifications())

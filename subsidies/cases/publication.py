@@ -23,6 +23,7 @@ from subsidies.models import (
     PublicNotice,
     PublicNoticeEntry,
 )
+from subsidies.notifications import notification_order_for_objection
 from subsidies.parameters import value_in_force
 from subsidies.workdays import working_period
 
@@ -132,6 +133,7 @@ def objection_resolve(*, objection: Objection, upheld: bool, reason: str, actor:
         audit_record(
             actor=actor, action="objection_resolve", target=objection, after={"state": objection.state}, reason=reason
         )
+        notification_order_for_objection(objection=objection)
     return objection
 
 

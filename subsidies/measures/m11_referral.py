@@ -18,6 +18,7 @@ from registry.models import (
 from registry.permissions import DECIDE_CASE
 from registry.refusals import Refused
 from subsidies.models import Case
+from subsidies.notifications import notification_order_for_referral
 
 
 def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral:
@@ -48,4 +49,5 @@ def referral_record(*, case: Case, kind: str, note: str, actor: Any) -> Referral
             after={"person": case.person_id, "kind": kind, "case": case.reference},
         )
         audit_record(actor=actor, action="case_referral", target=case, after={"referral": referral.pk, "kind": kind})
+        notification_order_for_referral(case=case, referral=referral)
     return referral
