@@ -43,6 +43,17 @@ def county_scope(user: Any, queryset: QuerySet[Any], *fields: str) -> QuerySet[A
     return queryset.filter(condition)
 
 
+def county_or_prefecture_scope(user: Any, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
+    """Like `county_scope`, for records that belong to one county or to the whole prefecture (`field` empty, e.g. a
+    prefecture-wide public-notice list): a caseworker sees their county's and the prefecture's."""
+    if sees_all_counties(user):
+        return queryset
+    county_id = getattr(user, "county_id", None)
+    if not county_id:
+        return queryset.none()
+    return queryset.filter(Q(**{f"{field}_id": county_id}) | Q(**{f"{field}__isnull": True}))
+
+
 def may_decide(user: Any, county_id: int | None) -> bool:
     """May this user decide a case (or a request) of this county?"""
     return bool(user.is_authenticated and user.has_perm(DECIDE_CASE) and in_users_county(user, county_id))

@@ -4,6 +4,7 @@ Anyone reads the lists and objects at /notices/ (portal.views.public.notices). A
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from portal.forms import refusal_on_form
 from portal.forms.cases import NoticeBuildForm, ObjectionResolveForm
-from registry.access import may_decide
+from registry.access import county_or_prefecture_scope, may_decide
+from registry.crypto import mask_phone
 from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.cases.publication import (
@@ -30,13 +32,29 @@ from subsidies.cases.publication import (
     objection_resolve,
 )
 from subsidies.cases.queue import cases_visible_to
+from subsidies.document_jobs import mask_person_name
 from subsidies.models import NoticeListKind, NoticeListState, Objection, ObjectionState, PublicNotice
 from subsidies.parameters import value_in_force
 from subsidies.workdays import working_period
 
 
-def _notice_rows() -> Any:
-    return PublicNotice.objects.select_related("county").annotate(
+def _notices_for(user: Any) -> Any:
+    """The lists a back-office user may open: their county's and the prefecture's (all for officers, auditors)."""
+    return county_or_prefecture_scope(user, PublicNotice.objects.select_related("county", "created_by"), "county")
+
+
+def _masked_contact(contact: str) -> str:
+    """A phone as 139****5678; an email or anything else with only its first and last characters."""
+    contact = contact.strip()
+    if re.fullmatch(r"\+?[0-9 -]{7,20}", contact):
+        return mask_phone(re.sub(r"[ -]", "", contact))
+    if len(contact) <= 2:
+        return "*" * len(contact)
+    return contact[0] + "*" * (len(contact) - 2) + contact[-1]
+
+
+def _notice_rows(user: Any) -> Any:
+    return _notices_for(user).annotate(
         entry_count=Count("entries", filter=Q(entries__withdrawn=False), distinct=True),
         open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN), distinct=True),
     )[:100]
@@ -58,7 +76,7 @@ def _preview(form: NoticeBuildForm) -> dict[str, Any]:
 
 def _list_page(request: HttpRequest, form: NoticeBuildForm | None, status: int = 200, **extra: Any) -> HttpResponse:
     context: dict[str, Any] = {
-        "notices": _notice_rows(),
+        "notices": _notice_rows(request.user),
         "may_publish": request.user.has_perm(PUBLISH_LIST),
         "form": form,
         **extra,
@@ -122,14 +140,27 @@ def _may_resolve(user: Any, objection: Objection) -> bool:
 @login_required
 @never_cache
 def notice_detail(request: HttpRequest, pk: int, resolve_forms: dict[int, Any] | None = None) -> HttpResponse:
-    notice = get_object_or_404(PublicNotice.objects.select_related("county", "created_by"), pk=pk)
+    notice = get_object_or_404(_notices_for(request.user), pk=pk)  # another county's list is a 404
     visible = set(cases_visible_to(request.user).filter(notice_entries__notice=notice).values_list("pk", flat=True))
     entries = notice.entries.select_related("case__enterprise", "case__person", "case__county")
     objections = []
     for objection in notice.objections.select_related("entry__case__enterprise", "resolved_by"):
         may = objection.state == ObjectionState.OPEN and _may_resolve(request.user, objection)
         form = (resolve_forms or {}).get(objection.pk) or ObjectionResolveForm(prefix=f"o{objection.pk}")
-        objections.append({"objection": objection, "may_resolve": may, "form": form})
+        # The objector's name and contact are for the office that decides the objected case only.
+        if may_decide(request.user, objection.entry.case.county_id):
+            objector = (objection.objector_name, objection.objector_contact)
+        else:
+            objector = (mask_person_name(objection.objector_name), _masked_contact(objection.objector_contact))
+        objections.append(
+            {
+                "objection": objection,
+                "may_resolve": may,
+                "form": form,
+                "objector_name": objector[0],
+                "objector_contact": objector[1],
+            }
+        )
     return render(
         request,
         "portal/notices/workbench_detail.html",
@@ -150,7 +181,7 @@ def notice_detail(request: HttpRequest, pk: int, resolve_forms: dict[int, Any] |
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(PUBLISH_LIST):
         raise PermissionDenied
-    notice = get_object_or_404(PublicNotice, pk=pk)
+    notice = get_object_or_404(_notices_for(request.user), pk=pk)
     try:
         notice_finalise(notice=notice, actor=request.user)
     except Refused as refused:
