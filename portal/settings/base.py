@@ -240,6 +240,8 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE_MODULE = "portal.beat"
 # /healthz pings a worker only where one is expected (production, make run with services).
 HEALTHZ_CHECK_WORKER = env_bool("HEALTHZ_CHECK_WORKER", default=False)
+# /healthz reads beat's heartbeat only where beat is expected to run (production: docker-compose sets it).
+HEALTHZ_CHECK_BEAT = env_bool("HEALTHZ_CHECK_BEAT", default=False)
 
 # --- Authentication ------------------------------------------------------------------------------
 

@@ -98,19 +98,21 @@ def use_broker(url: str) -> None:
 class Processes:
     """Celery processes of one test, each in its own process group so SIGKILL takes its children too."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env = env
+        self.logs = logs
         self.started: list[subprocess.Popen[bytes]] = []
 
     def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", *args],
-            cwd=ROOT,
-            env={**self.env, **(env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with (self.logs / f"{args[0]}-{len(self.started)}.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "portal", *args],
+                cwd=ROOT,
+                env={**self.env, **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.started.append(process)
         return process
 
@@ -122,11 +124,15 @@ class Processes:
             args += ["--queues", ",".join(queues)]
         process = self.start(*args, env=env)
         broker = (env or {}).get("REDIS_URL", self.env["REDIS_URL"])
+        hostname = name.replace("%h", socket.gethostname())
         with app.connection_for_write(broker) as conn:
             assert wait_for(
-                lambda: process.poll() is None and bool(app.control.ping(timeout=1, connection=conn, destination=None)),
-                seconds=60,
-            ), "the worker did not start"
+                lambda: (
+                    process.poll() is None
+                    and bool(app.control.ping(timeout=1, connection=conn, destination=[hostname]))
+                ),
+                seconds=90,
+            ), "the worker did not start: " + (self.logs / f"worker-{len(self.started) - 1}.log").read_text()[-3000:]
         return process
 
     def beat(self, schedule: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
@@ -163,7 +169,7 @@ def celery_processes(tmp_path: Path) -> Iterator[Processes]:
     }
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # this run's own Redis db: no message left from before
     app.conf.task_always_eager = False
-    processes = Processes(env)
+    processes = Processes(env, tmp_path)
     try:
         yield processes
     finally:
