@@ -296,6 +296,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Applicants' evidence uploads: never under a public URL; served only by views that check who asks.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))
+# Where `manage.py backup` writes its archives (a volume of its own in docker-compose.yml; copy them off the host).
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=str(BASE_DIR / "backups"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,7 +15,36 @@ def load() -> dict:
 
 
 def test_it_has_the_services_of_production() -> None:
-    assert {"db", "redis", "web", "worker", "beat"} <= set(load()["services"])
+    assert {"db", "redis", "web", "worker", "worker-notices", "worker-imports", "beat"} <= set(load()["services"])
+
+
+def test_each_celery_queue_has_a_worker_service_of_its_own() -> None:
+    services = load()["services"]
+    consumed = {}
+    for name, service in services.items():
+        command = service.get("command") or []
+        if command[:4] == ["celery", "-A", "portal", "worker"]:
+            consumed[command[command.index("--queues") + 1]] = name
+    assert set(consumed) == set(settings.CELERY_TASK_QUEUES) == {"default", "notices", "imports"}
+
+
+def test_every_store_of_user_data_is_on_a_volume() -> None:
+    compose = load()
+    services = compose["services"]
+    for name in ("web", "worker", "worker-notices", "worker-imports"):
+        environment = services[name]["environment"]
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in services[name]["volumes"]}
+        for variable in ("MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "BACKUP_ROOT"):
+            assert environment[variable] in mounts, (name, variable)
+            assert mounts[environment[variable]] in compose["volumes"]
+    assert services["redis"]["volumes"][0].split(":")[0] in compose["volumes"]
+
+
+def test_the_healthchecks_ask_the_portal_about_beat_and_web() -> None:
+    services = load()["services"]
+    assert services["beat"]["healthcheck"]["test"] == ["CMD", "python", "manage.py", "healthcheck", "--only", "beat"]
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "HEALTHZ_CHECK_BEAT=1" in (ROOT / ".env.example").read_text()
 
 
 def test_its_database_is_postgres_15_on_a_volume() -> None:
@@ -36,13 +66,14 @@ def test_its_redis_keeps_queued_work_and_never_evicts_it() -> None:
 
 def test_web_worker_and_beat_run_from_one_image_built_by_the_dockerfile() -> None:
     services = load()["services"]
-    images = {services[name]["image"] for name in ("web", "worker", "beat")}
+    names = ("web", "worker", "worker-notices", "worker-imports", "beat")
+    images = {services[name]["image"] for name in names}
     assert len(images) == 1
-    assert all(services[name]["build"] == "." for name in ("web", "worker", "beat"))
+    assert all(services[name]["build"] == "." for name in names)
     assert services["web"]["command"][0] == "gunicorn"
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
-    for name in ("db", "redis", "web", "worker", "beat"):
+    for name in ("db", "redis", *names):
         assert "healthcheck" in services[name], name
 
 
