@@ -54,6 +54,7 @@ from registry.crypto import (
     mask_id_number,
     mask_phone,
 )
+from registry.exports import csv_row
 from registry.identifiers import error_text, parse_credit_code, parse_id_number
 from registry.models import (
     AuditEvent,
@@ -173,7 +174,8 @@ class ImportResult:
         writer = csv.writer(out)
         writer.writerow(["row", "column", "value", "message"])
         for issue in self.issues:
-            writer.writerow([issue.row, issue.column, issue.value, issue.message])
+            # The value comes from the uploaded file: never a live formula in the report (registry.exports).
+            writer.writerow(csv_row([issue.row, issue.column, issue.value, issue.message]))
         return out.getvalue()
 
 

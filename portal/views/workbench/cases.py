@@ -40,6 +40,7 @@ from portal.views.apply import claims_enterprises as enterprise_claims
 from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
+from registry.exports import xlsx_row
 from registry.permissions import DECIDE_CASE, PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.cases.queue import cases_visible_to
@@ -291,38 +292,44 @@ def export(request: HttpRequest) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(TABS[tab]["label"]))
     sheet.append(
-        [
-            _("Reference number"),
-            _("Policy"),
-            _("State"),
-            _("County"),
-            _("Applicant"),
-            _("Unified social credit code"),
-            _("ID number"),
-            _("Year"),
-            _("Calculated amount (yuan)"),
-            _("Approved amount (yuan)"),
-            _("Submitted"),
-            _("Caseworker"),
-        ]
+        xlsx_row(
+            sheet,
+            [
+                _("Reference number"),
+                _("Policy"),
+                _("State"),
+                _("County"),
+                _("Applicant"),
+                _("Unified social credit code"),
+                _("ID number"),
+                _("Year"),
+                _("Calculated amount (yuan)"),
+                _("Approved amount (yuan)"),
+                _("Submitted"),
+                _("Caseworker"),
+            ],
+        )
     )
     rows = _ordered(cases, sort).select_related("county", "enterprise", "person", "assignee")[:EXPORT_LIMIT]
     for case in rows.iterator(chunk_size=2000):
         sheet.append(
-            [
-                case.reference,
-                case.get_kind_display(),
-                case.get_state_display(),
-                case.county.display_name,
-                _applicant_name(case),
-                case.enterprise.credit_code if case.enterprise_id else "",
-                case.person.id_number_masked if case.person_id else "",
-                case.year,
-                case.calculated_amount,
-                case.approved_amount,
-                timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") if case.submitted_at else "",
-                _user_name(case.assignee) if case.assignee_id else "",
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    case.reference,
+                    case.get_kind_display(),
+                    case.get_state_display(),
+                    case.county.display_name,
+                    _applicant_name(case),
+                    case.enterprise.credit_code if case.enterprise_id else "",
+                    case.person.id_number_masked if case.person_id else "",
+                    case.year,
+                    case.calculated_amount,
+                    case.approved_amount,
+                    case.submitted_at,
+                    _user_name(case.assignee) if case.assignee_id else "",
+                ],
+            )
         )
     buffer = BytesIO()
     workbook.save(buffer)
