@@ -227,7 +227,41 @@ def _read_csv(data: bytes) -> Iterator[list[Any]]:
         raise FileUnreadable(_("The file is neither UTF-8 nor GB18030 text."))
     if "\x00" in text[:4096]:
         raise FileUnreadable(_("The file is not a CSV file."))
+    if _looks_garbled(text[:200_000]):
+        raise FileUnreadable(
+            _(
+                "The file's Chinese text does not read as UTF-8 or GB18030 (it looks like Big5 or another encoding, "
+                "and would be imported as garbled characters). Nothing was imported. Open it in Excel and save it "
+                'again as "CSV UTF-8", then upload that file.'
+            )
+        )
     return iter(csv.reader(io.StringIO(text)))
+
+
+def _common_chinese(ch: str) -> bool:
+    """In GB2312, the character set of everyday Simplified Chinese (names and addresses of the prefecture)."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _looks_garbled(text: str) -> bool:
+    """Text in another encoding decoded as GB18030 (Big5 above all) is valid but garbled: rare ideographs outside
+    GB2312, kana and bopomofo among the Chinese. Real exports use everyday characters; a rare one in a name is fine."""
+    chinese = odd = 0
+    for ch in text:
+        code = ord(ch)
+        if code < 0x3000:
+            continue
+        if 0x3040 <= code <= 0x312F or 0xE000 <= code <= 0xF8FF:  # kana, bopomofo, private use
+            odd += 1
+        elif 0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x2FFFF:  # ideographs
+            chinese += 1
+            if not _common_chinese(ch):
+                odd += 1
+    return odd >= 3 and odd > 0.2 * max(chinese, 1)
 
 
 def _read_xlsx(data: bytes) -> Iterator[list[Any]]:
@@ -236,18 +270,31 @@ def _read_xlsx(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
     try:
+        # The values Excel saved, and beside them the formulas: a formula cell saved without its value (a file
+        # written by a program, not by Excel) is reported as a formula, not read as empty.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileUnreadable(_("The file is not a readable XLSX workbook.")) from exc
 
     def rows() -> Iterator[list[Any]]:
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
+            values = workbook.worksheets[0].iter_rows(values_only=True)
+            written = formulas.worksheets[0].iter_rows(values_only=True)
+            for row, as_written in zip(values, written, strict=False):
+                yield [
+                    Formula(raw) if value is None and isinstance(raw, str) and raw.startswith("=") else value
+                    for value, raw in zip(row, as_written, strict=False)
+                ]
         finally:
             workbook.close()
+            formulas.close()
 
     return rows()
+
+
+class Formula(str):
+    """An XLSX cell holding a formula whose value was not saved with the file."""
 
 
 def read_file(path: str | Path) -> tuple[bytes, str]:
@@ -811,6 +858,16 @@ def _read_and_write(
                 continue
             result.rows += 1
             try:
+                for column, index in positions:
+                    if cells[index].__class__ is Formula:
+                        raise RowRejected(
+                            column,
+                            _(
+                                "This cell holds a formula (%(formula)s) whose value was not saved in the file. Open "
+                                "the file in Excel, save it, and upload it again (or paste the values only)."
+                            )
+                            % {"formula": str(cells[index])[:60]},
+                        )
                 key, values = importer.parse(row)
                 dedupe_key = key.number if kind == ImportKind.PERSONS else key
                 first = seen.get(dedupe_key)
