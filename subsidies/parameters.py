@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from subsidies.models import Parameter
@@ -40,6 +41,10 @@ class Definition:
 
 def _d(key: str, kind: str, label: Any, **kw: Any) -> Definition:
     return Definition(key, kind, label, **kw)
+
+
+# The counties and county-level cities (POLICY.md "Places"), for the per-county parameters.
+COUNTY_CODES = ("654201", "654202", "654203", "654221", "654223", "654224", "654225", "654226")
 
 
 DEFINITIONS: dict[str, Definition] = {
@@ -72,6 +77,43 @@ DEFINITIONS: dict[str, Definition] = {
         _d("hardship.window", PERIOD, _("Hardship refund: application window")),
         _d("hardship.method", CHOICE, _("Hardship refund: method in force"), choices=("ui_benefit", "contribution")),
         _d("ui_benefit.monthly_amount", DECIMAL, _("Unemployment-insurance benefit per person per month (yuan)")),
+        # （十） Per county: the benefit is set below the county's minimum wage; the fund also pays the person's
+        # basic medical insurance premium for the same months.
+        *(
+            _d(
+                f"ui_benefit.monthly_amount.{code}",
+                DECIMAL,
+                format_lazy(_("Unemployment-insurance benefit per month, county {code} (yuan)"), code=code),
+            )
+            for code in COUNTY_CODES
+        ),
+        *(
+            _d(
+                f"ui_benefit.medical_premium.{code}",
+                DECIMAL,
+                format_lazy(
+                    _("Basic medical insurance premium paid by the fund per month, county {code} (yuan)"), code=code
+                ),
+            )
+            for code in COUNTY_CODES
+        ),
+        # （六） In-job training of hardship enterprises: the window of the courses and the ceiling of the support.
+        _d("in_job_training.window", PERIOD, _("In-job training support: window of the courses")),
+        _d(
+            "in_job_training.support_share_cap",
+            DECIMAL,
+            _("In-job training support: most that may be approved, as a share of the shortfall"),
+            maximum=Decimal(1),
+        ),
+        # Rejection notices: where a county bureau's decision may be taken for administrative reconsideration.
+        _d(
+            "reconsideration.authority",
+            CHOICE,
+            _("Administrative reconsideration of a decision: to whom"),
+            choices=("same_level_government_or_higher_department", "same_level_government"),
+        ),
+        # （一） The hardship list: the unemployment-insurance fund's capacity, one factor the prefecture weighs.
+        _d("ui_fund.months_payable", DECIMAL, _("Unemployment-insurance fund: months of payments its balance covers")),
         _d("minimum_wage.tier_1", DECIMAL, _("Minimum wage per month, tier 1 (yuan)")),
         _d("minimum_wage.tier_2", DECIMAL, _("Minimum wage per month, tier 2 (yuan)")),
         _d("minimum_wage.tier_3", DECIMAL, _("Minimum wage per month, tier 3 (yuan)")),

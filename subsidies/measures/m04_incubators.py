@@ -2,8 +2,8 @@
 
 The targets are rows of IncubatorTarget (seeded by migration 0009 from the plan). Officers record recognised
 incubators and their tenants (with the jobs they created and the rural leaders they trained); the dashboard reads
-`progress()`: counts by kind and level, and the four programme goals (600 jobs, 50 agricultural firms, 150 rural
-leaders, 50 mentors), each from one grouped query.
+`progress()`: counts by kind and level, and the five programme goals (600 jobs, 50 agricultural firms, 100
+agricultural science and technology start-up talent, 150 rural leaders, 50 mentors), each from one grouped query.
 """
 
 from __future__ import annotations
@@ -87,9 +87,11 @@ def tenant_record(
     agricultural: bool = False,
     jobs_created: int = 0,
     rural_leaders: int = 0,
+    agricultural_talent: int = 0,
     left_on: date | None = None,
 ) -> IncubatorTenant:
-    """Record a firm incubated, with the jobs it created and the rural leaders it trained."""
+    """Record a firm incubated, with the jobs it created, the rural leaders it trained and the agricultural science
+    and technology start-up talent it gathered (（四） "聚集涉农科技创新创业人才 100 人以上")."""
     _check(actor)
     name = name.strip()
     if not name:
@@ -107,6 +109,7 @@ def tenant_record(
                 left_on=left_on,
                 jobs_created=jobs_created,
                 rural_leaders=rural_leaders,
+                agricultural_talent=agricultural_talent,
                 created_by=actor,
             )
             audit_record(
@@ -119,6 +122,7 @@ def tenant_record(
                     "agricultural": agricultural,
                     "jobs_created": jobs_created,
                     "rural_leaders": rural_leaders,
+                    "agricultural_talent": agricultural_talent,
                 },
             )
     except IntegrityError:
@@ -183,6 +187,7 @@ def progress(*, today: date) -> Progress:
     tenants = IncubatorTenant.objects.aggregate(
         jobs=Sum("jobs_created"),
         leaders=Sum("rural_leaders"),
+        talent=Sum("agricultural_talent"),
         agricultural=Count("id", filter=Q(agricultural=True)),
     )
     mentors = Incubator.objects.aggregate(n=Sum("mentors"))["n"] or 0
@@ -191,6 +196,7 @@ def progress(*, today: date) -> Progress:
         IncubatorGoal.AGRICULTURAL_FIRMS: tenants["agricultural"] or 0,
         IncubatorGoal.RURAL_LEADERS: tenants["leaders"] or 0,
         IncubatorGoal.MENTORS: mentors,
+        IncubatorGoal.AGRICULTURAL_TALENT: tenants["talent"] or 0,
     }
     counts, goals = [], []
     kind_order = {k: n for n, k in enumerate(IncubatorKind.values)}

@@ -21,7 +21,13 @@ def test_the_targets_of_clause_four_are_seeded_as_data():
     assert counts[("star_space", "prefecture")] == 6
     assert sum(counts.values()) == 2 + 4 + 6 + 7 + 1 + 4 + 5 + 6 + 3 + 5 + 7 + 3 + 6 + 7 + 1
     goals = {t.goal: t.target for t in IncubatorTarget.objects.exclude(goal="")}
-    assert goals == {"jobs": 600, "agricultural_firms": 50, "rural_leaders": 150, "mentors": 50}
+    assert goals == {
+        "jobs": 600,
+        "agricultural_firms": 50,
+        "rural_leaders": 150,
+        "mentors": 50,
+        "agricultural_talent": 100,  # （四） 聚集涉农科技创新创业人才 100 人以上
+    }
     assert {t.deadline for t in IncubatorTarget.objects.all()} == {date(2020, 12, 31)}
 
 
@@ -50,6 +56,7 @@ def test_it_lets_an_officer_record_an_incubator_and_a_tenant_and_counts_them(cli
             "entered_on": "2019-06-01",
             "jobs_created": "35",
             "rural_leaders": "4",
+            "agricultural_talent": "9",
         },
     )
     assert response.status_code == 302
@@ -60,6 +67,7 @@ def test_it_lets_an_officer_record_an_incubator_and_a_tenant_and_counts_them(cli
         "agricultural_firms": 1,
         "rural_leaders": 4,
         "mentors": 12,
+        "agricultural_talent": 9,
     }
     counts = {line.key: (line.target, line.actual) for line in progress.counts}
     assert counts["maker_space/prefecture"] == (6, 1)
@@ -104,3 +112,22 @@ def test_caseworkers_and_auditors_read_but_cannot_record(client_for, caseworker,
         )
         assert response.status_code == 403
     assert not Incubator.objects.exists()
+
+
+def test_四_agricultural_talent_target_of_100_is_tracked_against_the_tenants(officer, county):
+    """（四） 聚集涉农科技创新创业人才 100 人以上: a goal of its own, counted from what the incubators record."""
+    incubator = m04_incubators.incubator_record(
+        name="额敏县星创天地",
+        kind="star_space",
+        level="county",
+        county=county("654221"),
+        recognised_on=date(2019, 5, 1),
+        actor=officer,
+    )
+    m04_incubators.tenant_record(
+        incubator=incubator, name="额敏县农技合作社", entered_on=date(2019, 6, 1), agricultural_talent=12, actor=officer
+    )
+    goal = next(
+        line for line in m04_incubators.progress(today=date(2019, 7, 1)).goals if line.key == "agricultural_talent"
+    )
+    assert (goal.target, goal.actual, goal.deadline) == (100, 12, date(2020, 12, 31))

@@ -11,7 +11,13 @@ from django.db import IntegrityError, transaction
 from registry.models import AuditEvent
 from registry.refusals import Refused
 from subsidies.models import Parameter
-from subsidies.parameters import DEFINITIONS, ParameterNotInForce, parameter_snapshot, value_in_force
+from subsidies.parameters import (
+    COUNTY_CODES,
+    DEFINITIONS,
+    ParameterNotInForce,
+    parameter_snapshot,
+    value_in_force,
+)
 from subsidies.services import parameter_add
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +51,11 @@ SAMPLES = {
     "amount_ceiling.internship",
     "amount_ceiling.startup_loan",
     "amount_ceiling.in_job_training",
+    # Issue 15 (migration 0016): （十） per-county benefit and medical premium, （六） ceiling, （一） fund capacity.
+    *(f"ui_benefit.monthly_amount.{code}" for code in COUNTY_CODES),
+    *(f"ui_benefit.medical_premium.{code}" for code in COUNTY_CODES),
+    "in_job_training.support_share_cap",
+    "ui_fund.months_payable",
 }
 
 

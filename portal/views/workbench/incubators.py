@@ -55,12 +55,21 @@ class TenantForm(forms.Form):
     left_on = forms.DateField(label=gettext_lazy("Left on"), widget=DateInput, required=False)
     jobs_created = forms.IntegerField(label=gettext_lazy("Jobs created"), min_value=0, initial=0)
     rural_leaders = forms.IntegerField(label=gettext_lazy("Rural start-up leaders trained"), min_value=0, initial=0)
+    agricultural_talent = forms.IntegerField(
+        label=gettext_lazy("Agricultural science and technology start-up talent gathered"),
+        min_value=0,
+        initial=0,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             if not isinstance(f, forms.BooleanField):
                 f.widget.attrs["class"] = "form-control"
+
+    def clean_agricultural_talent(self) -> int:
+        return self.cleaned_data.get("agricultural_talent") or 0
 
     def clean_credit_code(self):  # type: ignore[no-untyped-def]
         code = self.cleaned_data["credit_code"].strip().upper()
