@@ -27,6 +27,7 @@ from registry.models import UnemploymentRegistration
 from subsidies.calculators.base import clause
 from subsidies.cases.rules import kinds_where, rules_for
 from subsidies.models import Case, CaseKind, PublicNotice, Track
+from subsidies.parameters import ParameterNotInForce, value_in_force
 
 # The document's own origin: relative URLs in a PDF template resolve against it, and the fetcher maps it to
 # the static files on disk. It is never contacted.
@@ -252,8 +253,28 @@ def approval_notice(*, case: Case, verification_code: str, issued_on: date) -> b
     return render_pdf("subsidies/pdf/approval_notice.html", context)
 
 
+def reconsideration_government(county: Any | None) -> str:
+    """The people's government at the level of the office that decided: the county's, or the prefecture's."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        if county is None:
+            return _("the Tacheng Prefecture Administrative Office")
+        return _("the people's government of %(place)s") % {"place": county.name}
+
+
+def reconsideration_context(*, county: Any | None, issued_on: date) -> dict[str, Any]:
+    """Where the applicant may seek administrative reconsideration, as the parameter in force on the day of the
+    notice says (the 2023 revision of the Administrative Reconsideration Law, in force 2024-01-01, sends a county
+    department's decision to the county people's government)."""
+    try:
+        authority = value_in_force("reconsideration.authority", on=issued_on)
+    except ParameterNotInForce:
+        authority = "same_level_government_or_higher_department"
+    return {"reconsideration_authority": authority, "reconsideration_government": reconsideration_government(county)}
+
+
 def rejection_notice(*, case: Case, verification_code: str, issued_on: date) -> bytes:
-    """不予批准通知书: the reasons and how to appeal (行政复议 within 60 days, 行政诉讼 within 6 months)."""
+    """不予批准通知书: the reasons and how to appeal (行政复议 within 60 days to the body the parameter
+    reconsideration.authority names, 行政诉讼 within 6 months)."""
     context = {
         "case": case,
         "reference": case_reference(case),
@@ -262,6 +283,7 @@ def rejection_notice(*, case: Case, verification_code: str, issued_on: date) -> 
         "kind_label": str(CaseKind(case.kind).label),
         "reasons": case.decision_reason,
         "clause": kind_clause(case.kind),
+        **reconsideration_context(county=case.county, issued_on=issued_on),
         **_common(verification_code=verification_code, issued_on=issued_on, county=case.county),
     }
     with translation.override(DOCUMENT_LANGUAGE):

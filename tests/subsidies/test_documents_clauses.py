@@ -109,3 +109,18 @@ def test_一_the_published_hardship_list_cites_一(officer) -> None:
         created_by=officer,
     )
     assert documents.list_clause(notice) == PLAN + "（一）"
+
+
+def test_rejection_notice_after_2024_sends_reconsideration_to_the_county_government(decided) -> None:
+    """《行政复议法》（2023年修订, in force 2024-01-01）: a county bureau's decision goes to the county government; the
+    wording follows the dated parameter reconsideration.authority."""
+    case = decided(CaseKind.TRAINING_SUBSIDY, state=CaseState.REJECTED, decision_reason="未取得培训合格证书")
+    text = pdf_text(documents.rejection_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2024, 1, 1)))
+    assert "向塔城市人民政府申请行政复议" in text
+    assert "上一级人力资源和社会保障部门" not in text
+
+
+def test_rejection_notice_of_2023_keeps_the_wording_of_the_law_then(decided) -> None:
+    case = decided(CaseKind.TRAINING_SUBSIDY, state=CaseState.REJECTED, decision_reason="未取得培训合格证书")
+    text = pdf_text(documents.rejection_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2023, 12, 31)))
+    assert "向同级人民政府或上一级人力资源和社会保障部门申请行政复议" in text
