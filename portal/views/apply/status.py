@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import cases_for_applicant, enterprises_of, get_case_for_applicant
@@ -17,9 +19,11 @@ from portal.services_accounts import email_confirmed, membership_approve, member
 from portal.views.apply import claims_enterprises
 from portal.views.apply.wizard import HARDSHIP, REFUND, enterprise_required, resume_url
 from registry.audit import audit_trail
+from registry.models import ReferralKind
 from registry.refusals import Refused
 from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
-from subsidies.models import Case, CaseKind, CaseState, RefundOffer
+from subsidies.documents import format_yuan
+from subsidies.models import Case, CaseKind, CaseState, DocumentKind, PublicNotice, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
 STATE_BADGE = {
@@ -43,15 +47,22 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
         return _("You submitted the application. Reference number: %(reference)s.") % {
             "reference": after.get("reference", "")
         }
-    if action == "case_claim":
+    if action in ("case_claim", "case_take"):
         return _("A caseworker started reviewing it.")
     if action == "case_return":
-        return _("It was returned to you for correction: %(reason)s") % {"reason": reason}
+        text = _("It was returned to you for correction: %(reason)s") % {"reason": reason}
+        documents = after.get("documents") or after.get("requested_documents")
+        if documents:
+            text += " " + _("Please upload: %(documents)s.") % {"documents": "、".join(str(d) for d in documents)}
+        return text
     if action == "case_resubmit":
         return _("You corrected and resubmitted it.")
     if action == "case_approve":
         amount = after.get("approved_amount")
-        text = _("It was approved (%(amount)s yuan).") % {"amount": amount} if amount else _("It was approved.")
+        if amount and amount != "None":
+            text = _("It was approved: %(amount)s.") % {"amount": format_yuan(Decimal(amount))}
+        else:
+            text = _("It was approved.")
         return f"{text} {reason}".strip() if reason else text
     if action == "case_reject":
         return _("It was rejected: %(reason)s") % {"reason": reason}
@@ -61,17 +72,75 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
         return _("An objection to it was upheld, so it is being reviewed again: %(reason)s") % {"reason": reason}
     if action == "case_finalise":
         return _("The decision became final.")
+    if action == "case_referral" and after.get("kind") in ReferralKind.values:
+        return _("You were referred to the civil affairs bureau for %(service)s; the bureau will contact you.") % {
+            "service": ReferralKind(after["kind"]).label
+        }
     # Claims released back to the queue, recalculations and other internal steps are not shown.
     return None
 
 
-def history(case: Case) -> list[dict[str, Any]]:
-    lines = []
+# The heading of each step of the timeline (the action of its audit row).
+STEP_TITLES: dict[str, Any] = {
+    "case_draft_start": gettext_lazy("Application started"),
+    "case_submit": gettext_lazy("Submitted"),
+    "case_claim": gettext_lazy("Taken for review"),
+    "case_take": gettext_lazy("Taken for review"),
+    "case_return": gettext_lazy("Returned for correction"),
+    "case_resubmit": gettext_lazy("Resubmitted"),
+    "case_approve": gettext_lazy("Approved"),
+    "case_reject": gettext_lazy("Rejected"),
+    "case_publish": gettext_lazy("Published for public notice"),
+    "case_reopen": gettext_lazy("Reviewed again after an objection"),
+    "case_finalise": gettext_lazy("Final"),
+    "case_referral": gettext_lazy("Referred to civil affairs"),
+}
+STEP_TONE = {"case_return": "warning", "case_reject": "danger", "case_finalise": "success", "case_approve": "success"}
+
+
+def _attach(steps: list[dict[str, Any]], actions: tuple[str, ...], document: dict[str, Any]) -> None:
+    """Put a document beside the latest step that issued it (beside the last step if that one is not recorded, so
+    that a document is never hidden)."""
+    for step in reversed(steps):
+        if step["action"] in actions:
+            step["documents"].append(document)
+            return
+    if steps:
+        steps[-1]["documents"].append(document)
+
+
+def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
+    """The case's timeline for its applicant, oldest first: when (aware; shown in Asia/Shanghai), a heading, a
+    sentence in plain words and the documents that step issued (the notice to download, the list it was published
+    on). The registration's certificate (clause （九）) goes beside the final step of a registration."""
+    steps: list[dict[str, Any]] = []
     for event in audit_trail(case).order_by("occurred_at", "id"):
-        text = _sentence(event.action, event.after or {}, event.reason)
-        if text:
-            lines.append({"when": event.occurred_at, "text": text})
-    return lines
+        after = event.after or {}
+        text = _sentence(event.action, after, event.reason)
+        if not text:
+            continue
+        step = {
+            "action": event.action,
+            "when": event.occurred_at,
+            "title": STEP_TITLES.get(event.action, ""),
+            "tone": STEP_TONE.get(event.action, ""),
+            "text": text,
+            "documents": [],
+        }
+        if event.action == "case_publish" and after.get("public_notice"):
+            notice = PublicNotice.objects.filter(pk=after["public_notice"]).first()
+            if notice is not None:
+                step["public_notice"] = notice
+        steps.append(step)
+    jobs = list(case.notice_jobs.select_related("notice"))
+    if registration is not None:
+        jobs += list(registration.notice_jobs.select_related("notice"))
+    for job in jobs:
+        if job.kind == DocumentKind.REJECTION:
+            _attach(steps, ("case_reject",), {"job": job})
+        elif job.kind in (DocumentKind.APPROVAL, DocumentKind.REGISTRATION_CERTIFICATE):
+            _attach(steps, ("case_finalise",), {"job": job})
+    return steps
 
 
 def _open_offers(user: Any, cases: list[Case]) -> list[RefundOffer]:

@@ -132,7 +132,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/residents/case.html",
         {
             **row(case),
-            "history": history(case),
+            "history": history(case, registration=registration),
             "registration": registration,
             "recognition": recognition,
             "recognised_labels": [DifficultyCategory(c).label for c in recognition.categories] if recognition else [],
