@@ -9,6 +9,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -17,6 +18,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import ConfigDict
 
+from portal.ratelimits import over_limit, too_many_requests_json
 from subsidies.calculators import POLICIES, InputErrors, Policy, run
 
 logger = logging.getLogger(__name__)
@@ -126,7 +128,9 @@ def _inputs_schema(policy: Policy) -> dict[str, Any]:
 
 
 @api.get("/calculations/", response=list[PolicyOut], summary="List the policies and their inputs")
-def list_calculations(request: HttpRequest) -> list[dict[str, Any]]:
+def list_calculations(request: HttpRequest) -> Any:
+    if over_limit(request, "api"):
+        return too_many_requests_json()
     return [
         {
             "policy": policy.slug,
@@ -141,10 +145,21 @@ def list_calculations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _parse(request: HttpRequest) -> Any:
-    if len(request.body) > MAX_BODY_BYTES:
-        raise InputErrors([("__all__", _("The body is too large."))])
+    too_large = InputErrors([("__all__", _("The body is too large."))])
     try:
-        return json.loads(request.body.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise too_large  # refused before reading it
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise too_large from None
+    if len(body) > MAX_BODY_BYTES:
+        raise too_large
+    try:
+        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         raise InputErrors([("__all__", _("The body is not valid JSON."))]) from None
 
@@ -154,6 +169,8 @@ def _refuse_constant(name: str) -> None:
 
 
 def _calculate(request: HttpRequest, policy: Policy) -> JsonResponse:
+    if over_limit(request, "api"):
+        return too_many_requests_json()
     try:
         result = run(policy, _parse(request))
     except InputErrors as exc:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -79,6 +80,12 @@ def _migration_data(request: pytest.FixtureRequest) -> None:
     )
     if transactional and not County.objects.exists():
         _replay_data_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no request counted against the rate limits (portal.ratelimits)."""
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

@@ -185,6 +185,23 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Rate-limit counters (portal.ratelimits, django-ratelimit) in their own alias: shared by every web process.
+CACHES["ratelimit"] = dict(CACHES["default"])
+RATELIMIT_USE_CACHE = "ratelimit"
+# How many reverse proxies in front of the portal append to X-Forwarded-For (the README's TLS proxy: 1). 0 trusts
+# no header and counts REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+# Per limit, a rate for the client address and for each subject it names (django-ratelimit syntax: N/s|m|h|d).
+RATE_LIMITS = {
+    "resident_signup": {"ip": "10/h", "phone": "10/h"},
+    "resident_code": {"ip": "30/h", "phone": "10/h"},
+    "enterprise_signup": {"ip": "20/h", "email": "5/h"},
+    "email_resend": {"ip": "20/h", "email": "5/h"},
+    "verify": {"ip": "60/m"},
+    "objection": {"ip": "5/h"},
+    "api": {"ip": "120/m"},
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

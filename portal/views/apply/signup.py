@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms.apply import EnterpriseSignupForm
+from portal.ratelimits import over_limit, too_many_requests
 from portal.services_accounts import (
     confirmation_email_send,
     confirmation_user,
@@ -29,6 +30,8 @@ def _site_url(request: HttpRequest) -> str:
 
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an enterprise applicant's account, bound to the registry's enterprise (matched or registered)."""
+    if request.method == "POST" and over_limit(request, "enterprise_signup", email=request.POST.get("email", "")):
+        return too_many_requests(request)
     form = EnterpriseSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -71,6 +74,8 @@ def check_email(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    if over_limit(request, "email_resend", email=request.user.email):
+        return too_many_requests(request)
     if request.user.memberships.exists() and not email_confirmed(user=request.user):
         confirmation_email_send(user=request.user, site_url=_site_url(request))
         messages.info(request, _("We sent the link again to %(email)s.") % {"email": request.user.email})

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,13 +15,10 @@ from django.views.decorators.http import require_POST
 
 from portal.forms import refusal_on_form
 from portal.forms.cases import ObjectionForm
+from portal.ratelimits import over_limit
 from registry.refusals import Refused
 from subsidies.cases.publication import objection_submit
 from subsidies.models import NoticeListKind, NoticeListState, PublicNotice
-
-# Objections per client address per hour (the public form is open to anyone).
-OBJECTION_LIMIT = 5
-OBJECTION_WINDOW_SECONDS = 3600
 
 
 def _public(pk: int) -> PublicNotice:
@@ -74,29 +70,14 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _public_page(request, _public(pk))
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    """Count this attempt; True once the address made more than OBJECTION_LIMIT attempts within the window."""
-    key = f"notice-objection:{_client_address(request)}"
-    cache.add(key, 0, OBJECTION_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, OBJECTION_WINDOW_SECONDS)
-        count = 1
-    return count > OBJECTION_LIMIT
-
-
 @require_POST
 def public_object(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _public(pk)
     if not _open_for_objections(notice):
         messages.error(request, _("Objections can be made only while the list is on public notice."))
         return redirect("notices:detail", pk=notice.pk)
-    if _over_limit(request):
+    # Per client address (behind the trusted proxies, portal.ratelimits), settings.RATE_LIMITS["objection"].
+    if over_limit(request, "objection"):
         return _public_page(request, notice, ObjectionForm(request.POST, notice=notice), status=429, limited=True)
     form = ObjectionForm(request.POST, notice=notice)
     if not form.is_valid():

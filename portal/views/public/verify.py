@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from portal.ratelimits import over_limit, too_many_requests
 from subsidies.document_jobs import mask_person_name, normalise_sha256, notice_verify
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -17,6 +18,8 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 @require_GET
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The form to type a code printed on a notice."""
+    if "code" in request.GET and over_limit(request, "verify"):
+        return too_many_requests(request)
     code = "".join((request.GET.get("code") or "").split()).upper()
     if code:
         return redirect(reverse("verify", args=[code[:32]]))
@@ -26,6 +29,8 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Genuine or not; what the notice says; and, if a SHA-256 is given, whether the copy matches."""
+    if over_limit(request, "verify"):
+        return too_many_requests(request)
     notice = notice_verify(code=code)
     context: dict[str, object] = {"code": code[:32], "notice": notice}
     if notice is not None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms.resident_accounts import PhoneCodeForm, ResidentSignupForm
+from portal.ratelimits import over_limit, too_many_requests
 from portal.services import PendingSignup, resident_signup_confirm, resident_signup_resend, resident_signup_start
 from registry.crypto import mask_phone
 from registry.refusals import Refused
@@ -23,6 +24,8 @@ PENDING_SESSION_KEY = "resident_signup"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and over_limit(request, "resident_signup", phone=request.POST.get("phone", "")):
+        return too_many_requests(request)
     form = ResidentSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,6 +54,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is None:
         return redirect("accounts:resident-signup")
+    if request.method == "POST" and over_limit(request, "resident_code", phone=pending.phone):
+        return too_many_requests(request)
     form = PhoneCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +77,8 @@ def resend(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is None:
         return redirect("accounts:resident-signup")
+    if over_limit(request, "resident_code", phone=pending.phone):
+        return too_many_requests(request)
     try:
         resident_signup_resend(pending=pending)
     except Refused as exc:
