@@ -16,6 +16,7 @@ from portal.views.public import verify as verify_views
 from portal.views.services import claims_people, resident_accounts
 from portal.views.services import journeys as resident_journeys
 from portal.views.services import my_services as resident_services
+from portal.views.workbench import calendar as holiday_calendar
 from portal.views.workbench import cases, dashboard, incubators, notice_jobs, notices, parameters, registry
 from portal.views.workbench import index as workbench
 from portal.views.workbench import loans as loan_views
@@ -49,6 +50,8 @@ workbench_patterns = (
         path("incubators/add/", incubators.incubator_add, name="add-incubator"),
         path("incubators/<int:pk>/", incubators.incubator_detail, name="incubator"),
         path("incubators/<int:pk>/tenants/add/", incubators.tenant_add, name="add-incubator-tenant"),
+        path("calendar/", holiday_calendar.calendar_year, name="calendar"),
+        path("calendar/<int:pk>/remove/", holiday_calendar.calendar_day_remove_view, name="remove-calendar-day"),
         path("parameters/", parameters.parameter_list, name="parameters"),
         path("parameters/proposals/<int:pk>/", parameters.parameter_change_detail, name="parameter-change"),
         path(

@@ -1,10 +1,18 @@
 """Working-day arithmetic on the editable holiday calendar (CalendarDay): weekends and public holidays are off,
-except weekend days that are worked in exchange for a holiday (调休)."""
+except weekend days that are worked in exchange for a holiday (调休). Officers keep the calendar on the workbench
+(`calendar_day_add`, `calendar_day_remove`); `calendar_gaps` names the years a period reaches that have none."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from registry.audit import audit_record
+from registry.permissions import MANAGE_PARAMETERS, PUBLISH_LIST
+from registry.refusals import Refused
 from subsidies.models import CalendarDay
 
 
@@ -50,3 +58,58 @@ def working_days_between(start: date, end: date) -> int:
         return 0
     exceptions = _exceptions(start, end)
     return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n), exceptions))
+
+
+# --- The calendar itself: which years it holds, and the officers' changes --------------------------------------
+
+
+def calendar_gaps(start: date, end: date) -> list[int]:
+    """The years from `start` to `end` (both included) for which the calendar holds no day at all: there, working
+    days are counted as if every weekday were worked and no weekend were, which is wrong around every holiday."""
+    first, last = min(start.year, end.year), max(start.year, end.year)
+    rows = CalendarDay.objects.filter(day__year__gte=first, day__year__lte=last)
+    held = set(rows.values_list("day__year", flat=True).distinct())
+    return [year for year in range(first, last + 1) if year not in held]
+
+
+def may_edit_calendar(user: Any) -> bool:
+    return user.has_perm(MANAGE_PARAMETERS) or user.has_perm(PUBLISH_LIST)
+
+
+def calendar_day_add(*, day: date, kind: str, name: str, actor: Any) -> CalendarDay:
+    """An officer adds a public holiday or a worked weekend day (调休). A holiday on a weekday or a worked day on a
+    weekend; one entry per day."""
+    if not may_edit_calendar(actor):
+        raise Refused(_("Only prefecture officers edit the holiday calendar."))
+    if kind not in CalendarDay.Kind.values:
+        raise Refused(_("Choose a public holiday or a worked weekend day."), field="kind")
+    name = (name or "").strip()
+    if not name:
+        raise Refused(_("Name the holiday, e.g. 国庆节 or 国庆节调休."), field="name")
+    if kind == CalendarDay.Kind.WORKING_DAY and day.weekday() < 5:
+        raise Refused(_("%(day)s is a weekday: it is a working day already.") % {"day": day.isoformat()}, field="day")
+    try:
+        with transaction.atomic():
+            entry = CalendarDay.objects.create(day=day, kind=kind, name=name)
+            audit_record(actor=actor, action="calendar_day_add", target=entry, after={"kind": kind, "name": name})
+    except IntegrityError:
+        raise Refused(
+            _("%(day)s is in the calendar already; remove it first to change it.") % {"day": day.isoformat()},
+            field="day",
+        ) from None
+    return entry
+
+
+def calendar_day_remove(*, entry: CalendarDay, actor: Any) -> None:
+    """An officer removes a day from the calendar (it becomes an ordinary weekday or weekend day again)."""
+    if not may_edit_calendar(actor):
+        raise Refused(_("Only prefecture officers edit the holiday calendar."))
+    with transaction.atomic():
+        entry = CalendarDay.objects.select_for_update().get(pk=entry.pk)
+        audit_record(
+            actor=actor,
+            action="calendar_day_remove",
+            target=entry,
+            before={"day": entry.day.isoformat(), "kind": entry.kind, "name": entry.name},
+        )
+        entry.delete()

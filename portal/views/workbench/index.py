@@ -47,6 +47,12 @@ SECTIONS = [
         "workbench:parameters",
         None,
     ),
+    (
+        _("Holiday calendar"),
+        _("The public holidays and worked weekend days that public notice periods count, year by year."),
+        "workbench:calendar",
+        "portal.publish_notice",
+    ),
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
     (
         _("Incubators"),
