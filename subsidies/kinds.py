@@ -102,6 +102,7 @@ KINDS: dict[str, KindRules] = {
             reference_prefix="GP",  # 岗位培训
             fund=Fund.EMPLOYMENT_SUBSIDY,
             evaluate=m06.in_job_training_evaluate_case,
+            on_approve=m06.in_job_training_on_approve,
         ),
         # （七） Training subsidy and living allowance.
         KindRules(

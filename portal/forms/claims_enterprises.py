@@ -142,6 +142,9 @@ class StartupLoanForm(ClaimForm):
 
 class InJobTrainingForm(ClaimForm):
     course = forms.CharField(label=_("Training given (course and dates)"), max_length=300)
+    # （六） "2019年1月1日至12月31日": the course must lie inside the window (the measure checks it).
+    training_start = forms.DateField(label=_("First day of the training"), **DATE_WIDGET)
+    training_end = forms.DateField(label=_("Last day of the training"), **DATE_WIDGET)
     trainees = forms.IntegerField(label=_("Employees trained"), min_value=1, max_value=1_000_000)
     training_costs = forms.DecimalField(
         label=_("Training costs in 2019 (yuan)"), min_value=0, max_digits=14, decimal_places=2
@@ -149,7 +152,14 @@ class InJobTrainingForm(ClaimForm):
     education_fund = forms.DecimalField(
         label=_("Employee education fund available (yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
-    answer_fields = ("course", "trainees", "training_costs", "education_fund")
+    answer_fields = ("course", "training_start", "training_end", "trainees", "training_costs", "education_fund")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("training_start"), data.get("training_end")
+        if start and end and end < start:
+            self.add_error("training_end", _("The training cannot end before it starts."))
+        return data
 
 
 class GuaranteeReferralForm(ClaimForm):

@@ -176,7 +176,14 @@ def test_start_up_loan_is_for_small_or_micro_enterprises_only_clause_3(applicant
 def test_in_job_training_needs_the_2019_hardship_list_clause_6(applicant, host):
     case = m06_in_job_training.in_job_training_start(
         enterprise=host,
-        answers={"course": "安全生产", "trainees": 20, "training_costs": "30000.00", "education_fund": "12000.00"},
+        answers={
+            "course": "安全生产",
+            "training_start": "2019-05-06",
+            "training_end": "2019-05-10",
+            "trainees": 20,
+            "training_costs": "30000.00",
+            "education_fund": "12000.00",
+        },
         actor=applicant,
     )
     with pytest.raises(Refused, match="not on a final hardship list of 2019"):
@@ -197,23 +204,30 @@ def test_in_job_training_pays_the_shortfall_as_the_county_decides_clause_6(
     )
     case = m06_in_job_training.in_job_training_start(
         enterprise=host,
-        answers={"course": "安全生产", "trainees": 20, "training_costs": "30000.00", "education_fund": "12000.00"},
+        answers={
+            "course": "安全生产",
+            "training_start": "2019-05-06",
+            "training_end": "2019-05-10",
+            "trainees": 20,
+            "training_costs": "30000.00",
+            "education_fund": "12000.00",
+        },
         actor=applicant,
     )
     case = claims.claim_submit(case=case, token=uuid.uuid4(), actor=applicant)
-    assert case.calculated_amount == Decimal("18000.00")
+    assert case.calculated_amount == Decimal("9000.00")  # the ceiling: 0.50 (sample) of the 18,000.00 shortfall
     case_copy = Case.objects.get(pk=case.pk)
     with pytest.raises(Refused, match="Say why the amount differs"):
-        claim_and_approve(case_copy, caseworker, amount=Decimal("15000.00"))
+        claim_and_approve(case_copy, caseworker, amount=Decimal("7500.00"))
     from subsidies.cases.workflow import case_approve
 
     case = case_approve(
         case=Case.objects.get(pk=case.pk),
         actor=caseworker,
-        amount=Decimal("15000.00"),
+        amount=Decimal("7500.00"),
         override_reason="3,000 of the costs were for managers, not employees.",
     )
-    assert case.approved_amount == Decimal("15000.00")
+    assert case.approved_amount == Decimal("7500.00")
     assert case.state == CaseState.FINAL
 
 
