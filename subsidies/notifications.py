@@ -343,9 +343,12 @@ def _contacts(notification: Notification) -> tuple[str, str]:
             return "", contact
         return normalise_phone(contact), ""
     case = notification.case
-    user = case.created_by
-    phone = normalise_phone(user.phone) or (normalise_phone(case.person.phone) if case.person_id else "")
-    return phone, (user.email or "").strip()
+    # A case a caseworker entered at the desk is the applicant's all the same: never write to the caseworker.
+    user = None if getattr(case.created_by, "is_back_office", False) else case.created_by
+    phone = normalise_phone(user.phone) if user else ""
+    if not phone and case.person_id and case.enterprise_id is None:
+        phone = normalise_phone(case.person.phone)  # a resident's own case: the phone in the real-name file
+    return phone, ((user.email or "").strip() if user else "")
 
 
 def sms_send(phone: str, text: str) -> None:

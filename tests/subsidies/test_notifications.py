@@ -276,3 +276,16 @@ def test_a_resident_referred_to_civil_affairs_is_told(
     assert "低保" in text
     assert f"/apply/services/cases/{case.pk}/" in text
     assert "家庭困难" not in text  # the caseworker's note is for the bureau
+
+
+def test_a_resident_without_a_phone_on_the_account_is_written_to_at_the_phone_of_the_real_name_file(
+    caseworker_wusu, make_person, make_resident_user, submit_registration, django_capture_on_commit_callbacks
+) -> None:
+    user = make_resident_user(make_person(phone="13911112222"))
+    case = submit_registration(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_take(case=case, actor=caseworker_wusu)
+        workflow.case_reject(case=case, reason="不在劳动年龄内，不能登记", actor=caseworker_wusu)
+    assert [m.phone for m in sms.outbox] == ["13911112222"]
+    assert "不在劳动年龄内" in sms.outbox[0].text
+    assert f"/apply/services/cases/{case.pk}/" in sms.outbox[0].text
