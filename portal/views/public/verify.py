@@ -20,7 +20,8 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     """The form to type a code printed on a notice."""
     if "code" in request.GET and over_limit(request, "verify"):
         return too_many_requests(request)
-    code = "".join((request.GET.get("code") or "").split()).upper()
+    # Only the code's own characters: anything else (a "/", a "?") could not be part of a code, nor of its URL.
+    code = re.sub(r"[^0-9A-Z]", "", (request.GET.get("code") or "").upper())
     if code:
         return redirect(reverse("verify", args=[code[:32]]))
     return render(request, "portal/verify.html", {"lookup": True})

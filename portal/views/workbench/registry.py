@@ -61,6 +61,10 @@ def _search_enterprises(user, query: str):  # type: ignore[no-untyped-def]
 def search(request: HttpRequest) -> HttpResponse:
     """Search people or enterprises within the user's counties. A full ID number is POSTed (never in a URL)."""
     data = request.POST if request.method == "POST" else (request.GET if "q" in request.GET else None)
+    if request.method != "POST" and ID_NUMBER_RE.match(normalise_id_number(request.GET.get("q", ""))):
+        # A full ID number in a URL ends up in logs, history and the language switcher's "next": not searched.
+        messages.error(request, _("Search for a full ID number with the form: it is never put in an address."))
+        return redirect("workbench:registry-search")
     form = SearchForm(data, initial={"kind": SearchForm.Kind.PEOPLE})
     results = None
     if data is not None and form.is_valid():
