@@ -82,6 +82,13 @@ def _migration_data(request: pytest.FixtureRequest) -> None:
         _replay_data_migrations()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every HTML page the suite renders is checked for a form inside a form (tests/html_checks.py)."""
+    from django.conf import settings
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.html_checks.NoNestedFormsMiddleware"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Every test starts with no request counted against the rate limits (portal.ratelimits)."""

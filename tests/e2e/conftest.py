@@ -46,7 +46,8 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
 
 @pytest.fixture(scope="session")
 def axe_clean() -> Callable[[Any], None]:
-    """axe_clean(page): axe finds no serious or critical violation on the page (its report is the failure message)."""
+    """axe_clean(page): axe finds no serious or critical violation on the page (its report is the failure message).
+    (A form inside a form is caught earlier, in the HTML the live server sends: tests/html_checks.py.)"""
 
     def check(page: Any) -> None:
         from axe_playwright_python.sync_playwright import Axe
