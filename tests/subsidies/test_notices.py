@@ -50,7 +50,8 @@ def test_finalising_a_case_makes_its_approval_notice_once_and_mails_a_link(
     assert hashlib.sha256(content).hexdigest() == notice.sha256 and len(content) == notice.size
     assert notice.reference == case.reference and notice.amount == case.approved_amount
     assert notice.verification_code == job.verification_code and len(notice.verification_code) == 10
-    [message] = [m for m in mail.outbox if notice.reference in m.subject]
+    # The notice's own mail (the applicant is also told of the final decision: subsidies.notifications).
+    [message] = [m for m in mail.outbox if notice.reference in m.subject and f"/apply/notices/{notice.pk}/" in m.body]
     assert message.to == ["hr@example.com"]
     assert f"/apply/notices/{notice.pk}/" in message.body and not message.attachments
     assert "notice_made" in [e.action for e in audit_trail(notice)]
