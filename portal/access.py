@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from portal.models import EnterpriseMembership
 from registry.models import Enterprise
 from subsidies.cases.queue import cases_visible_to
 from subsidies.models import Case, RefundOffer
@@ -32,11 +33,9 @@ def enterprises_of(user: Any) -> QuerySet[Enterprise]:
     """The enterprises this account acts for (several staff of one enterprise may share access)."""
     if not (user.is_authenticated and user.has_perm(APPLY_AS_ENTERPRISE)):
         return Enterprise.objects.none()
-    return (
-        Enterprise.objects.filter(memberships__user=user, memberships__approved_at__isnull=False)
-        .select_related("county")
-        .order_by("name", "id")
-    )
+    # Memberships in force only: a sign-up's own approval of a squatted credit code ends when an import matches it.
+    acting = EnterpriseMembership.objects.in_force().filter(user=user).values("enterprise")
+    return Enterprise.objects.filter(pk__in=acting).select_related("county").order_by("name", "id")
 
 
 def cases_for_applicant(user: Any) -> QuerySet[Case]:

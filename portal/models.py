@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import STAFF_ROLES, Role
 from registry.crypto import EncryptedTextField
+from registry.models import InsuranceYear, Source
 from registry.permissions import DECLARED as DECLARED_PERMISSIONS
 
 
@@ -76,6 +78,17 @@ class ServiceOffice(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["EnterpriseMembership"]):
+    def in_force(self) -> models.QuerySet[EnterpriseMembership]:
+        """Memberships that let an account act for the enterprise: approved, except an account's approval of its
+        own sign-up for an enterprise that was not in the registry once an import has matched that enterprise
+        (credit-code squatting): that waits for the county's approval, as ADR 0004 asks for imported enterprises."""
+        imported = InsuranceYear.objects.filter(enterprise=OuterRef("enterprise"), source=Source.IMPORT)
+        return self.filter(approved_at__isnull=False).exclude(
+            Q(registered_enterprise=True, approved_by__isnull=True) & Exists(imported)
+        )
+
+
 class EnterpriseMembership(models.Model):
     """A user who may act for an enterprise (several staff of one enterprise may share access)."""
 
@@ -97,6 +110,10 @@ class EnterpriseMembership(models.Model):
         blank=True,
         related_name="memberships_approved",
     )
+    # The account registered the enterprise itself (its credit code was not in the registry yet).
+    registered_enterprise = models.BooleanField(_("registered the enterprise at sign-up"), default=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise membership")
@@ -105,6 +122,11 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise_id}"
+
+    @property
+    def awaits_county_check(self) -> bool:
+        """Approved at sign-up for an enterprise that an import has since matched: the county must approve it."""
+        return self.approved_at is not None and not EnterpriseMembership.objects.in_force().filter(pk=self.pk).exists()
 
 
 class ResidentAccount(models.Model):

@@ -87,7 +87,10 @@ def enterprise_account_register(
             )
         # A new enterprise is the applicant's own; one already in the registry waits for approval.
         membership = EnterpriseMembership.objects.create(
-            user=user, enterprise=enterprise, approved_at=None if matched else timezone.now()
+            user=user,
+            enterprise=enterprise,
+            approved_at=None if matched else timezone.now(),
+            registered_enterprise=not matched,
         )
         audit_record(
             actor=user,
@@ -157,10 +160,14 @@ def email_confirmed(*, user: Any) -> bool:
 
 
 def membership_may_decide(*, membership: EnterpriseMembership, actor: Any) -> bool:
-    """A colleague already acting for the enterprise, or a caseworker/officer who decides cases in its county."""
-    if EnterpriseMembership.objects.filter(
-        user=actor, enterprise_id=membership.enterprise_id, approved_at__isnull=False
-    ).exists():
+    """A colleague already acting for the enterprise, or a caseworker/officer who decides cases in its county. The
+    re-check of a sign-up an import has matched is the county's alone."""
+    if not membership.awaits_county_check and (
+        EnterpriseMembership.objects.in_force()
+        .filter(user=actor, enterprise_id=membership.enterprise_id)
+        .exclude(user_id=membership.user_id)
+        .exists()
+    ):
         return True
     return may_decide(actor, membership.enterprise.county_id)
 
@@ -173,7 +180,7 @@ def membership_approve(*, membership: EnterpriseMembership, actor: Any) -> Enter
             raise Refused(
                 _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
             )
-        if membership.approved_at is None:
+        if membership.approved_at is None or membership.awaits_county_check:
             membership.approved_at = timezone.now()
             membership.approved_by = actor
             membership.save(update_fields=["approved_at", "approved_by"])
@@ -191,7 +198,7 @@ def membership_refuse(*, membership: EnterpriseMembership, actor: Any) -> None:
             raise Refused(
                 _("Only a colleague already acting for this enterprise, or its county's office, can approve.")
             )
-        if membership.approved_at is not None:
+        if membership.approved_at is not None and not membership.awaits_county_check:
             raise Refused(_("This person already acts for the enterprise."))
         audit_record(
             actor=actor,
