@@ -33,12 +33,11 @@ def as_csv(rows) -> bytes:
 
 
 def bureau_imports_the_enterprise() -> None:
-    import_file(
-        "enterprises",
-        as_csv([["credit_code", "name", "county_code", "size_class"], [CODE, "塔城示例机械制造有限公司", "654201", "small"]]),
-        "e.csv",
-        actor=None,
-    )
+    enterprises = [
+        ["credit_code", "name", "county_code", "size_class"],
+        [CODE, "塔城示例机械制造有限公司", "654201", "small"],
+    ]
+    import_file("enterprises", as_csv(enterprises), "e.csv", actor=None)
     header = ["credit_code", "year", "insured_at_start", "insured_at_end", "retired_or_deceased", "ui_premiums_paid"]
     header += ["ui_months_paid_in_full", "monthly_social_insurance_due", "in_arrears"]
     row = [CODE, "2018", "40", "39", "1", "480000.00", "12", "30000.00", "0"]
