@@ -76,9 +76,12 @@ def may_edit_calendar(user: Any) -> bool:
     return user.has_perm(MANAGE_PARAMETERS) or user.has_perm(PUBLISH_LIST)
 
 
-def calendar_day_add(*, day: date, kind: str, name: str, actor: Any) -> CalendarDay:
-    """An officer adds a public holiday or a worked weekend day (调休). A holiday on a weekday or a worked day on a
-    weekend; one entry per day."""
+MAX_SPAN_DAYS = 15  # the longest holiday of a year (春节 with its weekends) fits; a typo of a year does not
+
+
+def calendar_day_add(*, day: date, kind: str, name: str, actor: Any, until: date | None = None) -> list[CalendarDay]:
+    """An officer adds a public holiday or a worked weekend day (调休), or a holiday of several days at once (from
+    `day` through `until`): all of them or none. A worked day must be a weekend day; one entry per day."""
     if not may_edit_calendar(actor):
         raise Refused(_("Only prefecture officers edit the holiday calendar."))
     if kind not in CalendarDay.Kind.values:
@@ -86,18 +89,33 @@ def calendar_day_add(*, day: date, kind: str, name: str, actor: Any) -> Calendar
     name = (name or "").strip()
     if not name:
         raise Refused(_("Name the holiday, e.g. 国庆节 or 国庆节调休."), field="name")
-    if kind == CalendarDay.Kind.WORKING_DAY and day.weekday() < 5:
-        raise Refused(_("%(day)s is a weekday: it is a working day already.") % {"day": day.isoformat()}, field="day")
+    until = until or day
+    if until < day:
+        raise Refused(_("The last day cannot be before the first day."), field="until")
+    if (until - day).days >= MAX_SPAN_DAYS:
+        raise Refused(_("Add at most %(n)s days at once: one holiday at a time.") % {"n": MAX_SPAN_DAYS}, field="until")
+    days = [day + timedelta(days=n) for n in range((until - day).days + 1)]
+    for each in days:
+        if kind == CalendarDay.Kind.WORKING_DAY and each.weekday() < 5:
+            raise Refused(
+                _("%(day)s is a weekday: it is a working day already.") % {"day": each.isoformat()}, field="day"
+            )
+    taken = CalendarDay.objects.filter(day__in=days).order_by("day").first()
+    if taken is not None:
+        raise Refused(
+            _("%(day)s is in the calendar already; remove it first to change it.") % {"day": taken.day.isoformat()},
+            field="day",
+        )
     try:
         with transaction.atomic():
-            entry = CalendarDay.objects.create(day=day, kind=kind, name=name)
-            audit_record(actor=actor, action="calendar_day_add", target=entry, after={"kind": kind, "name": name})
-    except IntegrityError:
-        raise Refused(
-            _("%(day)s is in the calendar already; remove it first to change it.") % {"day": day.isoformat()},
-            field="day",
-        ) from None
-    return entry
+            entries = []
+            for each in days:
+                entry = CalendarDay.objects.create(day=each, kind=kind, name=name)
+                audit_record(actor=actor, action="calendar_day_add", target=entry, after={"kind": kind, "name": name})
+                entries.append(entry)
+    except IntegrityError:  # another officer added one of these days a moment ago
+        raise Refused(_("One of these days was added meanwhile; look at the calendar again."), field="day") from None
+    return entries
 
 
 def calendar_day_remove(*, entry: CalendarDay, actor: Any) -> None:

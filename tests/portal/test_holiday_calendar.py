@@ -74,3 +74,11 @@ def test_a_removal_is_only_a_post(officer, client_for) -> None:
     entry = CalendarDay.objects.get(day=date(2026, 5, 9))
     assert client_for(officer).get(reverse("workbench:remove-calendar-day", args=[entry.pk])).status_code == 405
     assert CalendarDay.objects.filter(pk=entry.pk).exists()
+
+
+def test_an_officer_adds_the_whole_spring_festival_in_one_go(officer, client_for) -> None:
+    response = client_for(officer).post(
+        URL, {"day": "2027-02-06", "until": "2027-02-14", "kind": "holiday", "name": "春节"}
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.filter(day__range=(date(2027, 2, 6), date(2027, 2, 14)), name="春节").count() == 9

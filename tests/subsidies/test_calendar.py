@@ -44,7 +44,7 @@ def test_calendar_gaps_names_the_years_without_a_calendar() -> None:
 
 
 def test_an_officer_adds_and_removes_a_day_with_an_audit_row(officer) -> None:
-    entry = calendar_day_add(day=date(2027, 1, 1), kind="holiday", name="元旦", actor=officer)
+    [entry] = calendar_day_add(day=date(2027, 1, 1), kind="holiday", name="元旦", actor=officer)
     assert calendar_gaps(date(2027, 1, 1), date(2027, 12, 31)) == []
     assert not is_working_day(date(2027, 1, 1))
     [added] = audit_trail(entry)
@@ -74,3 +74,21 @@ def test_a_day_twice_or_a_worked_weekday_is_refused(officer) -> None:
     with pytest.raises(Refused, match="is a weekday"):
         calendar_day_add(day=date(2027, 2, 3), kind="working_day", name="春节调休", actor=officer)
     assert not CalendarDay.objects.filter(day__year=2027).exists()
+
+
+def test_a_holiday_of_several_days_is_added_at_once_or_not_at_all(officer) -> None:
+    added = calendar_day_add(
+        day=date(2027, 10, 1), until=date(2027, 10, 7), kind="holiday", name="国庆节", actor=officer
+    )
+    assert [entry.day.day for entry in added] == [1, 2, 3, 4, 5, 6, 7]
+    assert working_period(date(2027, 9, 30), 2) == (date(2027, 9, 30), date(2027, 10, 8))
+    with pytest.raises(Refused, match="2027-10-07 is in the calendar already"):
+        calendar_day_add(day=date(2027, 10, 7), until=date(2027, 10, 9), kind="holiday", name="国庆节", actor=officer)
+    assert not CalendarDay.objects.filter(day=date(2027, 10, 8)).exists()
+    with pytest.raises(Refused, match="2027-10-11 is a weekday"):
+        calendar_day_add(
+            day=date(2027, 10, 9), until=date(2027, 10, 11), kind="working_day", name="国庆节调休", actor=officer
+        )
+    assert not CalendarDay.objects.filter(day=date(2027, 10, 9)).exists()
+    with pytest.raises(Refused, match="before the first day"):
+        calendar_day_add(day=date(2027, 5, 5), until=date(2027, 5, 1), kind="holiday", name="劳动节", actor=officer)

@@ -32,6 +32,13 @@ class CalendarDayForm(forms.Form):
         widget=DateInput,
         error_messages={"required": gettext_lazy("Enter the day."), "invalid": gettext_lazy("Enter a real date.")},
     )
+    until = forms.DateField(
+        label=gettext_lazy("Last day (for a holiday of several days)"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Leave empty to add one day."),
+        error_messages={"invalid": gettext_lazy("Enter a real date.")},
+    )
     kind = forms.ChoiceField(
         label=gettext_lazy("What the day is"),
         choices=CalendarDay.Kind.choices,
@@ -69,8 +76,9 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
     form = CalendarDayForm(request.POST or None, initial={"day": date(year, 1, 1)} if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = calendar_day_add(
+            entries = calendar_day_add(
                 day=form.cleaned_data["day"],
+                until=form.cleaned_data["until"],
                 kind=form.cleaned_data["kind"],
                 name=form.cleaned_data["name"],
                 actor=request.user,
@@ -78,12 +86,14 @@ def calendar_year(request: HttpRequest) -> HttpResponse:
         except Refused as refused:
             refusal_on_form(form, refused)
         else:
+            first, last = entries[0], entries[-1]
+            span = first.day.isoformat() if first == last else f"{first.day.isoformat()} – {last.day.isoformat()}"
             messages.success(
                 request,
                 _("%(day)s added: %(kind)s (%(name)s).")
-                % {"day": entry.day.isoformat(), "kind": entry.get_kind_display(), "name": entry.name},
+                % {"day": span, "kind": first.get_kind_display(), "name": first.name},
             )
-            return redirect(f"{reverse('workbench:calendar')}?year={entry.day.year}")
+            return redirect(f"{reverse('workbench:calendar')}?year={first.day.year}")
     today = timezone.localdate()
     days = CalendarDay.objects.filter(day__year=year).order_by("day")
     context = {
