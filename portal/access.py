@@ -13,7 +13,7 @@ from django.http import Http404
 from portal.models import EnterpriseMembership
 from registry.models import Enterprise
 from subsidies.cases.queue import cases_visible_to
-from subsidies.models import Case, RefundOffer
+from subsidies.models import Case, Evidence, RefundOffer
 
 APPLY_AS_ENTERPRISE = "portal.apply_as_enterprise"
 
@@ -65,3 +65,11 @@ def get_offer_for_applicant(user: Any, pk: int) -> RefundOffer:
         )
     except RefundOffer.DoesNotExist:
         raise Http404("no such offer") from None
+
+
+def get_evidence_for_applicant(user: Any, pk: int) -> Evidence:
+    """A file uploaded with a case of an enterprise the account acts for; any other is a 404."""
+    try:
+        return Evidence.objects.select_related("case").get(pk=pk, case__in=cases_for_applicant(user))
+    except Evidence.DoesNotExist:
+        raise Http404("no such file") from None

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from portal import metrics
 from portal.api import api
 from portal.views import accounts
 from portal.views.apply import claims_enterprises as enterprise_claims_views
+from portal.views.apply import evidence as apply_evidence
 from portal.views.apply import notice_files as notice_views
 from portal.views.apply import signup as enterprise_signup
 from portal.views.apply import status as apply_status
@@ -17,7 +19,16 @@ from portal.views.services import claims_people, resident_accounts
 from portal.views.services import journeys as resident_journeys
 from portal.views.services import my_services as resident_services
 from portal.views.workbench import calendar as holiday_calendar
-from portal.views.workbench import cases, dashboard, incubators, notice_jobs, notices, parameters, registry
+from portal.views.workbench import (
+    cases,
+    dashboard,
+    incubators,
+    notice_jobs,
+    notices,
+    parameters,
+    registry,
+    review_hardship,
+)
 from portal.views.workbench import index as workbench
 from portal.views.workbench import loans as loan_views
 from portal.views.workbench import residents as resident_workbench
@@ -87,6 +98,8 @@ workbench_patterns = (
         path("cases/overrides/", cases.overrides, name="overrides"),
         path("cases/<int:pk>/return/", cases.return_case, name="return-case"),
         path("cases/<int:pk>/reject/", cases.reject, name="reject-case"),
+        path("cases/<int:pk>/hardship-assessment/", review_hardship.assess, name="hardship-assess"),
+        path("cases/<int:pk>/finance-confirmation/", review_hardship.finance_confirmation, name="hardship-finance"),
         path("cases/<int:pk>/recognise/", resident_workbench.recognise, name="recognise-case"),
         path("cases/<int:pk>/referral/", resident_workbench.refer, name="refer-case"),
         path("registrations/<int:pk>/work/", resident_workbench.record_work, name="record-work"),
@@ -125,6 +138,8 @@ apply_patterns = (
         path("memberships/<int:pk>/decide/", apply_status.decide_membership, name="decide-membership"),
         path("cases/<int:pk>/confirmation/", apply_status.confirmation, name="confirmation"),
         path("offers/<int:pk>/", apply_wizard.offer, name="offer"),
+        path("evidence/<int:pk>/", apply_evidence.evidence_download, name="evidence"),
+        path("evidence/<int:pk>/remove/", apply_evidence.evidence_remove, name="remove-evidence"),
         path(
             "stable-job-refund/", apply_wizard.start, {"journey": "stable-job-refund"}, name="start-stable-job-refund"
         ),
@@ -191,6 +206,7 @@ residents_patterns = (
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("verify/", verify_views.verify_lookup, name="verify-lookup"),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
     path("apply/notices/<int:pk>/", notice_views.notice_download, name="notice-download"),

@@ -57,6 +57,8 @@ class Step:
     intro: str = ""
     # The step accepts uploads (its form is multipart; the case's files are listed with it).
     uploads: bool = False
+    # (case) -> is the page part of this case's journey? Default: always (e.g. a page only for a returned case).
+    shown: Callable[[Case], bool] | None = None
 
     def is_done(self, case: Case) -> bool:
         return self.done(case) if self.done is not None else _answers_present(case, self.required)
@@ -85,14 +87,18 @@ class Journey:
     # "problems", "blocked" (why it cannot be sent yet) and "blocked_link".
     check_context: Callable[[HttpRequest, Case], dict[str, Any]] | None = None
 
-    def step(self, slug: str) -> Step:
-        for candidate in self.steps:
+    def steps_for(self, case: Case) -> tuple[Step, ...]:
+        """The pages of this case's journey (a page may be shown only to some cases)."""
+        return tuple(s for s in self.steps if s.shown is None or s.shown(case))
+
+    def step(self, slug: str, case: Case) -> Step:
+        for candidate in self.steps_for(case):
             if candidate.slug == slug:
                 return candidate
         raise Http404("no such step")
 
     def missing(self, case: Case) -> list[Step]:
-        return [s for s in self.steps if not s.is_done(case)]
+        return [s for s in self.steps_for(case) if not s.is_done(case)]
 
 
 @dataclass
@@ -162,8 +168,9 @@ class Wizard:
         case = self._editable(request, journey, pk)
         if isinstance(case, HttpResponse):
             return case
-        current = journey.step(slug)
-        index = journey.steps.index(current)
+        current = journey.step(slug, case)
+        steps = journey.steps_for(case)
+        index = steps.index(current)
         from_check = request.GET.get("from") == "check"
         posted = request.method == "POST"
         form = current.form(case, request.POST if posted else None, request.FILES if posted else None)
@@ -180,14 +187,14 @@ class Wizard:
                     # Saved, but the page asks for a file for each category: stay on it.
                     messages.info(request, _("Saved. Upload evidence for each category that is still missing."))
                     return redirect(self.step_url(journey, case, current, from_check=from_check))
-                if from_check or index + 1 == len(journey.steps):
+                if from_check or index + 1 == len(steps):
                     # A changed answer may need another page (a changed track, its figures) before the check page.
                     return redirect(self.resume_url(case) if from_check else self.check_url(journey, case))
-                return redirect(self.step_url(journey, case, journey.steps[index + 1]))
+                return redirect(self.step_url(journey, case, steps[index + 1]))
         if from_check:
             back = self.check_url(journey, case)
         elif index:
-            back = self.step_url(journey, case, journey.steps[index - 1])
+            back = self.step_url(journey, case, steps[index - 1])
         elif case.state == CaseState.RETURNED:
             back = self.case_url(case)
         else:
@@ -199,9 +206,11 @@ class Wizard:
             "form": form,
             "back_url": back,
             "step_number": index + 1,
-            "step_count": len(journey.steps),
+            "step_count": len(steps),
             "index_url": reverse(self.index_url_name),
             "evidence": case.evidence.all() if current.uploads else [],
+            "evidence_url_name": f"{self.namespace}:evidence",
+            "remove_evidence_url_name": f"{self.namespace}:remove-evidence",
             **(current.context(case, form) if current.context is not None else {}),
         }
         return render(request, "portal/wizard/step.html", context, status=400 if posted else 200)
@@ -218,7 +227,7 @@ class Wizard:
             "rows": rows,
             "missing": [(s, self.step_url(journey, case, s)) for s in missing],
             "form": form,
-            "back_url": self.step_url(journey, case, journey.steps[-1]),
+            "back_url": self.step_url(journey, case, journey.steps_for(case)[-1]),
             **(journey.check_context(request, case) if journey.check_context is not None else {}),
         }
 

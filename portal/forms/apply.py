@@ -459,10 +459,38 @@ class AgreementForm(TextStepForm):
 
 
 class DocumentsForm(TextStepForm):
-    documents = _text(
-        _("Which documents support your application?"),
-        _(
+    """Upload the documents that support the application, one file at a time; a note says what they are."""
+
+    file = forms.FileField(
+        label=_("Upload a document"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 5 MB. Upload one file, save, then add the next."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    documents = forms.CharField(
+        label=_("What the documents are"),
+        help_text=_(
             "One per line, with their reference or date: financial statements, the agreement with staff, the plan "
             "to keep jobs. Bring the originals if the caseworker asks."
         ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args: Any, has_files: bool = False, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_files = has_files
+        self.require_a_file = required
+
+    @classmethod
+    def initial_from(cls, case: Any) -> dict[str, Any]:
+        return {"documents": case.answers.get("documents", "")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.require_a_file and not self.has_files and not data.get("file"):
+            self.add_error("file", _("Upload at least one document."))
+        return data
+
+    def answers(self) -> dict[str, Any]:
+        return {"documents": (self.cleaned_data.get("documents") or "").strip()}

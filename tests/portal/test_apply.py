@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -329,6 +330,35 @@ def test_a_returned_case_shows_the_reason_and_can_be_corrected_and_resubmitted(
     assert case.state == CaseState.RESUBMITTED
     assert case.calculated_amount == Decimal("25000.00")
     assert "You corrected and resubmitted it." in client.get(reverse("apply:case", args=[case.pk])).content.decode()
+
+
+def test_a_returned_refund_takes_the_document_the_caseworker_asked_for(
+    user: User, ent, caseworker, english_client, client_for, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The caseworker asks for the December payment slip: the enterprise uploads it with the correction, and the
+    caseworker finds it on the review page (it was "check against the documents" with none to check)."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    client = english_client(user)
+    case = start(client)
+    fill_in(client, case)
+    assert "Documents uploaded" not in client.get(check(case)).content.decode()  # a first application: no page
+    client.post(check(case), {"token": token_of(client.get(check(case)))})
+    case.refresh_from_db()
+    case_take(case=case, actor=caseworker)
+    case_return(case=case, reason="Attach the December payment slip (缴费凭证).", actor=caseworker)
+    page = client.get(check(case)).content.decode()
+    documents = step(case, "documents")
+    assert "Documents uploaded" in page and f'href="{documents}?from=check"' in page
+    slip = SimpleUploadedFile("缴费凭证.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert client.post(documents + "?from=check", {"file": slip, "documents": "12月缴费凭证"})["Location"] == check(
+        case
+    )
+    assert "缴费凭证.pdf" in client.get(check(case)).content.decode()
+    client.post(check(case), {"token": token_of(client.get(check(case)))})
+    case.refresh_from_db()
+    assert case.state == CaseState.RESUBMITTED
+    review = client_for(caseworker).get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "缴费凭证.pdf" in review
 
 
 def test_a_submitted_case_can_no_longer_be_changed(user: User, english_client) -> None:

@@ -28,6 +28,7 @@ from portal.services_accounts import email_confirmed
 from portal.wizard import Journey, Step, Wizard
 from registry.refusals import Refused
 from subsidies.calculators.base import InputErrors
+from subsidies.cases.evidence import evidence_add
 from subsidies.cases.states import EDITABLE
 from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
 from subsidies.measures.m01_stable_job_refund import (
@@ -127,6 +128,44 @@ BANK = Step(
 )
 DECLARATION = Step("declaration", gettext_lazy("Declaration"), f.DeclarationForm, ("declaration",))
 
+# Evidence.purpose of the documents an enterprise uploads with an application.
+DOCUMENTS_PURPOSE = "documents"
+
+
+def _has_documents(case: Case) -> bool:
+    return case.evidence.filter(purpose=DOCUMENTS_PURPOSE).exists()
+
+
+def _save_documents(case: Case, form: Any, actor: Any) -> Case:
+    upload = form.cleaned_data.get("file")
+    if upload:
+        try:
+            evidence_add(case=case, purpose=DOCUMENTS_PURPOSE, upload=upload, actor=actor)
+        except Refused as refused:
+            raise Refused(str(refused), field="file") from None
+    return case_draft_save(case=case, answers=form.answers(), actor=actor)
+
+
+def _documents_step(*, required: bool, shown: Any = None) -> Step:
+    return Step(
+        "documents",
+        gettext_lazy("Documents"),
+        f.DocumentsForm,
+        done=_has_documents if required else (lambda case: True),
+        build=lambda case, data, files: f.DocumentsForm(
+            data, files, initial=f.DocumentsForm.initial_from(case), has_files=_has_documents(case), required=required
+        ),
+        save=_save_documents,
+        uploads=True,
+        shown=shown,
+    )
+
+
+# A refund returned for correction may be sent back with the documents the caseworker asked for (缴费凭证...).
+RETURNED_DOCUMENTS = _documents_step(
+    required=False, shown=lambda case: case.state == CaseState.RETURNED or _has_documents(case)
+)
+
 
 # --- Check your answers ---------------------------------------------------------------------------------------------
 
@@ -139,7 +178,7 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         {"label": _("Year"), "value": str(case.year)},
     ]
     answers = case.answers
-    for current in journey.steps:
+    for current in journey.steps_for(case):
         if current is TRACK:
             rows.append({"label": _("Track"), "value": case.get_track_display(), "step": current})
         elif current is FIGURES:
@@ -158,6 +197,11 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         elif current is BANK:
             rows.append({"label": _("Bank and branch"), "value": answers.get("bank_name", ""), "step": current})
             rows.append({"label": _("Account number"), "value": case.bank_account_masked, "step": current})
+        elif current.slug == "documents":
+            files = ", ".join(e.original_name for e in case.evidence.filter(purpose=DOCUMENTS_PURPOSE)) or "—"
+            rows.append({"label": _("Documents uploaded"), "value": files, "step": current})
+            if answers.get("documents"):
+                rows.append({"label": _("What the documents are"), "value": answers["documents"], "step": current})
         elif current is DECLARATION:
             made = _("Made") if answers.get("declaration") else _("Not made yet")
             rows.append({"label": _("Declaration"), "value": made, "step": current})
@@ -202,7 +246,7 @@ REFUND = Journey(
         "(clause （一） of 塔行发〔2019〕16号). It takes about 5 minutes: we fill in last year's figures from the "
         "social-insurance system where we have them."
     ),
-    steps=(TRACK, FIGURES, BANK, DECLARATION),
+    steps=(TRACK, FIGURES, BANK, RETURNED_DOCUMENTS, DECLARATION),
     save_answers=_save_answers,
     submit=case_submit,
     summary=summary_rows,
@@ -222,7 +266,7 @@ HARDSHIP = Journey(
         Step("situation", gettext_lazy("Your situation"), f.SituationForm, ("situation", "recovery")),
         Step("measures", gettext_lazy("Job-keeping measures"), f.MeasuresForm, ("measures", "layoffs_planned")),
         Step("agreement", gettext_lazy("Agreement with staff"), f.AgreementForm, ("agreement",)),
-        Step("documents", gettext_lazy("Documents"), f.DocumentsForm, ("documents",)),
+        _documents_step(required=True),
         DECLARATION,
     ),
     save_answers=_save_answers,

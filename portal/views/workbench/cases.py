@@ -357,6 +357,8 @@ def _user_name(user: Any) -> str:
 
 ACTION_WORDS: dict[str, Any] = {
     "case_draft_start": gettext_lazy("Application started"),
+    "case_bank_account_change": gettext_lazy("Bank account entered or changed"),
+    "case_amount_confirm": gettext_lazy("Amount confirmed by a second officer"),
     **{f"case_{name}": step.label for name, step in TRANSITIONS.items()},
 }
 
@@ -371,6 +373,11 @@ def case_history(case: Case) -> list[dict[str, Any]]:
             details.append(_("reference %(ref)s") % {"ref": after["reference"]})
         if after.get("approved_amount"):
             details.append(_("amount %(amount)s yuan") % {"amount": after["approved_amount"]})
+        if event.action == "case_bank_account_change":
+            details.append(
+                _("bank account %(before)s → %(after)s")
+                % {"before": (event.before or {}).get("bank_account") or "—", "after": after.get("bank_account") or "—"}
+            )
         events.append(
             {
                 "when": event.occurred_at,
@@ -505,12 +512,19 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "case": case,
         "kind_template": select_template([f"portal/cases/kinds/{case.kind}.html", "portal/cases/kinds/_answers.html"]),
         "details": details,
+        # An enterprise's uploaded documents (a resident's are shown by their kind's template).
+        "documents": case.evidence.all() if case.enterprise_id else [],
         "calculation": case.calculation,
         "history": case_history(case),
         "notice_entries": case.notice_entries.select_related("notice").order_by("-id"),
         "may_claim": may_decide and case.state in IN_QUEUE,
         "may_decide": may_decide and holds,
         "has_amount": case.calculation is not None,
+        # A bank account changed after it was first given is where a diverted payment shows.
+        "bank_account_changes": audit_trail(case)
+        .filter(action="case_bank_account_change")
+        .exclude(before__bank_account="")
+        .count(),
         "approve_form": forms.get("approve_form") or ApproveForm(prefix="approve"),
         "may_confirm_amount": case.state == S.APPROVED
         and case.amount_awaits_confirmation
