@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from portal import sms
+from portal.beat import BEAT_SCHEDULE
+from portal.celery import app as celery_app
 from portal.roles import Role
 from subsidies.cases import publication, workflow
 from subsidies.measures.m11_referral import referral_record
@@ -289,3 +291,19 @@ def test_a_resident_without_a_phone_on_the_account_is_written_to_at_the_phone_of
     assert [m.phone for m in sms.outbox] == ["13911112222"]
     assert "不在劳动年龄内" in sms.outbox[0].text
     assert f"/apply/services/cases/{case.pk}/" in sms.outbox[0].text
+
+
+def test_a_message_whose_sending_was_lost_is_sent_by_the_sweeper_from_beat(
+    submitted, caseworker, django_capture_on_commit_callbacks
+) -> None:
+    workflow.case_take(case=submitted, actor=caseworker)
+    with django_capture_on_commit_callbacks(execute=False):  # the commit happened, the task never reached Redis
+        workflow.case_reject(case=submitted, reason="企业上年度有裁员，不符合条件", actor=caseworker)
+    notification = Notification.objects.get(case=submitted, event=E.REJECTED)
+    assert notification.state == NotificationState.PENDING
+    assert BEAT_SCHEDULE["notifications-sweep"]["task"] in celery_app.tasks
+    assert notifications_sweep() == [notification.pk]
+    notification.refresh_from_db()
+    assert notification.state == NotificationState.SENT
+    assert "企业上年度有裁员" in sms.outbox[-1].text
+    assert notifications_sweep(now=timezone.now() + timedelta(hours=2)) == []
