@@ -57,6 +57,8 @@ KINDS: dict[str, KindRules] = {
             reference_prefix="KN",  # 困难企业
             fund=Fund.UNEMPLOYMENT_INSURANCE,
             published_as=NoticeListKind.HARDSHIP_RECOGNITIONS,
+            prepare_submit=m01.hardship_recognition_prepare_submit,
+            on_approve=m01.hardship_recognition_on_approve,
         ),
         # （二） Referral to the guarantee company: recorded when the request becomes final.
         KindRules(

@@ -34,7 +34,7 @@ from registry.models import (
 )
 from registry.services import enterprise_register, insurance_year_record, person_register, registration_open
 from subsidies.cases import claims, publication, workflow
-from subsidies.measures import m05_internship
+from subsidies.measures import m01_stable_job_refund, m05_internship
 from subsidies.measures.m09_registration import (
     registration_answers_save,
     registration_draft_start,
@@ -620,3 +620,39 @@ def training_data() -> Callable[..., dict[str, Any]]:
         return facts
 
     return data
+
+
+HARDSHIP_FINDINGS = {
+    key: {"finding": "supports", "note": "经核实"}
+    for key in ("industry", "environment", "fund_capacity", "operations", "job_keeping", "credit")
+}
+
+
+@pytest.fixture
+def recognise_hardship() -> Callable[..., Case]:
+    """recognise_hardship(applicant, caseworker, officer, ent, year=2019) -> the enterprise's hardship recognition
+    (clause （一）): submitted, assessed on every factor, confirmed by the finance bureau (recorded by the officer),
+    approved, published for public notice today and final after the period."""
+
+    def recognise(applicant: Any, caseworker: Any, officer: Any, ent: Any, *, year: int = 2019) -> Case:
+        m01 = m01_stable_job_refund
+        case = workflow.case_draft_start(kind=CaseKind.HARDSHIP_RECOGNITION, enterprise=ent, year=year, actor=applicant)
+        workflow.case_draft_save(case=case, answers={"situation": "订单下降"}, actor=applicant)
+        case = workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+        workflow.case_take(case=case, actor=caseworker)
+        m01.hardship_assessment_record(case=case, findings=HARDSHIP_FINDINGS, actor=caseworker)
+        m01.hardship_finance_confirmation_record(
+            case=case, document="塔地财函〔2019〕1号", confirmed_on=date(2019, 6, 3), confirmed_by="李明", actor=officer
+        )
+        workflow.case_approve(case=Case.objects.get(pk=case.pk), actor=caseworker)
+        notice = publication.notice_publish(
+            kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
+            county=None,
+            title="困难企业公示",
+            starts_on=timezone.localdate(),
+            actor=officer,
+        )
+        publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1))
+        return Case.objects.get(pk=case.pk)
+
+    return recognise

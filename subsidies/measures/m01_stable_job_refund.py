@@ -25,8 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from registry.audit import audit_record
 from registry.models import AuditEvent, Enterprise, InsuranceYear
+from registry.permissions import PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.calculators import POLICIES, run
 from subsidies.calculators.base import InputErrors
@@ -366,3 +369,159 @@ def refund_prepare_submit(case: Case) -> None:
 def refund_recalculate(case: Case, on: date) -> dict[str, Any]:
     """The refund under the rules of another day of the year applied for (the impact of a parameter change)."""
     return refund_calculate(case=case, on=within_year(on, case.year))
+
+
+# --- （一） The hardship list: the factors the prefecture weighs, and the finance bureau's confirmation --------------
+#
+# > 统筹考虑全地区产业结构、环境保护、失业保险基金支付能力以及企业生产经营状况、稳定就业岗位措施、诚实守信等因素，
+# > 确定"面临暂时性生产经营困难且恢复有望、坚持稳岗的参保企业"范围，并将认定后的企业名单向社会公示。
+# > 牵头单位：地区人社局  配合单位：地区财政局 (塔行发〔2019〕16号（一）)
+#
+# A recognition is approved only when the reviewer has recorded a finding on each factor (beside the registry's
+# facts that bear on them: premium arrears, last year's layoffs, the fund's capacity) and the finance bureau's
+# confirmation has been recorded; approval comes before the list is published, so nothing unconfirmed is published.
+
+HARDSHIP_FACTORS: dict[str, Any] = {
+    "industry": gettext_lazy("Industrial structure of the prefecture (产业结构)"),
+    "environment": gettext_lazy("Environmental protection (环境保护)"),
+    "fund_capacity": gettext_lazy("Capacity of the unemployment-insurance fund (失业保险基金支付能力)"),
+    "operations": gettext_lazy("The enterprise's production and operations (企业生产经营状况)"),
+    "job_keeping": gettext_lazy("Its measures to keep jobs (稳定就业岗位措施)"),
+    "credit": gettext_lazy("Its credit record (诚实守信)"),
+}
+# The plan's own words for each factor, kept on the recorded assessment (the same in every language).
+HARDSHIP_TERMS = {
+    "industry": "产业结构",
+    "environment": "环境保护",
+    "fund_capacity": "失业保险基金支付能力",
+    "operations": "企业生产经营状况",
+    "job_keeping": "稳定就业岗位措施",
+    "credit": "诚实守信",
+}
+FINDINGS: dict[str, Any] = {
+    "supports": gettext_lazy("Supports recognition"),
+    "against": gettext_lazy("Weighs against recognition"),
+}
+
+
+def hardship_registry_facts(*, enterprise: Enterprise, year: int, on: date) -> dict[str, Any]:
+    """The registry's facts that bear on the factors: last year's premium months (arrears), layoffs and layoff
+    rate, insured staff, and the fund's capacity (parameter ui_fund.months_payable)."""
+    facts: dict[str, Any] = {"year": year - 1}
+    row = InsuranceYear.objects.filter(enterprise=enterprise, year=year - 1).first()
+    if row is not None:
+        layoffs = max(0, row.insured_at_start - row.insured_at_end - row.retired_or_deceased)
+        rate = Decimal(layoffs) / Decimal(row.insured_at_start) if row.insured_at_start else Decimal(0)
+        facts.update(
+            {
+                "ui_months_paid_in_full": row.ui_months_paid_in_full,
+                "arrears_months": max(0, 12 - row.ui_months_paid_in_full),
+                "insured_at_start": row.insured_at_start,
+                "insured_at_end": row.insured_at_end,
+                "layoffs": layoffs,
+                "layoff_rate": f"{rate:.4f}",
+            }
+        )
+    try:
+        facts["fund_months_payable"] = str(value_in_force("ui_fund.months_payable", on=on))
+    except ParameterNotInForce:
+        facts["fund_months_payable"] = None
+    return facts
+
+
+def hardship_recognition_prepare_submit(case: Case) -> None:
+    """At submission, the registry's facts of the factors, kept on the case for the reviewer."""
+    case.answers = {
+        **case.answers,
+        "registry_facts": hardship_registry_facts(enterprise=case.enterprise, year=case.year, on=timezone.localdate()),
+    }
+
+
+def _hardship_case_locked(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.kind != CaseKind.HARDSHIP_RECOGNITION:
+        raise Refused(_("Only a hardship-enterprise recognition is assessed this way."))
+    if locked.state != S.IN_REVIEW:
+        raise Refused(_("Take the case into review first."))
+    return locked
+
+
+def hardship_assessment_record(*, case: Case, findings: dict[str, dict[str, str]], actor: Any) -> Case:
+    """（一） The reviewer's finding on each factor of the hardship list, with a note, beside the registry's facts
+    as they are now. Only the caseworker holding the case records it; every factor needs a finding and a note."""
+    missing = [key for key in HARDSHIP_FACTORS if findings.get(key, {}).get("finding") not in FINDINGS]
+    if missing:
+        raise Refused(_("Give a finding on every factor."), field=f"{missing[0]}_finding")
+    unexplained = [key for key in HARDSHIP_FACTORS if not str(findings[key].get("note") or "").strip()]
+    if unexplained:
+        raise Refused(_("Say what the finding rests on."), field=f"{unexplained[0]}_note")
+    with transaction.atomic():
+        case = _hardship_case_locked(case)
+        if case.assignee_id != getattr(actor, "pk", None):
+            raise Refused(_("Only the caseworker who holds the case records the assessment."))
+        before = case.answers.get("assessment")
+        assessment = {
+            "factors": {
+                key: {
+                    "term": HARDSHIP_TERMS[key],
+                    "finding": findings[key]["finding"],
+                    "note": str(findings[key]["note"]).strip(),
+                }
+                for key in HARDSHIP_FACTORS
+            },
+            "registry_facts": hardship_registry_facts(
+                enterprise=case.enterprise, year=case.year, on=timezone.localdate()
+            ),
+            "by": actor.get_username(),
+            "at": timezone.now().isoformat(),
+        }
+        case.answers = {**case.answers, "assessment": assessment}
+        case.save(update_fields=["answers", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="hardship_assessment_record",
+            target=case,
+            before={"assessment": before} if before else None,
+            after={"assessment": assessment["factors"]},
+        )
+    return case
+
+
+def hardship_finance_confirmation_record(
+    *, case: Case, document: str, confirmed_on: date, confirmed_by: str, actor: Any
+) -> Case:
+    """（一） 配合单位：地区财政局 — the finance bureau's confirmation of the recognition (its document number, date and
+    official), recorded by a prefecture officer after the assessment, before approval and publication."""
+    if not actor.has_perm(PUBLISH_LIST):
+        raise Refused(_("Only a prefecture officer records the finance bureau's confirmation."))
+    document, confirmed_by = document.strip(), confirmed_by.strip()
+    if not document:
+        raise Refused(_("Enter the finance bureau's document number."), field="document")
+    if not confirmed_by:
+        raise Refused(_("Enter who confirmed it at the finance bureau."), field="confirmed_by")
+    if confirmed_on > timezone.localdate():
+        raise Refused(_("The confirmation cannot be dated in the future."), field="confirmed_on")
+    with transaction.atomic():
+        case = _hardship_case_locked(case)
+        if not case.answers.get("assessment"):
+            raise Refused(_("The finance bureau confirms an assessed recognition: record the assessment first."))
+        confirmation = {
+            "document": document,
+            "confirmed_on": confirmed_on.isoformat(),
+            "confirmed_by": confirmed_by,
+            "recorded_by": actor.get_username(),
+        }
+        case.answers = {**case.answers, "finance_confirmation": confirmation}
+        case.save(update_fields=["answers", "updated_at"])
+        audit_record(actor=actor, action="hardship_finance_confirmation_record", target=case, after=confirmation)
+    return case
+
+
+def hardship_recognition_on_approve(case: Case) -> None:
+    """（一） A recognition is approved (and so published) only with every factor assessed and the finance
+    bureau's confirmation recorded."""
+    assessment = case.answers.get("assessment") or {}
+    if set(assessment.get("factors", {})) != set(HARDSHIP_FACTORS):
+        raise Refused(_("Record a finding on each factor of the hardship list before approving."))
+    if not case.answers.get("finance_confirmation"):
+        raise Refused(_("The finance bureau has not confirmed this recognition yet."))

@@ -233,23 +233,13 @@ def test_a_dismissed_objection_lets_the_daily_task_finalise_the_list(case, casew
     assert case.state == CaseState.FINAL
 
 
-def test_a_final_hardship_recognition_opens_the_hardship_track(applicant, caseworker, officer, make_enterprise) -> None:
+def test_a_final_hardship_recognition_opens_the_hardship_track(
+    applicant, caseworker, officer, make_enterprise, recognise_hardship
+) -> None:
     ent = make_enterprise(officer)
     assert not m01_stable_job_refund.hardship_list_includes(enterprise=ent, year=2019)
-    recognition = workflow.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
-    workflow.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
-    recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
+    recognition = recognise_hardship(applicant, caseworker, officer, ent)
     assert recognition.reference.startswith("KN-654201-2019-")
-    workflow.case_take(case=recognition, actor=caseworker)
-    workflow.case_approve(case=recognition, actor=caseworker)
-    notice = publication.notice_publish(
-        kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
-        county=None,
-        title="困难企业公示",
-        starts_on=timezone.localdate(),
-        actor=officer,
-    )
-    publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1))
     assert m01_stable_job_refund.hardship_list_includes(enterprise=ent, year=2019)
 
 

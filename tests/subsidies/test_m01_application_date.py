@@ -4,16 +4,16 @@ returned application resubmitted later keeps the rules of the day it was first s
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from portal.roles import Role
-from subsidies.cases import publication, workflow
+from subsidies.cases import workflow
 from subsidies.measures import m01_stable_job_refund as m01
-from subsidies.models import Case, CaseKind, NoticeListKind
+from subsidies.models import Case, CaseKind
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +32,10 @@ def applicant(make_user):
 
 
 @pytest.fixture
-def on_hardship_list(applicant, caseworker, officer, make_enterprise):
+def on_hardship_list(applicant, caseworker, officer, make_enterprise, recognise_hardship):
     """An enterprise recognised as a hardship enterprise for 2019, its recognition published and final."""
     ent = make_enterprise(officer)
-    recognition = workflow.case_draft_start(kind="hardship_recognition", enterprise=ent, year=2019, actor=applicant)
-    workflow.case_draft_save(case=recognition, answers={"situation": "订单下降"}, actor=applicant)
-    recognition = workflow.case_submit(case=recognition, token=uuid.uuid4(), actor=applicant)
-    workflow.case_take(case=recognition, actor=caseworker)
-    workflow.case_approve(case=recognition, actor=caseworker)
-    notice = publication.notice_publish(
-        kind=NoticeListKind.HARDSHIP_RECOGNITIONS,
-        county=None,
-        title="困难企业公示",
-        starts_on=timezone.localdate(),
-        actor=officer,
-    )
-    publication.notices_finalise_due(today=notice.ends_on + timedelta(days=1))
+    recognise_hardship(applicant, caseworker, officer, ent)
     assert m01.hardship_list_includes(enterprise=ent, year=2019)
     return ent
 
