@@ -196,9 +196,19 @@ def case_draft_save(
         case.answers = {**case.answers, **answers}
         if track is not None:
             case.track = track
-        if bank_account is not None:
+        if bank_account is not None and bank_account != case.bank_account:
+            # Where the money goes: a change of a given account is audited (masked) and shown in the case's history.
+            before = case.bank_account_masked
             case.bank_account = bank_account
             case.bank_account_masked = mask_bank_account(bank_account) if bank_account else ""
+            if before:
+                audit_record(
+                    actor=actor,
+                    action="case_bank_account_change",
+                    target=case,
+                    before={"bank_account": before},
+                    after={"bank_account": case.bank_account_masked},
+                )
         case.save()
     return case
 

@@ -130,15 +130,11 @@ def test_the_dated_ceiling_of_the_measure_applies_even_at_the_calculated_amount(
 
 
 def test_a_claim_without_public_notice_is_final_only_after_the_confirmation(officer, caseworker, in_review) -> None:
-    # A kind with no public notice becomes final at approval; above the calculated amount it waits.
+    # A kind with no public notice becomes final at approval; above the measure's ceiling it waits.
     Case.objects.filter(pk=in_review.pk).update(kind=CaseKind.IN_JOB_TRAINING)
-    case = workflow.case_approve(
-        case=Case.objects.get(pk=in_review.pk),
-        actor=caseworker,
-        amount=Decimal("99999"),
-        override_reason=REASON,
-    )
-    assert case.state == CaseState.APPROVED
+    Parameter.objects.filter(key="amount_ceiling.in_job_training").update(value="20000.00")
+    case = workflow.case_approve(case=Case.objects.get(pk=in_review.pk), actor=caseworker)
+    assert case.state == CaseState.APPROVED and case.amount_awaits_confirmation
     case = workflow.case_amount_confirm(case=case, actor=officer, reason="发票原件已核对无误")
     assert case.state == CaseState.FINAL
 

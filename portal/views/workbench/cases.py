@@ -357,7 +357,7 @@ def _user_name(user: Any) -> str:
 
 ACTION_WORDS: dict[str, Any] = {
     "case_draft_start": gettext_lazy("Application started"),
-    "case_bank_account_change": gettext_lazy("Bank account entered or changed"),
+    "case_bank_account_change": gettext_lazy("Bank account changed"),
     "case_amount_confirm": gettext_lazy("Amount confirmed by a second officer"),
     **{f"case_{name}": step.label for name, step in TRANSITIONS.items()},
 }
@@ -521,10 +521,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "may_decide": may_decide and holds,
         "has_amount": case.calculation is not None,
         # A bank account changed after it was first given is where a diverted payment shows.
-        "bank_account_changes": audit_trail(case)
-        .filter(action="case_bank_account_change")
-        .exclude(before__bank_account="")
-        .count(),
+        "bank_account_changes": audit_trail(case).filter(action="case_bank_account_change").count(),
         "approve_form": forms.get("approve_form") or ApproveForm(prefix="approve"),
         "may_confirm_amount": case.state == S.APPROVED
         and case.amount_awaits_confirmation
