@@ -11,10 +11,12 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from registry.audit import audit_trail
 from subsidies.cases import workflow
+from subsidies.cases.evidence import evidence_add
 from subsidies.measures import m09_registration
 from subsidies.measures.m11_referral import referral_record
 
@@ -162,3 +164,27 @@ def test_an_outsider_resident_cannot_see_the_timeline(
     case = submit_registration(make_resident_user(make_person()))
     stranger = make_resident_user(make_person(birth=date(1990, 1, 1)))
     assert client_for(stranger).get(reverse("residents:case", args=[case.pk])).status_code == 404
+
+
+def test_a_returned_case_shows_the_upload_and_a_changed_bank_account_before_the_resubmission(
+    settings, tmp_path, refund_case, caseworker, client_for
+) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    applicant, case = refund_case
+    workflow.case_take(case=case, actor=caseworker)
+    workflow.case_return(case=case, reason="请上传2018年12月的缴费凭证", actor=caseworker)
+    evidence_add(
+        case=case, purpose="documents", upload=SimpleUploadedFile("缴费凭证.pdf", b"%PDF-1.4 x"), actor=applicant
+    )
+    workflow.case_draft_save(case=case, answers={}, bank_account="6222020000000000999", actor=applicant)
+    workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
+    steps = _steps(client_for(applicant).get(reverse("apply:case", args=[case.pk])).content.decode())
+    assert [s["action"] for s in steps][-4:] == [
+        "case_return",
+        "evidence_add",
+        "case_bank_account_change",
+        "case_resubmit",
+    ]
+    assert "缴费凭证.pdf" in steps[-3]["text"]
+    assert "0999" in steps[-2]["text"]
+    assert "6222020000000000999" not in steps[-2]["text"]  # masked

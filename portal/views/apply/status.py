@@ -23,7 +23,7 @@ from registry.models import ReferralKind
 from registry.refusals import Refused
 from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
 from subsidies.documents import format_yuan
-from subsidies.models import Case, CaseKind, CaseState, DocumentKind, PublicNotice, RefundOffer
+from subsidies.models import Case, CaseKind, CaseState, DocumentKind, Evidence, PublicNotice, RefundOffer
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
 STATE_BADGE = {
@@ -76,6 +76,15 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
         return _("You were referred to the civil affairs bureau for %(service)s; the bureau will contact you.") % {
             "service": ReferralKind(after["kind"]).label
         }
+    if action == "evidence_add":
+        return _("A document was uploaded: %(name)s.") % {"name": after.get("name") or _("a file")}
+    if action == "evidence_remove":
+        return _("An uploaded document was removed.")
+    if action == "case_bank_account_change":
+        # Shown so that an applicant notices a change they did not make (where the money would go).
+        return _("The bank account for the payment was changed to %(account)s.") % {
+            "account": after.get("bank_account") or "—"
+        }
     # Claims released back to the queue, recalculations and other internal steps are not shown.
     return None
 
@@ -94,8 +103,17 @@ STEP_TITLES: dict[str, Any] = {
     "case_reopen": gettext_lazy("Reviewed again after an objection"),
     "case_finalise": gettext_lazy("Final"),
     "case_referral": gettext_lazy("Referred to civil affairs"),
+    "evidence_add": gettext_lazy("Document uploaded"),
+    "evidence_remove": gettext_lazy("Document removed"),
+    "case_bank_account_change": gettext_lazy("Bank account changed"),
 }
-STEP_TONE = {"case_return": "warning", "case_reject": "danger", "case_finalise": "success", "case_approve": "success"}
+STEP_TONE = {
+    "case_return": "warning",
+    "case_reject": "danger",
+    "case_finalise": "success",
+    "case_approve": "success",
+    "case_bank_account_change": "warning",
+}
 
 
 def _attach(steps: list[dict[str, Any]], actions: tuple[str, ...], document: dict[str, Any]) -> None:
@@ -114,8 +132,13 @@ def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
     sentence in plain words and the documents that step issued (the notice to download, the list it was published
     on). The registration's certificate (clause （九）) goes beside the final step of a registration."""
     steps: list[dict[str, Any]] = []
-    for event in audit_trail(case).order_by("occurred_at", "id"):
+    events = list(audit_trail(case).order_by("occurred_at", "id"))
+    uploaded = [(e.after or {}).get("evidence") for e in events if e.action == "evidence_add"]
+    names = dict(Evidence.objects.filter(case=case, pk__in=uploaded).values_list("pk", "original_name"))
+    for event in events:
         after = event.after or {}
+        if event.action == "evidence_add":
+            after = {**after, "name": names.get(after.get("evidence"), "")}
         text = _sentence(event.action, after, event.reason)
         if not text:
             continue
