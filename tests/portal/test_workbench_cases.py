@@ -18,6 +18,7 @@ from portal.roles import Role
 from portal.views.workbench.cases import ACTION_WORDS
 from subsidies.cases import states, workflow
 from subsidies.models import Case, CaseKind, CaseState
+from subsidies.parameters import DEFINITIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +212,8 @@ def test_the_review_page_shows_the_calculation_and_the_history(client_for, casew
     page = _text(client_for(caseworker).get(reverse("workbench:case", args=[case.pk])))
     assert "24000.00" in page
     assert "塔行发〔2019〕16号（一）" in page
-    assert all(p["key"] in page for p in case.calculation["parameters"])  # the parameters used
+    # The parameters used, by their names.
+    assert all(str(DEFINITIONS[p["key"]].label) in page for p in case.calculation["parameters"])
     assert "6222021234567890123" not in page
     history = client_for(caseworker).get(reverse("workbench:case", args=[case.pk])).context["history"]
     assert [str(e["what"]) for e in history] == [
@@ -329,3 +331,31 @@ def test_a_kind_without_its_own_template_shows_its_answers_in_words(
     assert "订单下降三成" in page
     assert "是，已与工会协商" in page  # the answer in words, not its code
     assert recognition.reference in _text(client_for(caseworker).get(reverse("workbench:cases")))
+
+
+def test_the_review_page_speaks_in_words_never_in_internal_keys(client_for, caseworker, case) -> None:
+    """A case confirmed from a 免申即享 offer: the caseworker reads labels, Tacheng time and parameter names, not
+    `offer_amount`, `stable_job_refund.ratio` or a UTC ISO timestamp (the page is in Chinese by default)."""
+    Case.objects.filter(pk=case.pk).update(
+        answers={
+            **case.answers,
+            "offer": 7,
+            "offer_amount": "24000.00",
+            "declared_at": "2026-12-01T22:19:13.952798+00:00",
+            "some_future_key": "x",
+        }
+    )
+    page = client_for(caseworker).get(reverse("workbench:case", args=[case.pk])).content.decode()
+    for internal in (
+        "offer_amount",
+        "offer amount",
+        "declared_at",
+        "declared at",
+        "some future key",
+        "stable_job_refund.ratio",
+        "+00:00",
+        "2026-12-01T22:19",
+    ):
+        assert internal not in page, internal
+    assert "来自免申即享返还通知" in page and "通知返还金额（元）" in page
+    assert "2026-12-02 06:19" in page  # 22:19 UTC is 06:19 the next morning in Tacheng

@@ -56,6 +56,7 @@ from subsidies.cases.workflow import (
 )
 from subsidies.measures.m01_stable_job_refund import registry_figures
 from subsidies.models import Case, CaseKind, CaseState
+from subsidies.templatetags.policy_text import local_moment
 
 S = CaseState
 PAGE_SIZE = 50
@@ -359,6 +360,9 @@ ACTION_WORDS: dict[str, Any] = {
     "case_draft_start": gettext_lazy("Application started"),
     "case_bank_account_change": gettext_lazy("Bank account changed"),
     "case_amount_confirm": gettext_lazy("Amount confirmed by a second officer"),
+    "evidence_add": gettext_lazy("Document uploaded"),
+    "evidence_remove": gettext_lazy("Document removed"),
+    "case_referral": gettext_lazy("Referred to the civil affairs bureau"),
     **{f"case_{name}": step.label for name, step in TRANSITIONS.items()},
 }
 
@@ -382,7 +386,7 @@ def case_history(case: Case) -> list[dict[str, Any]]:
             {
                 "when": event.occurred_at,
                 "who": _user_name(event.actor),
-                "what": ACTION_WORDS.get(event.action, event.action),
+                "what": ACTION_WORDS.get(event.action, gettext_lazy("Recorded")),
                 "details": "; ".join(details),
                 "reason": event.reason,
             }
@@ -420,6 +424,10 @@ ANSWER_LABELS: dict[str, Any] = {
     "agreement": gettext_lazy("Agreement with staff or union"),
     "agreement_details": gettext_lazy("When and how was it agreed?"),
     "documents": gettext_lazy("Documents"),
+    "offer": gettext_lazy("From the refund offer (免申即享)"),
+    "offer_amount": gettext_lazy("Amount offered (yuan)"),
+    "first_submitted_on": gettext_lazy("First submitted on"),
+    "track": gettext_lazy("Track"),
 }
 ANSWER_VALUES: dict[tuple[str, Any], Any] = {
     ("figures_source", "registry"): gettext_lazy("From the social-insurance system"),
@@ -440,6 +448,10 @@ def _same(answer: Any, registry: Any) -> bool:
 
 
 def _answer_value(key: str, value: Any) -> Any:
+    if key.endswith("_at"):
+        return local_moment(value)  # a moment, in Tacheng's time, never a UTC ISO string
+    if key == "offer":
+        return _("Yes")
     if isinstance(value, list):
         labels = {k: label for rows in REFUND_FIELDS.values() for k, label in rows}
         return ", ".join(str(labels.get(v, v)) for v in value)
@@ -451,7 +463,7 @@ def _answer_value(key: str, value: Any) -> Any:
 
 def _other_answers(case: Case, shown: set[str]) -> list[dict[str, Any]]:
     return [
-        {"label": ANSWER_LABELS.get(key, key.replace("_", " ")), "value": _answer_value(key, value)}
+        {"label": ANSWER_LABELS.get(key, gettext_lazy("Other answer")), "value": _answer_value(key, value)}
         for key, value in case.answers.items()
         if key not in shown and value not in (None, "", [], {})
     ]

@@ -1,0 +1,57 @@
+"""Words for values the rules keep as keys: a parameter's name, an amount of money, a moment in Tacheng's time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from subsidies.documents import amount_in_chinese_capitals, format_yuan
+from subsidies.parameters import DEFINITIONS
+
+register = template.Library()
+
+
+@register.filter
+def parameter_label(key: str) -> Any:
+    """stable_job_refund.ratio -> "Stable-job refund: share of last year's UI premiums" (the key if unknown)."""
+    definition = DEFINITIONS.get(key)
+    return definition.label if definition is not None else key
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """40000 -> ¥40,000.00: money is written one way on every page and notice ("—" when there is none)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return format_yuan(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@register.filter
+def yuan_in_words(value: Any) -> str:
+    """40000 -> 肆万元整, as on the approval notice."""
+    try:
+        return amount_in_chinese_capitals(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return ""
+
+
+@register.filter
+def local_moment(value: Any) -> Any:
+    """An aware datetime or an ISO timestamp, in Asia/Shanghai: 2026-12-02 06:19 (never a UTC ISO string)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
