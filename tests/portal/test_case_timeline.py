@@ -188,3 +188,19 @@ def test_a_returned_case_shows_the_upload_and_a_changed_bank_account_before_the_
     assert "缴费凭证.pdf" in steps[-3]["text"]
     assert "0999" in steps[-2]["text"]
     assert "6222020000000000999" not in steps[-2]["text"]  # masked
+
+
+def test_a_step_the_applicant_was_told_about_says_so(
+    refund_case, caseworker, client_for, django_capture_on_commit_callbacks
+) -> None:
+    applicant, case = refund_case
+    applicant.phone = "13999012345"
+    applicant.save()
+    workflow.case_take(case=case, actor=caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.case_return(case=case, reason="请上传2018年12月的缴费凭证", actor=caseworker)
+    html = client_for(applicant).get(reverse("apply:case", args=[case.pk])).content.decode()
+    steps = {s["action"]: s for s in _steps(html)}
+    assert "已通过短信通知您" in steps["case_return"]["text"]
+    assert "通知您" not in steps["case_claim"]["text"]
+    assert "通知您" not in steps["case_submit"]["text"]  # its message has not gone out

@@ -23,7 +23,19 @@ from registry.models import ReferralKind
 from registry.refusals import Refused
 from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
 from subsidies.documents import format_yuan
-from subsidies.models import Case, CaseKind, CaseState, DocumentKind, Evidence, PublicNotice, RefundOffer
+from subsidies.models import (
+    Case,
+    CaseKind,
+    CaseState,
+    DocumentKind,
+    Evidence,
+    Notification,
+    NotificationEvent,
+    NotificationState,
+    PublicNotice,
+    RefundOffer,
+)
+from subsidies.notifications import EVENT_OF_TRANSITION
 from subsidies.parameters import ParameterNotInForce, value_in_force
 
 STATE_BADGE = {
@@ -116,6 +128,21 @@ STEP_TONE = {
 }
 
 
+# The audit action of each event the applicant is told about.
+EVENT_OF_ACTION = {
+    **{f"case_{name}": event for name, event in EVENT_OF_TRANSITION.items()},
+    "case_referral": NotificationEvent.REFERRAL,
+}
+
+
+def _told(notification: Notification) -> str:
+    if notification.sms_sent_at and notification.email_sent_at:
+        return _("We told you by text message and email.")
+    if notification.sms_sent_at:
+        return _("We told you by text message.")
+    return _("We told you by email.")
+
+
 def _attach(steps: list[dict[str, Any]], actions: tuple[str, ...], document: dict[str, Any]) -> None:
     """Put a document beside the latest step that issued it (beside the last step if that one is not recorded, so
     that a document is never hidden)."""
@@ -133,6 +160,12 @@ def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
     on). The registration's certificate (clause （九）) goes beside the final step of a registration."""
     steps: list[dict[str, Any]] = []
     events = list(audit_trail(case).order_by("occurred_at", "id"))
+    # The messages sent about each step (subsidies.notifications): one per event and occurrence.
+    sent = {
+        (n.event, n.occurrence): n
+        for n in Notification.objects.filter(case=case, objection__isnull=True, state=NotificationState.SENT)
+    }
+    seen: dict[str, int] = {}
     uploaded = [(e.after or {}).get("evidence") for e in events if e.action == "evidence_add"]
     names = dict(Evidence.objects.filter(case=case, pk__in=uploaded).values_list("pk", "original_name"))
     for event in events:
@@ -150,6 +183,10 @@ def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
             "text": text,
             "documents": [],
         }
+        seen[event.action] = seen.get(event.action, 0) + 1
+        told = sent.get((EVENT_OF_ACTION.get(event.action), seen[event.action]))
+        if told is not None:
+            step["told"] = _told(told)
         if event.action == "case_publish" and after.get("public_notice"):
             notice = PublicNotice.objects.filter(pk=after["public_notice"]).first()
             if notice is not None:
