@@ -71,7 +71,7 @@ def test_五_youth_hired_early_on_a_2_year_contract_pays_the_host_nothing(
     assert case.calculation["to_intern"] == "6480.00"
     assert case.calculation["to_host"] == "0.00"  # the transfer is for 见习毕业生 only
     early = next(check for check in claims.evaluate(case)[0] if check.code == "early_hire")
-    assert "graduate" in str(early.reason)
+    assert "见习毕业生" in str(early.reason)
 
 
 def test_五_graduate_hired_early_on_a_1_year_contract_is_paid_until_the_hire(
