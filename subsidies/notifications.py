@@ -112,7 +112,8 @@ def notification_order(*, case: Case, event: str, occurrence: int = 1, language:
 
 def notifications_order_on_transition(case: Case, name: str) -> Notification | None:
     """The message a transition sends the applicant, ordered in its transaction (see EVENT_OF_TRANSITION). The
-    reason and the amount are taken from the transition's audit row, written just before."""
+    reason (for a return: what is wrong and what to upload, as the caseworker wrote it) is taken from the
+    transition's audit row, written just before; its count numbers the occurrence."""
     event = EVENT_OF_TRANSITION.get(name)
     if event is None:
         return None
@@ -120,13 +121,9 @@ def notifications_order_on_transition(case: Case, name: str) -> Notification | N
         return None  # told by the final message, in a moment or once a second officer confirms the amount
     rows = audit_trail(case).filter(action=f"case_{name}").order_by("-id")
     last = rows.first()
-    after = (last.after or {}) if last else {}
     details: dict[str, Any] = {"reason": last.reason if last else ""}
     if case.amount is not None and event in (E.APPROVED, E.FINAL):
         details["amount"] = str(case.approved_amount if case.approved_amount is not None else case.amount)
-    documents = after.get("documents") or after.get("requested_documents")
-    if documents:
-        details["documents"] = [str(item) for item in documents]
     if event == E.PUBLISHED:
         entry = case.notice_entries.select_related("notice").order_by("-id").first()
         if entry is not None and entry.notice.starts_on:
@@ -242,8 +239,6 @@ def _sentence(notification: Notification, *, reason: str) -> str:
         text = _("Your application “%(kind)s” (%(reference)s) was returned for correction. Reason: %(reason)s") % (
             values
         )
-        if details.get("documents"):
-            text += " " + _("Please upload: %(documents)s.") % {"documents": "、".join(details["documents"])}
         return text + " " + _("Correct it and resubmit it on your application's page.")
     if event == E.APPROVED:
         if amount:

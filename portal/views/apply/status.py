@@ -62,11 +62,7 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
     if action in ("case_claim", "case_take"):
         return _("A caseworker started reviewing it.")
     if action == "case_return":
-        text = _("It was returned to you for correction: %(reason)s") % {"reason": reason}
-        documents = after.get("documents") or after.get("requested_documents")
-        if documents:
-            text += " " + _("Please upload: %(documents)s.") % {"documents": "、".join(str(d) for d in documents)}
-        return text
+        return _("It was returned to you for correction: %(reason)s") % {"reason": reason}
     if action == "case_resubmit":
         return _("You corrected and resubmitted it.")
     if action == "case_approve":
