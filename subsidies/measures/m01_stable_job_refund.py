@@ -98,8 +98,11 @@ def refund_calculate(*, case: Case, on: date | None = None) -> dict[str, Any]:
     `on`: the rules of another day of the year applied for (the impact preview of a parameter change).
     """
     answers = case.answers
-    on = on or calculation_date(case)
-    inputs: dict[str, Any] = {"application_date": on.isoformat(), "track": case.track or Track.STANDARD}
+    applied_on = calculation_date(case)
+    on = on or applied_on
+    # The window of the hardship track is checked against the application date, even when another day's
+    # parameters are read (the impact preview of a parameter change): a preview must not reopen the track.
+    inputs: dict[str, Any] = {"application_date": applied_on.isoformat(), "track": case.track or Track.STANDARD}
     if inputs["track"] == Track.STANDARD:
         keys = [
             "ui_premiums_paid_last_year",

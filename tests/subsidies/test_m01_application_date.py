@@ -127,3 +127,12 @@ def test_一_standard_refund_is_calculated_by_the_rules_of_its_first_submission(
     case = workflow.case_submit(case=case, token=uuid.uuid4(), actor=applicant)
     assert case.calculation["as_of"] == "2019-03-01"
     assert case.calculation["amount"] == "24000.00"
+
+
+def test_一_recalculating_under_2019_parameters_does_not_reopen_the_hardship_track(applicant, on_hardship_list) -> None:
+    """The impact preview of a parameter change reads another day's parameters; the window stays the
+    application's."""
+    case = workflow.case_submit(case=hardship_draft(applicant, on_hardship_list), token=uuid.uuid4(), actor=applicant)
+    result = m01.refund_recalculate(case, date(2019, 6, 1))
+    assert result["eligible"] is False
+    assert "outside_hardship_window" in [reason["code"] for reason in result["reasons"]]
