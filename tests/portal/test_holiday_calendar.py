@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.roles import Role
 from registry.audit import audit_trail
@@ -82,3 +83,18 @@ def test_an_officer_adds_the_whole_spring_festival_in_one_go(officer, client_for
     )
     assert response.status_code == 302
     assert CalendarDay.objects.filter(day__range=(date(2027, 2, 6), date(2027, 2, 14)), name="春节").count() == 9
+
+
+def test_the_publish_screen_warns_when_the_period_reaches_a_year_without_a_calendar(officer, client_for) -> None:
+    client = client_for(officer)
+    query = {"kind": "refund_approvals", "county": "", "title": "稳岗返还公示"}
+    later = timezone.localdate().year + 3  # a year nobody has entered yet
+    html = client.get("/workbench/notices/", {**query, "starts_on": f"{later}-03-01"}).content.decode()
+    warning = html.split('data-testid="calendar-gaps"', 1)[1].split("</div>", 1)[0]
+    assert str(later) in warning
+    assert f"{URL}?year={later}" in warning
+    # Once the officer enters that year, the warning is gone.
+    client.post(URL, {"day": f"{later}-01-01", "kind": "holiday", "name": "元旦"})
+    html = client.get("/workbench/notices/", {**query, "starts_on": f"{later}-03-01"}).content.decode()
+    assert 'data-testid="period"' in html
+    assert 'data-testid="calendar-gaps"' not in html

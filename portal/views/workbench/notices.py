@@ -35,7 +35,7 @@ from subsidies.cases.queue import cases_visible_to
 from subsidies.document_jobs import mask_person_name
 from subsidies.models import NoticeListKind, NoticeListState, Objection, ObjectionState, PublicNotice
 from subsidies.parameters import value_in_force
-from subsidies.workdays import working_period
+from subsidies.workdays import calendar_gaps, working_period
 
 
 def _notices_for(user: Any) -> Any:
@@ -71,6 +71,8 @@ def _preview(form: NoticeBuildForm) -> dict[str, Any]:
         "days": days,
         "first_day": first,
         "last_day": last,
+        # Years of the period with no holiday calendar: its end is then counted as if there were no holidays.
+        "calendar_gaps": calendar_gaps(first, last),
     }
 
 
