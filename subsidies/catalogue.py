@@ -11,9 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from subsidies.parameters import display, value_in_force
+from registry.models import County
+from subsidies.parameters import ParameterNotInForce, display, value_in_force
 
 
 def percent(value: Decimal) -> str:
@@ -102,11 +104,14 @@ def _internship(on: date) -> list[str]:
 def _training(on: date) -> list[str]:
     window = _v("living_allowance.window", on)
     return [
-        _("Training subsidy by type, level, hours and cost: at most %(cap)s yuan per person who passes.")
+        _(
+            "Training subsidy for people registered unemployed when the course starts, who pass: the cost of the "
+            "training, at most %(cap)s yuan per person."
+        )
         % {"cap": yuan(_v("training_subsidy.cap", on))},
         _(
-            "Living allowance %(start)s to %(end)s: %(per_day)s yuan per training day, at most %(days)s days, once "
-            "a year, not while receiving unemployment-insurance benefit."
+            "Living allowance for the training days from %(start)s to %(end)s: %(per_day)s yuan per training day, "
+            "at most %(days)s days, once a year, not while receiving unemployment-insurance benefit."
         )
         % {
             "start": window[0],
@@ -129,7 +134,10 @@ def _skill(on: date) -> list[str]:
             "intermediate": yuan(_v("skill_upgrade.amount_intermediate", on)),
             "senior": yuan(_v("skill_upgrade.amount_senior", on)),
         },
-        _("Insurance required: %(normal)s months; %(relaxed)s months for applications %(start)s to %(end)s.")
+        _(
+            "Unemployment-insurance contributions required: %(normal)s months; %(relaxed)s months for applications "
+            "%(start)s to %(end)s."
+        )
         % {
             "normal": _v("skill_upgrade.insured_months_normal", on),
             "relaxed": _v("skill_upgrade.insured_months_relaxed", on),
@@ -151,17 +159,39 @@ def _registration(on: date) -> list[str]:
 
 
 def _benefit(on: date) -> list[str]:
-    return [
+    lines = [
         _(
-            "%(amount)s yuan a month, for %(m1)s months (1 to under 5 contribution years), %(m2)s months (5 to under "
-            "10) or %(m3)s months (10 or more); basic medical insurance premiums are paid for the same months."
+            "For %(m1)s months (1 to under 5 contribution years), %(m2)s months (5 to under 10) or %(m3)s months "
+            "(10 or more); the fund also pays your basic medical insurance premium for the same months."
         )
         % {
-            "amount": yuan(_v("ui_benefit.monthly_amount", on)),
             "m1": _v("ui_benefit.months_1_to_5_years", on),
             "m2": _v("ui_benefit.months_5_to_10_years", on),
             "m3": _v("ui_benefit.months_10_plus_years", on),
         },
+    ]
+    # （十） The amount is set per county, below its minimum wage.
+    for county in County.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("code"):
+        try:
+            amount = _v(f"ui_benefit.monthly_amount.{county.code}", on)
+            premium = _v(f"ui_benefit.medical_premium.{county.code}", on)
+        except ParameterNotInForce:
+            continue
+        lines.append(
+            _("%(county)s: %(amount)s yuan a month; the fund pays %(premium)s yuan a month of medical insurance.")
+            % {"county": county.display_name, "amount": yuan(amount), "premium": yuan(premium)}
+        )
+    return lines
+
+
+def _in_job_training(on: date) -> list[str]:
+    window = _v("in_job_training.window", on)
+    return [
+        _(
+            "Training from %(start)s to %(end)s; after the county's review, at most %(share)s of the shortfall of the "
+            "employee education fund."
+        )
+        % {"start": window[0], "end": window[1], "share": percent(_v("in_job_training.support_share_cap", on))},
     ]
 
 
@@ -235,7 +265,8 @@ MEASURES: list[Measure] = [
         _("In-job training in enterprises in difficulty"),
         _("Prefecture HR bureau"),
         _("Enterprises in difficulty training their employees in 2019."),
-        _("Costs come from the employee education fund; a shortfall may be covered after county review."),
+        _("Costs come from the employee education fund; a shortfall may be covered in part after county review."),
+        _in_job_training,
     ),
     Measure(
         "（七）",
