@@ -206,6 +206,14 @@ def _day(value: str | None) -> str:
     return date.fromisoformat(value).strftime("%Y-%m-%d") if value else ""
 
 
+def _as_sentence(text: str) -> str:
+    """A reason as a full sentence, so that the next sentence does not run into it (。 after Chinese, . otherwise)."""
+    text = (text or "").strip()
+    if not text or text[-1] in "。．.!！?？…":
+        return text
+    return text + ("。" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ".")
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -298,7 +306,7 @@ def _sentence(notification: Notification, *, reason: str) -> str:
 def notification_texts(notification: Notification) -> Texts:
     """The SMS, the email subject and body, in the notification's language."""
     link = timeline_url(notification)
-    reason = (notification.details or {}).get("reason", "")
+    reason = _as_sentence((notification.details or {}).get("reason", ""))
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         sms = _("[Tacheng employment services] %(sentence)s Details: %(link)s") % {
             "sentence": _sentence(notification, reason=_shorten(reason, SMS_REASON_LIMIT)),

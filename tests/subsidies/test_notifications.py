@@ -85,7 +85,7 @@ def test_a_returned_case_tells_the_reason_and_links_to_the_timeline_in_chinese(
     text = sms.outbox[-1].text
     assert text.startswith("【塔城地区就业服务】")
     assert "已退回补正" in text
-    assert "请上传2018年12月的缴费凭证" in text
+    assert "原因：请上传2018年12月的缴费凭证。请在申请页面补正后重新提交。" in text
     assert f"/apply/cases/{submitted.pk}/" in text
     assert "请上传2018年12月的缴费凭证" in mail.outbox[-1].body
     assert "退回补正" in mail.outbox[-1].subject
