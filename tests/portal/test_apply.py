@@ -222,7 +222,7 @@ def test_the_check_page_shows_the_calculators_amount_with_breakdown_and_clause(u
     case = start(client)
     fill_in(client, case)
     page = client.get(check(case)).content.decode()
-    assert 'data-testid="amount">24000.00' in page  # 50% of 48,000 (clause （一）)
+    assert 'data-testid="amount">¥24,000.00' in page  # 50% of 48,000 (clause （一）)
     assert "塔行发〔2019〕16号（一）" in page
     assert "Layoff rate" in page
     assert "From the social-insurance system" in page
@@ -378,7 +378,7 @@ def test_my_applications_lists_state_reference_amount_history_and_next_step(
     page = client.get(reverse("apply:index")).content.decode()
     assert case.reference in page
     assert "Submitted" in page
-    assert "24000.00" in page
+    assert "¥24,000.00" in page
     assert "Waiting for a caseworker of your county to take it." in page
     detail = client.get(reverse("apply:case", args=[case.pk])).content.decode()
     assert f"You submitted the application. Reference number: {case.reference}." in detail

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
@@ -32,8 +33,19 @@ def test_my_applications_shows_the_offer_with_its_amount(offer, english_client, 
     assert offer.eligible and offer.amount == Decimal("24000.00")
     client = english_client(make_applicant(offer.enterprise))
     page = client.get(reverse("apply:index")).content.decode()
-    assert "You qualify for a stable-job refund of ¥24000.00" in page
+    assert "You qualify for a stable-job refund of ¥24,000.00" in page
     assert reverse("apply:offer", args=[offer.pk]) in page
+
+
+def test_the_offer_page_shows_the_figures_the_amount_comes_from(offer, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    """（一） 免申即享: before confirming, the enterprise sees the amount in figures and words, and the figures of the
+    year before that it was worked out from, so it can tell whether they are right."""
+    client = Client()
+    client.force_login(make_applicant(offer.enterprise))
+    page = client.get(reverse("apply:offer", args=[offer.pk])).content.decode()
+    assert "¥24,000.00" in page and "贰万肆仟元整" in page
+    figures = page[page.index('data-testid="offer-figures"') :]
+    assert "48000.00" in figures and "上年度实际缴纳失业保险费（元）" in figures
 
 
 def test_confirming_the_offer_submits_one_case_with_the_offers_figures(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]

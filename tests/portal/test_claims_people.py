@@ -39,7 +39,7 @@ def test_it_files_a_training_claim_with_living_allowance_and_shows_it(make_resid
     assert "1600.00" in page and subsidy.bank_account_masked in page
     assert BANK not in page
     listing = client.get("/apply/claims/").content.decode()
-    assert subsidy.reference in listing and allowance.reference in listing and "1000.00" in listing
+    assert subsidy.reference in listing and allowance.reference in listing and "¥1,000.00" in listing
 
 
 def test_it_shows_the_reason_next_to_the_living_allowance_when_a_check_fails(make_resident, training_form_data) -> None:

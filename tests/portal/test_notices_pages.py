@@ -121,7 +121,7 @@ def test_the_public_list_and_page_need_no_sign_in_and_show_no_id_number(client, 
     page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
     assert approved.enterprise.name in page
     assert approved.enterprise.credit_code in page
-    assert "24000.00" in page
+    assert "¥24,000.00" in page
     assert notice.ends_on.isoformat() in page
     assert "6222021234567890123" not in page
 

@@ -336,6 +336,13 @@ def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
     return ENTERPRISE_WIZARD.check_view(request, journey, pk)
 
 
+def _offer_figures(refund_offer: Any) -> list[dict[str, Any]]:
+    """The registry's figures an offer was worked out from, labelled as the application form labels them."""
+    figures = registry_figures(enterprise=refund_offer.enterprise, year=refund_offer.year) or {}
+    fields = f.StandardFiguresForm.base_fields
+    return [{"label": fields[key].label, "value": figures[key]} for key in f.StandardFiguresForm.keys if key in figures]
+
+
 @enterprise_required
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     """免申即享: the enterprise qualifies already; one page (bank account, declaration) creates and submits the case."""
@@ -372,6 +379,6 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/apply/offer.html",
-        {"offer": refund_offer, "form": form, "confirmed": confirmed},
+        {"offer": refund_offer, "form": form, "confirmed": confirmed, "figures": _offer_figures(refund_offer)},
         status=400 if form.is_bound and form.errors else 200,
     )
