@@ -214,6 +214,11 @@ def _as_sentence(text: str) -> str:
     return text + ("。" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ".")
 
 
+def _joined(*sentences: str) -> str:
+    """Sentences one after another: no space between Chinese sentences, one between English ones."""
+    return ("" if (translation.get_language() or "").startswith("zh") else " ").join(sentences)
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -247,7 +252,7 @@ def _sentence(notification: Notification, *, reason: str) -> str:
         text = _("Your application “%(kind)s” (%(reference)s) was returned for correction. Reason: %(reason)s") % (
             values
         )
-        return text + " " + _("Correct it and resubmit it on your application's page.")
+        return _joined(text, _("Correct it and resubmit it on your application's page."))
     if event == E.APPROVED:
         if amount:
             return _(

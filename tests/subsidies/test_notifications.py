@@ -137,7 +137,7 @@ def test_the_phone_and_email_are_read_when_sending_not_when_ordering(
     for callback in callbacks:
         callback()
     assert sms.outbox[-1].phone == "13800001111"
-    assert "企业上年度有裁员" in sms.outbox[-1].text
+    assert "原因：企业上年度有裁员，不符合条件。您可在申请页面下载不予批准通知书。" in sms.outbox[-1].text
     assert mail.outbox[-1].to == ["new-clerk@example.com"]
     assert "13800001111" not in str(Notification.objects.get(case=submitted, event=E.REJECTED).details)
 
