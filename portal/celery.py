@@ -5,6 +5,7 @@ import os
 from celery import Celery
 from django.conf import settings
 
+from portal import observability  # noqa: F401  (connects the signals that carry request ids into tasks)
 from portal.beat import beat_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")

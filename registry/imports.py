@@ -1080,6 +1080,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 target=job,
                 after={"status": job.status, "summary": job.summary},
             )
+        logger.info("import job %s: done, %s (run %s)", job.pk, job.summary, job.attempts)
         return job
     except FileUnreadable as exc:
         # The file itself is wrong: running it again gives the same answer; the officer uploads a corrected file.

@@ -89,3 +89,11 @@ def test_the_example_env_file_names_every_required_variable() -> None:
     required = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY")
     for name in required:
         assert f"{name}=" in example
+
+
+def test_gunicorn_shares_its_metrics_between_processes() -> None:
+    web = load()["services"]["web"]
+    command = web["command"]
+    assert command[command.index("--config") + 1] == "python:portal.gunicorn_conf"
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+    assert "METRICS_TOKEN=" in (ROOT / ".env.example").read_text()
