@@ -88,6 +88,7 @@ def test_the_enterprise_sees_every_step_in_order_with_the_reason_and_the_documen
     assert "退回补正" in by_action["case_return"]["heading"]
     assert "请上传2018年12月的缴费凭证" in by_action["case_return"]["text"]
     assert "¥24,000.00" in by_action["case_approve"]["text"]
+    assert re.search(r'data-testid="amount">¥24,000.00 \(贰万肆仟元整\)<', html)
     notice = case.notice_entries.get().notice
     assert reverse("notices:detail", args=[notice.pk]) in by_action["case_publish"]["links"]
     # The approval notice sits beside the final step, and only there.
