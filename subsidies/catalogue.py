@@ -12,9 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import County
+from subsidies.documents import format_yuan
 from subsidies.parameters import ParameterNotInForce, display, value_in_force
 
 
@@ -324,3 +327,38 @@ MEASURES: list[Measure] = [
 
 def parameter_text(key: str, on: date) -> str:
     return display(key, value_in_force(key, on=on))
+
+
+# --- Words with amounts, for any page --------------------------------------------------------------------------------
+
+
+class ParameterText:
+    """Words whose amounts come from the dated parameters in force on the day they are shown.
+
+    `ParameterText(_("up to %(cap)s"), cap=money_of("training_subsidy.cap"))` reads the parameter each time it is
+    rendered (in the language active then), so no amount is ever typed into a view, a form or a template.
+    """
+
+    def __init__(self, message: Any, **values: Callable[[date], str]) -> None:
+        self.message = message
+        self.values = values
+
+    def __str__(self) -> str:
+        on = timezone.localdate()
+        return str(self.message) % {name: value(on) for name, value in self.values.items()}
+
+    def __html__(self) -> str:  # rendered like a translated string: escaped by the template as usual
+        return conditional_escape(str(self))
+
+
+def money_of(key: str) -> Callable[[date], str]:
+    """The amount of a parameter, written the one way money is written: ¥150,000.00."""
+    return lambda on: format_yuan(Decimal(str(value_in_force(key, on=on))))
+
+
+def percent_of(key: str) -> Callable[[date], str]:
+    return lambda on: percent(Decimal(str(value_in_force(key, on=on))))
+
+
+def number_of(key: str) -> Callable[[date], str]:
+    return lambda on: str(value_in_force(key, on=on))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms.apply import StyledForm
 from registry.identifiers import error_text, parse_id_number
+from subsidies.catalogue import ParameterText, money_of
 from subsidies.forms import DateInput
 from subsidies.models import InternCategory
 
@@ -121,7 +122,9 @@ class InternForm(ClaimForm):
 class StartupLoanForm(ClaimForm):
     requested_amount = forms.DecimalField(
         label=_("Loan you need (yuan)"),
-        help_text=_("Up to 3,000,000 yuan for a small or micro enterprise."),
+        help_text=ParameterText(
+            _("Up to %(cap)s for a small or micro enterprise."), cap=money_of("startup_loan.cap_enterprise")
+        ),
         min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,

@@ -16,6 +16,7 @@ from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
 from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
 from registry.models import County
+from subsidies.catalogue import ParameterText, money_of, number_of
 from subsidies.forms import DateInput
 from subsidies.measures.m03_startup_loan import LOAN_CATEGORIES
 from subsidies.measures.m07_training import TRAINING_TYPES
@@ -100,9 +101,13 @@ class TrainingClaimForm(ClaimForm, BankFieldsMixin, CertificateUploadMixin):
         label=_("Certificate number"), max_length=60, help_text=_("As printed on the training certificate.")
     )
     living_allowance = forms.BooleanField(
-        label=_(
-            "Also claim the living allowance (50 yuan per training day, at most 30 days): for registered unemployed "
-            "employment-difficult people and zero-employment families"
+        label=ParameterText(
+            _(
+                "Also claim the living allowance (%(per_day)s per training day, at most %(days)s days): for registered "
+                "unemployed employment-difficult people and zero-employment families"
+            ),
+            per_day=money_of("living_allowance.per_day"),
+            days=number_of("living_allowance.max_days"),
         ),
         required=False,
     )
@@ -220,7 +225,9 @@ class StartupLoanClaimForm(ClaimForm):
         min_value=Decimal("1"),
         max_digits=12,
         decimal_places=2,
-        help_text=_("An individual can be guaranteed up to 150,000 yuan."),
+        help_text=ParameterText(
+            _("An individual can be guaranteed up to %(cap)s."), cap=money_of("startup_loan.cap_individual")
+        ),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     field_order = ["category", "category_details", "business_name", "business_activity", "requested_amount", "token"]

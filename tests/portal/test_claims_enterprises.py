@@ -45,7 +45,7 @@ def test_it_files_an_intern_claim_through_the_pages_without_the_id_number_in_url
     page = client.get(response["Location"])
     text = page.content.decode()
     assert "654202********0021" in text and ID_1998 not in text
-    assert "9720.00" in text
+    assert "¥9,720.00" in text
     response = client.post(reverse("enterprise_claims:check", args=[case.pk]), {"token": str(uuid.uuid4())})
     assert response["Location"] == reverse("apply:confirmation", args=[case.pk])
     case.refresh_from_db()

@@ -182,3 +182,18 @@ def test_recognition_in_force_is_defined_once() -> None:
         if isinstance(node, ast.FunctionDef) and IN_FORCE_ON_A_DAY.search(ast.unparse(node))
     ]
     assert definitions == ["registry.services.recognition_in_force"]
+
+
+def test_no_amount_of_money_is_typed_into_a_view_a_form_or_a_template() -> None:
+    """Every amount a page shows comes from the dated parameters (subsidies.catalogue.ParameterText, money_of):
+    a typed "1,800 yuan" would stay on the page after the bureau changes the parameter."""
+    typed = re.compile(r"\d{1,3}(,\d{3})+ ?(yuan|元)|\b\d+ ?(yuan|元)\b|¥ ?\d")
+    places = [p for p in MODULES.values() if p.parts[-2] in ("views", "forms", "workbench", "apply", "services")]
+    places += list((ROOT / "templates").rglob("*.html"))
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in places
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if typed.search(line) and "pdf" not in path.parts
+    ]
+    assert found == []

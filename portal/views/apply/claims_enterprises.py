@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,10 +26,12 @@ from portal.forms import SubmitForm, refusal_on_form
 from portal.forms import claims_enterprises as f
 from portal.services_accounts import email_confirmed
 from portal.views.apply.wizard import enterprise_required
+from portal.views.outcomes import decided_message, may_still
 from registry.identifiers import error_text
 from registry.refusals import Refused
 from subsidies.cases import claims, workflow
 from subsidies.cases.states import EDITABLE
+from subsidies.catalogue import ParameterText, money_of, number_of, percent_of
 from subsidies.measures import (
     m01_stable_job_refund,
     m02_guarantee_referral,
@@ -76,10 +79,18 @@ CLAIMS = {
             "startup-loan",
             CaseKind.STARTUP_LOAN,
             gettext_lazy("Ask for start-up loan eligibility"),
-            gettext_lazy(
-                "Small and micro enterprises whose new hires of qualifying persons this year reach 25% of current "
-                "staff (15% above 100 staff), on contracts of a year or more, can get a guaranteed loan of up to "
-                "3,000,000 yuan with the interest subsidised in years 1 and 2 (clause （三）)."
+            ParameterText(
+                gettext_lazy(
+                    "Small and micro enterprises whose new hires of qualifying persons this year reach %(share)s of "
+                    "current staff (%(large_share)s above %(large)s staff), on contracts of %(years)s year or more, "
+                    "can get a guaranteed loan of up to %(cap)s with the interest subsidised in years 1 and 2 (clause "
+                    "（三）)."
+                ),
+                share=percent_of("startup_loan.hiring_ratio"),
+                large_share=percent_of("startup_loan.hiring_ratio_large"),
+                large=number_of("startup_loan.large_staff_threshold"),
+                years=number_of("startup_loan.min_contract_years"),
+                cap=money_of("startup_loan.cap_enterprise"),
             ),
             f.StartupLoanForm,
         ),
@@ -283,6 +294,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and case.submission_token == form.cleaned_data["token"]:
             return redirect("apply:confirmation", pk=case.pk)
         if case.state not in EDITABLE:
+            # Another member of the enterprise submitted it first: say who, and when.
+            messages.warning(request, decided_message(case, request.user))
             return redirect("apply:case", pk=case.pk)
         if form.is_valid():
             if not email_confirmed(user=request.user):
@@ -291,6 +304,9 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     case = claims.claim_submit(case=case, token=form.cleaned_data["token"], actor=request.user)
                 except Refused as exc:
+                    if not may_still(case, "submit") and case.state not in EDITABLE:
+                        messages.warning(request, decided_message(case, request.user))
+                        return redirect("apply:case", pk=case.pk)
                     form.add_error(None, str(exc))
                 else:
                     return redirect("apply:confirmation", pk=case.pk)

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from registry.models import Person
 from registry.refusals import Refused
 from subsidies.cases.claims import claim_checks, claim_resubmit, next_step, resident_claim_kinds
 from subsidies.cases.rules import rules_for
+from subsidies.catalogue import ParameterText, money_of, number_of
 from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.measures.m08_skill_upgrade import insured_months_known, skill_upgrade_claim_submit
@@ -37,25 +39,38 @@ APPLY_AS_RESIDENT = "portal.apply_as_resident"
 CLAIMS = {
     "training": {
         "title": gettext_lazy("Claim the training subsidy and living allowance"),
-        "lead": gettext_lazy(
-            "After training for the unemployed: the cost of the training, up to 1,800 yuan, if you passed; and, for "
-            "registered unemployed employment-difficult people and zero-employment families, 50 yuan per training "
-            "day for at most 30 days, once a year (clause （七）)."
+        "lead": ParameterText(
+            gettext_lazy(
+                "After training for the unemployed: the cost of the training, up to %(cap)s, if you passed; and, for "
+                "registered unemployed employment-difficult people and zero-employment families, %(per_day)s per "
+                "training day for at most %(days)s days, once a year (clause （七）)."
+            ),
+            cap=money_of("training_subsidy.cap"),
+            per_day=money_of("living_allowance.per_day"),
+            days=number_of("living_allowance.max_days"),
         ),
     },
     "skill-upgrade": {
         "title": gettext_lazy("Claim the skill-upgrade subsidy"),
-        "lead": gettext_lazy(
-            "Insured employees who obtained a vocational qualification or skill-level certificate: 1,000, 1,500 or "
-            "2,000 yuan by level, once per occupation and level (clause （八）)."
+        "lead": ParameterText(
+            gettext_lazy(
+                "Insured employees who obtained a vocational qualification or skill-level certificate: %(junior)s, "
+                "%(intermediate)s or %(senior)s by level, once per occupation and level (clause （八）)."
+            ),
+            junior=money_of("skill_upgrade.amount_junior"),
+            intermediate=money_of("skill_upgrade.amount_intermediate"),
+            senior=money_of("skill_upgrade.amount_senior"),
         ),
     },
     "startup-loan": {
         "title": gettext_lazy("Ask to be certified for a guaranteed start-up loan"),
-        "lead": gettext_lazy(
-            "Registered unemployed people, graduates and other qualifying people starting a business can borrow up "
-            "to 150,000 yuan with a government guarantee; the interest of years 1 and 2 is subsidised (clause （三）). "
-            "The county certifies that you qualify; then you take the certification to the handling bank."
+        "lead": ParameterText(
+            gettext_lazy(
+                "Registered unemployed people, graduates and other qualifying people starting a business can borrow "
+                "up to %(cap)s with a government guarantee; the interest of years 1 and 2 is subsidised (clause "
+                "（三）). The county certifies that you qualify; then you take the certification to the handling bank."
+            ),
+            cap=money_of("startup_loan.cap_individual"),
         ),
     },
 }
@@ -106,7 +121,18 @@ def _claim_page(
     if request.method == "POST" and form.is_valid():
         try:
             made = submit(form.cleaned_data)
-        except Refused as refused:
+        except (Refused, IntegrityError) as refused:
+            # A double click: the first request submitted it (with this form's token) while this one waited.
+            first = Case.objects.filter(submission_token=form.cleaned_data.get("token")).first()
+            if first is not None and first.created_by_id == request.user.pk:
+                messages.info(
+                    request,
+                    _("This claim was already submitted (reference %(reference)s); nothing was changed.")
+                    % {"reference": first.reference},
+                )
+                return redirect("claims:claim", pk=first.pk)
+            if isinstance(refused, IntegrityError):
+                raise
             refusal_on_form(form, refused)
         else:
             made = made if isinstance(made, list) else [made]
