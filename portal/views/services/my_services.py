@@ -3,12 +3,14 @@ a case's page, the confirmation after submitting, reporting new work, and the re
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -183,13 +185,24 @@ def report_work(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The extension of each type evidence may have (subsidies.cases.evidence checks the content, not the name).
+EXTENSION = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def download_name(evidence: Evidence) -> str:
+    """The name a download is saved under: the uploader's name cleaned of anything but letters, digits, - and _,
+    with the extension of what the file really is (never "evil<script>.html")."""
+    stem = get_valid_filename(Path(evidence.original_name).stem.replace(".", "_"))[:80] or "document"
+    return f"{stem}.{EXTENSION.get(evidence.content_type, 'bin')}"
+
+
 def evidence_response(evidence: Evidence) -> FileResponse:
     """The file, never cached by a shared cache, never sniffed into another type by the browser."""
     response = FileResponse(
         evidence_files.evidence_open(evidence),
         content_type=evidence.content_type,
         as_attachment=evidence.content_type == "application/pdf",
-        filename=evidence.original_name,
+        filename=download_name(evidence),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
