@@ -267,7 +267,8 @@ HEALTHZ_CHECK_BEAT = env_bool("HEALTHZ_CHECK_BEAT", default=False)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, signing in by user name, mobile number or (residents) ID number.
+    "portal.auth.PhoneOrIdNumberBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

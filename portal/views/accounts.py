@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -24,35 +27,43 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return nxt
-    from django.urls import reverse
-
     return reverse(default)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying what to type: most residents know their phone, not a "user name"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = _("Mobile phone, ID number or user name")
+        field.help_text = _(
+            "Residents: the mobile number you signed up with, or your ID number. Enterprises and staff: your user name."
+        )
+        field.max_length = 40
+        field.widget.attrs.update({"maxlength": 40, "autocomplete": "username", "inputmode": "text"})
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def get_default_redirect_url(self) -> str:
+        # Caseworkers, officers and auditors land on the workbench (after the two-factor step).
+        if self.request.user.is_back_office:
+            return reverse("workbench:index")
         # Enterprise applicants land on "my applications" (their offers and cases).
         if self.request.user.has_perm("portal.apply_as_enterprise"):
-            from django.urls import reverse
-
             return reverse("apply:index")
         # Residents land on "my services" (registration, recognition, claims, notices).
         if self.request.user.has_perm("portal.apply_as_resident") and hasattr(self.request.user, "resident"):
-            from django.urls import reverse
-
             return reverse("residents:index")
         return super().get_default_redirect_url()
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         if self.request.user.is_back_office:
-            from urllib.parse import urlencode
-
-            from django.urls import reverse
-
             return redirect(f"{reverse('accounts:two-factor')}?{urlencode({'next': self.get_success_url()})}")
         return response
 

@@ -66,7 +66,7 @@ def sign_in_staff() -> Callable[[Any, str], None]:
 
     def sign_in(page: Any, username: str) -> None:
         device = TOTPDevice.objects.get(user__username=username)
-        page.get_by_label("用户名").fill(username)
+        page.get_by_label("手机号、身份证号或用户名").fill(username)
         page.get_by_label("密码").fill(TEST_PASSWORD)
         page.get_by_role("button", name="登录").last.click()
         page.get_by_label("身份验证器应用显示的六位验证码").fill(f"{totp(device.bin_key):06d}")

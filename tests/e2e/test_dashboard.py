@@ -30,7 +30,7 @@ def test_an_officer_reads_the_dashboard_with_its_charts_and_warnings(
 
     page.goto("/workbench/dashboard/?start=2019-03&end=2019-04")
     device = TOTPDevice.objects.get(user=officer)
-    page.get_by_label("用户名").fill("zhao.min")
+    page.get_by_label("手机号、身份证号或用户名").fill("zhao.min")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").last.click()
     page.get_by_label("身份验证器应用显示的六位验证码").fill(f"{totp(device.bin_key):06d}")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _enterprise_sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("用户名").fill(username)
+    page.get_by_label("手机号、身份证号或用户名").fill(username)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").last.click()
 

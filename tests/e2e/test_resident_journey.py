@@ -56,7 +56,7 @@ def caseworker_signs_in(browser, live_server, user):  # type: ignore[no-untyped-
     ctx, _foreign = context(browser, live_server)
     page = ctx.new_page()
     page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("手机号、身份证号或用户名").fill(user.username)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").last.click()
     device = TOTPDevice.objects.get(user=user)

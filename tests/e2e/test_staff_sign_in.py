@@ -18,7 +18,7 @@ def test_a_caseworker_signs_in_with_totp_and_reaches_the_workbench(page, make_us
 
     page.goto("/workbench/")
     assert page.locator("h1").inner_text() == "登录"
-    page.get_by_label("用户名").fill("li.qiang")
+    page.get_by_label("手机号、身份证号或用户名").fill("li.qiang")
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").last.click()
 
@@ -33,7 +33,7 @@ def test_a_caseworker_signs_in_with_totp_and_reaches_the_workbench(page, make_us
 def test_a_wrong_password_is_explained_next_to_the_form(page, make_user) -> None:  # type: ignore[no-untyped-def]
     make_user(Role.RESIDENT_APPLICANT, username="resident")
     page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("resident")
+    page.get_by_label("手机号、身份证号或用户名").fill("resident")
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").last.click()
     assert page.get_by_role("alert").is_visible()

@@ -1,0 +1,57 @@
+"""Sign-in as people do it (issue "sign-in traps"): a resident types their mobile number however they write it, or
+their ID number; the page says so; staff land on the workbench after the two-factor step, not on the public home."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.roles import Role
+from tests.conftest import RESIDENT_PASSWORD, TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resident(make_resident):
+    user, person = make_resident("654201198503150018", name="古丽娜尔•艾力", registered_on=None)
+    return user, person
+
+
+@pytest.mark.parametrize("typed", ["{phone}", "+86 {p1} {p2} {p3}", "{p1}-{p2}-{p3}", "654201198503150018"])
+def test_a_resident_signs_in_with_the_phone_written_any_way_or_the_id_number(resident, typed: str) -> None:
+    user, _person = resident
+    phone = user.username
+    name = typed.format(phone=phone, p1=phone[:3], p2=phone[3:7], p3=phone[7:])
+    response = Client().post("/accounts/login/", {"username": name, "password": RESIDENT_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/apply/services/"
+
+
+def test_a_wrong_password_with_an_id_number_is_refused_like_any_other(resident) -> None:
+    response = Client().post("/accounts/login/", {"username": "654201198503150018", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "手机号、身份证号或用户名" in response.content.decode() and "_auth_user_id" not in response.client.session
+
+
+def test_someone_elses_id_number_without_an_account_signs_in_nobody(resident) -> None:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "654202199001010016", "password": RESIDENT_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_sign_in_page_says_what_to_type_and_offers_both_sign_ups() -> None:
+    page = Client().get("/accounts/login/").content.decode()
+    assert "手机号、身份证号或用户名" in page
+    assert 'href="/accounts/signup/resident/"' in page and 'href="/accounts/signup/enterprise/"' in page
+    assert 'maxlength="11"' not in page  # "+86 139 9901 2345" is not cut off
+
+
+def test_staff_land_on_the_workbench_after_the_two_factor_step(make_user) -> None:
+    user = make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
+    device = TOTPDevice.objects.get(user=user)
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "li.qiang", "password": TEST_PASSWORD})
+    response = client.post(response["Location"], {"otp_token": f"{totp(device.bin_key):06d}"})
+    assert response["Location"] == "/workbench/"
