@@ -18,6 +18,12 @@ _SEPARATORS = re.compile(r"[\s\-()（）]")
 _PHONE = re.compile(r"^(?:\+?86)?(1\d{10})$")
 
 
+def normalise_phone(typed: str) -> str | None:
+    """"+86 139 9901 2345", "139-9901-2345" -> "13999012345"; None when it is no mainland mobile number."""
+    match = _PHONE.match(_SEPARATORS.sub("", typed or ""))
+    return match.group(1) if match else None
+
+
 def sign_in_user(typed: str) -> User | None:
     """The account a typed sign-in name means: a user name, a mobile number, or a resident's ID number."""
     typed = (typed or "").strip()
@@ -25,9 +31,8 @@ def sign_in_user(typed: str) -> User | None:
     if exact is not None:
         return exact
     compact = _SEPARATORS.sub("", typed)
-    phone = _PHONE.match(compact)
-    if phone:
-        number = phone.group(1)
+    number = normalise_phone(compact)
+    if number:
         return User.objects.filter(username=number).first() or User.objects.filter(phone=number).first()
     try:
         parse_id_number(compact.upper())

@@ -299,3 +299,38 @@ def identity_claim_refuse(*, claim: IdentityClaim, actor: Any, reason: str) -> N
         claim.outcome = IdentityClaim.Outcome.REFUSED
         claim.save(update_fields=["resolved_at", "resolved_by", "outcome"])
         audit_record(actor=actor, action="identity_claim_refuse", target=claim, reason=reason)
+
+
+# --- Password reset by a code texted to the account's phone (residents) ---------------------------------------------
+
+PASSWORD_RESET = "password_reset"  # noqa: S105 - the purpose of a phone code, not a password
+
+
+def _account_of_phone(phone: str) -> User | None:
+    """The resident account whose mobile number this is (the sign-up phone is its user name)."""
+    return (
+        User.objects.filter(resident__isnull=False, is_active=True, username=phone).first()
+        or User.objects.filter(resident__isnull=False, is_active=True, phone=phone).first()
+    )
+
+
+def password_reset_code_send(*, phone: str) -> None:
+    """Text a reset code to the phone if a resident account has it. The caller answers alike either way, so the
+    page never tells a stranger whether a phone has an account; only the owner of the phone receives the code."""
+    if _account_of_phone(phone) is None:
+        return
+    phone_code_send(phone=phone, purpose=PASSWORD_RESET)
+
+
+def password_reset_by_code(*, phone: str, code: str, password: str) -> User:
+    """Set a new password once the code texted to the phone is right (Refused with field "code" otherwise). Every
+    session of the account ends: the password's hash is part of each session."""
+    user = _account_of_phone(phone)
+    if user is None:
+        raise Refused(_("This code has expired. Ask for a new one."), field="code")
+    phone_code_verify(phone=phone, purpose=PASSWORD_RESET, code=code)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="password_reset", target=user, after={"by": "sms"})
+    return user

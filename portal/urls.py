@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from portal import metrics
 from portal.api import api
-from portal.views import accounts
+from portal.views import accounts, password_reset
 from portal.views.apply import claims_enterprises as enterprise_claims_views
 from portal.views.apply import evidence as apply_evidence
 from portal.views.apply import notice_files as notice_views
@@ -46,6 +46,12 @@ accounts_patterns = (
         path("signup/resident/confirm/", resident_accounts.confirm, name="resident-confirm"),
         path("signup/resident/resend/", resident_accounts.resend, name="resident-resend"),
         path("signup/resident/pending/", resident_accounts.pending, name="resident-pending"),
+        path("password/reset/", password_reset.reset_by_phone, name="password-reset"),
+        path("password/reset/code/", password_reset.reset_code, name="password-reset-code"),
+        path("password/reset/email/", password_reset.email_reset, name="password-reset-email"),
+        path("password/reset/email/sent/", password_reset.email_sent, name="password-reset-email-sent"),
+        path("password/reset/email/<uidb64>/<token>/", password_reset.email_confirm, name="password-reset-confirm"),
+        path("password/reset/done/", password_reset.complete, name="password-reset-complete"),
     ],
     "accounts",
 )
