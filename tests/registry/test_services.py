@@ -138,7 +138,9 @@ def test_revealing_needs_the_permission_and_a_reason_and_is_logged(caseworker, a
     assert (log.actor, log.person, log.reason) == (caseworker, person, "核对身份证原件")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not serialized_rollback: restoring the serialized rows clashes with the content types that an earlier transactional
+# test's flush recreated under other ids; tests/conftest.py replays the migration data instead.
+@pytest.mark.django_db(transaction=True)
 def test_one_active_registration_holds_under_two_concurrent_requests():
     """Two requests at once for the same person: exactly one active registration (real PostgreSQL)."""
     person = register()
