@@ -14,6 +14,9 @@ from portal.models import ResidentAccount, User
 from registry.identifiers import parse_id_number
 from registry.services import person_find_by_id_number
 
+# The backend a view names when it signs in an account it just created (settings.AUTHENTICATION_BACKENDS).
+SIGN_IN_BACKEND = "portal.auth.PhoneOrIdNumberBackend"
+
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 _PHONE = re.compile(r"^(?:\+?86)?(1\d{10})$")
 

@@ -87,7 +87,7 @@ def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(
     no_serious_violations(page)
     submit(page)
 
-    assert "24000.00" in page.locator("[data-testid=amount]").inner_text()
+    assert "¥24,000.00" in page.locator("[data-testid=amount]").inner_text()
     assert "塔行发〔2019〕16号（一）" in page.locator("#calculation").inner_text()
     no_serious_violations(page)
     submit(page)

@@ -75,7 +75,7 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     page.locator("main form button[type=submit]").click()
     assert "654202199807080021" not in page.url
     text = page.locator("main").inner_text()
-    assert "654202********0021" in text and "9720.00" in text
+    assert "654202********0021" in text and "¥9,720.00" in text
     axe_clean(page)
     page.locator("main form button[type=submit]").click()
     claim = Case.objects.get(kind=CaseKind.INTERNSHIP)
@@ -87,5 +87,5 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     assert claim.state == CaseState.FINAL and str(claim.approved_amount) == "9720.00"
     page.goto("/apply/")
     row = page.locator("tr", has_text=claim.reference)
-    assert "9720.00" in row.inner_text()
+    assert "¥9,720.00" in row.inner_text()
     axe_clean(page)

@@ -55,3 +55,12 @@ def test_staff_land_on_the_workbench_after_the_two_factor_step(make_user) -> Non
     response = client.post("/accounts/login/", {"username": "li.qiang", "password": TEST_PASSWORD})
     response = client.post(response["Location"], {"otp_token": f"{totp(device.bin_key):06d}"})
     assert response["Location"] == "/workbench/"
+
+
+def test_every_backend_a_view_signs_in_with_is_one_the_settings_know() -> None:
+    """A sign-up that signs its new account in names a backend; one missing from the settings signs it out again."""
+    from django.conf import settings
+
+    from portal.auth import SIGN_IN_BACKEND
+
+    assert SIGN_IN_BACKEND in settings.AUTHENTICATION_BACKENDS

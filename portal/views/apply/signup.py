@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.auth import SIGN_IN_BACKEND
 from portal.forms.apply import EnterpriseSignupForm
 from portal.ratelimits import over_limit, too_many_requests
 from portal.services_accounts import (
@@ -21,7 +22,7 @@ from portal.services_accounts import (
     membership_email_confirm,
 )
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = SIGN_IN_BACKEND
 
 
 def _site_url(request: HttpRequest) -> str:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.auth import SIGN_IN_BACKEND
 from portal.forms.resident_accounts import PhoneCodeForm, ResidentSignupForm
 from portal.ratelimits import over_limit, too_many_requests
 from portal.services import PendingSignup, resident_signup_confirm, resident_signup_resend, resident_signup_start
@@ -64,7 +65,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(exc))
         else:
             del request.session[PENDING_SESSION_KEY]
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=SIGN_IN_BACKEND)
             if hasattr(user, "resident"):
                 messages.success(request, _("Your phone is confirmed and your account is ready."))
                 return redirect("residents:index")
