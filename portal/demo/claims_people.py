@@ -58,7 +58,9 @@ def _resident() -> tuple[User, Any]:
         categories=[DifficultyCategory.OLDER_WORKER],
         recognised_on=date(2020, 2, 10),
     )
-    PersonInsurance.objects.create(person=person, insured_months=48, as_of=date(2025, 12, 31), source=Source.DEMO)
+    PersonInsurance.objects.create(
+        person=person, insured_months=48, ui_contribution_months=48, as_of=date(2025, 12, 31), source=Source.DEMO
+    )
     return user, person
 
 

@@ -25,4 +25,4 @@ def test_the_demo_enterprise_user_sees_its_offer() -> None:
     client.force_login(membership.user)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("apply:index")).content.decode()
-    assert "You qualify for a stable-job refund of ¥30960.00" in page
+    assert "You qualify for a stable-job refund of ¥30,960.00" in page
