@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from registry.audit import audit_trail
-from subsidies.cases.states import TRANSITIONS, state_label
-from subsidies.models import Case
+from subsidies.cases.states import DECIDED, TRANSITIONS, state_label
+from subsidies.models import Case, CaseState
 from subsidies.templatetags.policy_text import local_moment
 
 TRANSITION_ACTIONS = {f"case_{name}": step for name, step in TRANSITIONS.items()}
@@ -22,6 +22,13 @@ def may_still(case: Case, name: str) -> bool:
     """Whether the transition `name` can still start from the case's state as it is in the database now."""
     case.refresh_from_db(fields=["state", "assignee", "reference"])
     return case.state in TRANSITIONS[name].sources
+
+
+def decided_meanwhile(case: Case) -> bool:
+    """Whether a decision (approve, reject, return) was taken on the case, as it is in the database now: a caseworker
+    whose own decision is refused then lost a race (another tab, another person), and is told who won."""
+    case.refresh_from_db(fields=["state", "assignee", "reference"])
+    return case.state in (*DECIDED, CaseState.RETURNED)
 
 
 def decided_message(case: Case, user: Any) -> str:

@@ -37,7 +37,7 @@ from portal.access import get_case_for_staff
 from portal.forms import refusal_on_form
 from portal.forms.cases import AmountConfirmForm, ApproveForm, QueueFilterForm, ReasonForm
 from portal.views.apply import claims_enterprises as enterprise_claims
-from portal.views.outcomes import decided_message, may_still
+from portal.views.outcomes import decided_meanwhile, decided_message
 from portal.views.workbench import review_claims_people, review_residents
 from registry.access import sees_all_counties
 from registry.audit import audit_trail
@@ -589,7 +589,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, case: Case, form: Any, name: str, refused: Refused) -> HttpResponse:
-    if name in TRANSITIONS and not may_still(case, name):
+    if decided_meanwhile(case):
         # Lost a race (another tab, another caseworker): say who decided it instead of a bare refusal.
         messages.warning(request, decided_message(case, request.user))
         return redirect("workbench:case", pk=case.pk)
