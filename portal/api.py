@@ -127,7 +127,9 @@ def _inputs_schema(policy: Policy) -> dict[str, Any]:
     return schema
 
 
-@api.get("/calculations/", response=list[PolicyOut], summary="List the policies and their inputs")
+@api.get(
+    "/calculations/", response={200: list[PolicyOut], 429: ErrorsOut}, summary="List the policies and their inputs"
+)
 def list_calculations(request: HttpRequest) -> Any:
     if over_limit(request, "api"):
         return too_many_requests_json()
@@ -186,7 +188,7 @@ def _register(policy: Policy) -> None:
     calculate.__name__ = name
     api.post(
         f"/calculations/{policy.slug}/",
-        response={200: CalculationOut, 400: ErrorsOut},
+        response={200: CalculationOut, 400: ErrorsOut, 429: ErrorsOut},
         url_name=name,
         operation_id=name,
         summary=f"{force_str(policy.title)} {policy.clause}",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import Field
 
 from subsidies.calculators.base import Calc, Day, InputErrors, Inputs, Result, Years, clause, money
+from subsidies.parameters import DEFINITIONS
 
 POLICY = "ui-benefit"
 CLAUSE = clause("（十）")
@@ -46,6 +47,9 @@ def calculate(inputs: UiBenefitInputs, on: date | None = None) -> Result:
     years = inputs.contribution_years
     county = inputs.county_code
     monthly_key = f"ui_benefit.monthly_amount.{county}" if county else "ui_benefit.monthly_amount"
+    if monthly_key not in DEFINITIONS:
+        # A well-formed code of no county of the prefecture: say so next to the field, never a server error.
+        raise InputErrors([("county_code", _("This is not the code of a county of Tacheng Prefecture."))])
     monthly = calc.param(monthly_key)
     if years >= 10:
         key = "ui_benefit.months_10_plus_years"

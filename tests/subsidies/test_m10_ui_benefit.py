@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from subsidies.calculators import POLICIES, run
+from subsidies.calculators.base import InputErrors
 from subsidies.services import parameter_add
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +46,14 @@ def test_十_a_countys_new_amount_applies_from_its_date(calc, officer) -> None:
     assert benefit(calc, county_code="654201", registration_date="2019-12-31")["monthly_amount"] == "1458.00"
     assert benefit(calc, county_code="654201", registration_date="2020-01-01")["monthly_amount"] == "1500.00"
     assert benefit(calc, county_code="654202", registration_date="2020-01-01")["monthly_amount"] == "1458.00"
+
+
+def test_十_a_code_of_no_county_of_the_prefecture_is_an_input_error_next_to_the_field() -> None:
+    """（十） The benefit is a parameter per county: a well-formed code of no county (654200, 654283) is refused
+    with a message on `county_code`, never a server error (the API's schemathesis run found it)."""
+    with pytest.raises(InputErrors) as refused:
+        run(
+            POLICIES["ui-benefit"],
+            {"registration_date": "2026-03-02", "contribution_years": 6, "county_code": "654283"},
+        )
+    assert [field for field, _message in refused.value.errors] == ["county_code"]
