@@ -26,10 +26,9 @@ from django.urls import reverse
 
 from registry.imports import import_job_create
 from registry.models import AuditEvent, Enterprise, ImportJob
-from tests.ops.conftest import ROOT, Processes, database_url, use_broker, wait_for
+from tests.ops.conftest import ROOT, OwnRedis, Processes, database_url, use_broker, wait_for
 from tests.ops.test_imports_all_or_nothing import enterprises_csv
 
-DEAD_BROKER = "redis://127.0.0.1:1/9"  # nothing listens on port 1
 FAST = {"IMPORT_STALE_SECONDS": "4", "IMPORT_HEARTBEAT_SECONDS": "1", "IMPORT_SWEEP_SECONDS": "1"}
 
 pytestmark = [
@@ -80,9 +79,11 @@ def _written_once(rows: int) -> None:
 
 
 def test_an_import_uploaded_while_redis_is_down_is_done_once_redis_is_back(
-    celery_processes: Processes, officer, client_for, tmp_path: Path
+    celery_processes: Processes, own_redis: OwnRedis, officer, client_for, tmp_path: Path
 ) -> None:
-    use_broker(DEAD_BROKER)
+    # Broker of this test: a Redis of its own, stopped while the officer uploads.
+    use_broker(own_redis.url())
+    own_redis.stop()
     upload = tmp_path / "enterprises.csv"
     upload.write_bytes(enterprises_csv())
     with upload.open("rb") as handle:
@@ -94,9 +95,10 @@ def test_an_import_uploaded_while_redis_is_down_is_done_once_redis_is_back(
     assert job.status == ImportJob.Status.PENDING
 
     # Redis is back; nobody touches the job: beat's sweeper sends it to the imports worker.
-    use_broker(celery_processes.env["REDIS_URL"])
-    celery_processes.worker("imports", "default", env=FAST)
-    celery_processes.beat(tmp_path / "beat-schedule", env=FAST)
+    own_redis.start()
+    on_own_redis = {**FAST, "REDIS_URL": own_redis.url()}
+    celery_processes.worker("imports", "default", env=on_own_redis)
+    celery_processes.beat(tmp_path / "beat-schedule", env=on_own_redis)
     assert wait_for(lambda: _job(job.pk).status == ImportJob.Status.DONE, seconds=90), _job(job.pk).error
     _written_once(3)
 
