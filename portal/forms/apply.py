@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import StyledForm
 from portal.models import User
 from registry.crypto import normalise_bank_account
 from registry.identifiers import parse_credit_code
@@ -36,36 +37,6 @@ STANDARD_FIGURES = (
     "retired_or_deceased",
 )
 HARDSHIP_FIGURES = ("insured_employees", "monthly_social_insurance_due")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and the error/hint ids screen readers follow."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_hint"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            field = self.fields.get(name)
-            if field is None or isinstance(field.widget, forms.RadioSelect):
-                continue
-            attrs = field.widget.attrs
-            attrs["aria-invalid"] = "true"
-            attrs["class"] = attrs.get("class", "") + " is-invalid"
-            attrs["aria-describedby"] = " ".join(filter(None, [attrs.get("aria-describedby"), f"id_{name}_error"]))
 
 
 def _counties_in_use() -> Any:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms.apply import StyledForm
+from portal.forms import StyledForm
 from registry.identifiers import error_text, parse_id_number
 from subsidies.catalogue import ParameterText, money_of
 from subsidies.forms import DateInput

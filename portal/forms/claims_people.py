@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms.apply import BANK_ACCOUNT_RE, StyledForm
+from portal.forms import StyledForm
+from portal.forms.apply import BANK_ACCOUNT_RE
 from portal.forms.residents_journey import UploadSizeMixin, _upload
 from registry.crypto import normalise_bank_account
 from registry.models import County

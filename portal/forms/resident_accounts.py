@@ -7,13 +7,15 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.auth import normalise_phone
+from portal.forms import StyledForm
 from registry.identifiers import parse_id_number
 from registry.models import County
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
-class ResidentSignupForm(forms.Form):
+class ResidentSignupForm(StyledForm):
     name = forms.CharField(
         label=_("Name"), max_length=60, help_text=_("As on your ID card; minority names keep the middle dot (·).")
     )
@@ -29,7 +31,7 @@ class ResidentSignupForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Mobile phone"),
-        max_length=11,
+        max_length=20,  # "+86 139 9901 2345" fits; it is cleaned to 11 digits
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
         help_text=_("We text a six-digit code to it."),
     )
@@ -43,7 +45,7 @@ class ResidentSignupForm(forms.Form):
         return parse_id_number(self.cleaned_data["id_number"]).number
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
+        phone = normalise_phone(self.cleaned_data["phone"]) or self.cleaned_data["phone"].strip()
         if not PHONE.match(phone):
             raise ValidationError(_("Enter an 11-digit mobile number starting with 1, like 13912345678."))
         return phone
@@ -58,7 +60,7 @@ class ResidentSignupForm(forms.Form):
         return data
 
 
-class PhoneCodeForm(forms.Form):
+class PhoneCodeForm(StyledForm):
     code = forms.CharField(
         label=_("Six-digit code from the text message"),
         min_length=6,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms.apply import StyledForm
+from portal.forms import StyledForm
 from registry.models import County, DifficultyCategory, ReferralKind
 from subsidies.cases.evidence import MAX_EVIDENCE_BYTES
 from subsidies.forms import DateInput

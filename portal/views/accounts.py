@@ -42,6 +42,15 @@ class SignInForm(AuthenticationForm):
         )
         field.max_length = 40
         field.widget.attrs.update({"maxlength": 40, "autocomplete": "username", "inputmode": "text"})
+        for name, each in self.fields.items():  # full-size inputs on a phone; hints and errors announced
+            each.widget.attrs.setdefault("class", "form-control")
+            if each.help_text:
+                each.widget.attrs["aria-describedby"] = f"id_{name}_hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.errors:
+            self.fields["username"].widget.attrs["aria-invalid"] = "true"
 
 
 class LoginView(auth_views.LoginView):

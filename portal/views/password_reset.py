@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from portal.auth import normalise_phone
-from portal.forms import refusal_on_form
+from portal.forms import StyledForm, refusal_on_form
 from portal.ratelimits import over_limit, too_many_requests
 from portal.services import password_reset_by_code, password_reset_code_send
 from registry.refusals import Refused
@@ -24,7 +24,7 @@ from registry.refusals import Refused
 SESSION_PHONE = "password_reset_phone"
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(StyledForm):
     phone = forms.CharField(
         label=_("Mobile phone of your account"),
         max_length=20,
@@ -39,7 +39,7 @@ class PhoneForm(forms.Form):
         return phone
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(StyledForm):
     code = forms.CharField(
         label=_("The code we texted you"),
         max_length=6,

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from portal.access import get_case_for_staff
-from portal.forms import refusal_on_form
-from portal.forms.apply import StyledForm
+from portal.forms import StyledForm, refusal_on_form
 from registry.permissions import PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.measures.m01_stable_job_refund import (
