@@ -64,3 +64,28 @@ def test_every_backend_a_view_signs_in_with_is_one_the_settings_know() -> None:
     from portal.auth import SIGN_IN_BACKEND
 
     assert SIGN_IN_BACKEND in settings.AUTHENTICATION_BACKENDS
+
+
+def test_the_sign_up_form_takes_the_phone_as_people_write_it_and_styles_every_input(county) -> None:
+    from portal.forms.resident_accounts import ResidentSignupForm
+
+    form = ResidentSignupForm(
+        {
+            "name": "古丽娜尔•艾力",
+            "id_number": "654201198503150018",
+            "residence_county": county("654201").pk,
+            "phone": "+86 139 9901 2345",
+            "password": "Xinjiang-Tacheng-1",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "13999012345"
+    html = str(form["phone"])
+    assert 'class="form-control"' in html and 'maxlength="20"' in html
+    assert 'aria-describedby="id_phone_hint"' in html
+
+
+def test_the_sign_in_inputs_are_styled_and_an_error_is_announced() -> None:
+    page = Client().post("/accounts/login/", {"username": "nobody", "password": "x"}).content.decode()
+    assert 'class="form-control"' in page and 'aria-invalid="true"' in page
+    assert 'tabindex="-1" autofocus' in page  # the error summary takes the focus
