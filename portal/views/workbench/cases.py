@@ -676,7 +676,12 @@ def confirm_amount(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         case_amount_confirm(case=case, actor=request.user, reason=form.cleaned_data["reason"])
     except Refused as refused:
-        return _refused(request, case, form, "confirm", refused)
+        # The case is decided by design here (approved, awaiting the second officer): no race to report, the
+        # refusal (a reason without substance, the approver confirming their own amount) goes next to the field.
+        refusal_on_form(form, refused)
+        case.refresh_from_db()
+        context = _case_context(request, case, confirm_form=form, open_form="confirm")
+        return render(request, "portal/cases/detail.html", context, status=400)
     messages.success(request, _("The approved amount is confirmed."))
     return redirect("workbench:case", pk=case.pk)
 
