@@ -29,3 +29,11 @@ def test_a_full_id_number_in_the_search_url_is_not_searched(client_for, casework
     # By POST it is found, and the page holds it masked only.
     page = client.post("/workbench/registry/", {"q": ID, "kind": "people"}).content.decode()
     assert "阿依古丽" in page and ID not in page
+
+
+def test_the_language_switch_never_carries_the_pages_query(client) -> None:
+    """Whatever a URL's query holds (here an ID number someone put there), the language form sends back the page's
+    path only, so the number does not travel on in a form field, a referrer or a log."""
+    page = client.get("/policies/?q=654201198503150018").content.decode()
+    assert 'name="next" type="hidden" value="/policies/"' in page
+    assert "654201198503150018" not in page
