@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -130,8 +131,6 @@ def confirmation_user(*, token: str) -> User | None:
 
 def confirmation_email_send(*, user: User, site_url: str) -> None:
     """Send the link that confirms the email address (Django's email backend; console in development)."""
-    from django.urls import reverse
-
     path = reverse("accounts:confirm-email", args=[confirmation_token(user=user)])
     context = {"user": user, "url": site_url.rstrip("/") + path}
     send_mail(
@@ -139,6 +138,21 @@ def confirmation_email_send(*, user: User, site_url: str) -> None:
         message=render_to_string("accounts/confirm_email_message.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
+    )
+
+
+def signup_with_used_email_notify(*, email: str, site_url: str) -> None:
+    """Someone signed up with an address that already has an account: tell the address's owner (who may have
+    forgotten), and nobody else. The sign-up page answers exactly as for a new address."""
+    context = {
+        "login_url": site_url.rstrip("/") + reverse("accounts:login"),
+        "reset_url": site_url.rstrip("/") + reverse("accounts:password-reset-email"),
+    }
+    send_mail(
+        subject=str(_("Someone tried to create an account with your address")),
+        message=render_to_string("accounts/email/signup_address_in_use.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
     )
 
 

@@ -40,6 +40,7 @@ accounts_patterns = (
         path("two-factor/", accounts.two_factor, name="two-factor"),
         path("signup/enterprise/", enterprise_signup.signup, name="enterprise-signup"),
         path("signup/enterprise/check-email/", enterprise_signup.check_email, name="check-email"),
+        path("signup/enterprise/sent/", enterprise_signup.signup_sent, name="signup-sent"),
         path("confirm-email/resend/", enterprise_signup.resend_confirmation, name="resend-confirmation"),
         path("confirm-email/<str:token>/", enterprise_signup.confirm_email, name="confirm-email"),
         path("signup/resident/", resident_accounts.signup, name="resident-signup"),

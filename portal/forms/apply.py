@@ -101,10 +101,13 @@ class EnterpriseSignupForm(StyledForm):
         return phone
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
-            raise ValidationError(_("An account with this email address already exists. Sign in instead."))
-        return email
+        # An address already in use is not refused here: the page would tell a stranger it has an account. The view
+        # answers as for a new address and writes to the address's owner instead (portal.views.apply.signup).
+        return self.cleaned_data["email"].strip().lower()
+
+    def email_in_use(self) -> bool:
+        email = self.cleaned_data["email"]
+        return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -55,12 +55,16 @@ def test_an_enterprise_signs_up_applies_with_prefilled_figures_and_submits(
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     submit(page)
-    assert page.url.endswith("/accounts/signup/enterprise/check-email/")
+    assert page.url.endswith("/accounts/signup/enterprise/sent/")
     no_serious_violations(page)
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     submit(page)
+    assert page.url.endswith("/accounts/login/")  # confirmed; now sign in
+    page.get_by_label("手机号、身份证号或用户名").fill("wang.fang@example.com")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").last.click()
     assert page.url.endswith("/apply/")
     # The enterprise is already in the registry: its file opens only once the county's office approves.
     assert page.locator("[data-testid=membership-waiting]").is_visible()

@@ -59,6 +59,7 @@ PUBLIC = {
     "accounts:two-factor",
     "accounts:enterprise-signup",
     "accounts:check-email",
+    "accounts:signup-sent",
     "accounts:resend-confirmation",
     "accounts:confirm-email",
     "accounts:resident-signup",

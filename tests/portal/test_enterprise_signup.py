@@ -66,7 +66,7 @@ def test_it_registers_a_new_enterprise_and_binds_the_account() -> None:
         SIGNUP, form(credit_code="92654202MA7XK2B12N", county=county_pk("654202"), size_class="small")
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:check-email")
+    assert response["Location"] == reverse("accounts:signup-sent")
     user = User.objects.get(username="wang.fang@example.com")
     assert user.has_role(Role.ENTERPRISE_APPLICANT)
     assert user.has_perm("portal.apply_as_enterprise")
@@ -76,6 +76,8 @@ def test_it_registers_a_new_enterprise_and_binds_the_account() -> None:
     assert membership.email_confirmed_at is None
     assert audit_trail(membership.enterprise).filter(action="enterprise_register").count() == 1
     assert audit_trail(membership).filter(action="enterprise_account_register").count() == 1
+    assert "_auth_user_id" not in client.session  # signed in only after confirming, like everyone
+    client.post(reverse("accounts:login"), {"username": "wang.fang@example.com", "password": PASSWORD})
     page = client.get(reverse("accounts:check-email")).content.decode()
     assert "wang.fang@example.com" in page
     assert len(mail.outbox) == 1
@@ -120,13 +122,17 @@ def test_a_second_staff_member_joins_the_same_enterprise(officer, make_enterpris
     ]
 
 
-def test_it_refuses_an_email_address_already_used(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+def test_an_address_in_use_gets_the_same_answer_and_only_its_owner_hears_of_it(officer, make_enterprise) -> None:  # type: ignore[no-untyped-def]
+    """As a stranger probing addresses: a used one answers exactly like a new one; no second account; the
+    address's owner is told by email (with the sign-in and reset links), and nobody else."""
     make_enterprise(officer)
-    Client().post(SIGNUP, form())
-    response = Client().post(SIGNUP, form(email="WANG.FANG@example.com"))
-    assert response.status_code == 200
-    assert 'id="id_email_error"' in response.content.decode()
+    first = Client().post(SIGNUP, form())
+    second = Client().post(SIGNUP, form(email="WANG.FANG@example.com"))
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("accounts:signup-sent")
     assert User.objects.filter(email__iexact="wang.fang@example.com").count() == 1
+    assert [m.to for m in mail.outbox] == [["wang.fang@example.com"], ["wang.fang@example.com"]]
+    assert "/accounts/password/reset/email/" in mail.outbox[1].body
 
 
 def test_it_applies_the_password_validators() -> None:
@@ -149,7 +155,7 @@ def test_the_email_link_confirms_the_address(officer, make_enterprise) -> None: 
     assert membership.email_confirmed_at is None
     response = client.post(path)
     assert response.status_code == 302
-    assert response["Location"] == reverse("apply:index")
+    assert response["Location"] == reverse("accounts:login")  # confirmed; now sign in
     membership.refresh_from_db()
     assert membership.email_confirmed_at is not None
 
@@ -167,6 +173,7 @@ def test_the_link_can_be_sent_again(officer, make_enterprise) -> None:  # type: 
     make_enterprise(officer)
     client = Client()
     client.post(SIGNUP, form())
+    client.post(reverse("accounts:login"), {"username": "wang.fang@example.com", "password": PASSWORD})
     client.post(reverse("accounts:resend-confirmation"))
     assert len(mail.outbox) == 2
     assert confirmation_path(mail.outbox[1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.auth import SIGN_IN_BACKEND
 from portal.forms.apply import EnterpriseSignupForm
 from portal.ratelimits import over_limit, too_many_requests
 from portal.services_accounts import (
@@ -20,9 +18,8 @@ from portal.services_accounts import (
     email_confirmed,
     enterprise_account_register,
     membership_email_confirm,
+    signup_with_used_email_notify,
 )
-
-MODEL_BACKEND = SIGN_IN_BACKEND
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -36,8 +33,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = EnterpriseSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if form.email_in_use():
+            # The same answer as for a new address: only the address's owner learns of the attempt.
+            signup_with_used_email_notify(email=data["email"], site_url=_site_url(request))
+            return redirect("accounts:signup-sent")
         try:
-            user, _membership, matched = enterprise_account_register(
+            enterprise_account_register(
                 credit_code=data["credit_code"],
                 enterprise_name=data["enterprise_name"],
                 contact_name=data["contact_name"],
@@ -52,10 +53,14 @@ def signup(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            login(request, user, backend=MODEL_BACKEND)
-            request.session["signup_matched"] = matched
-            return redirect("accounts:check-email")
+            # Not signed in yet: the next page must look the same whether or not the address was new.
+            return redirect("accounts:signup-sent")
     return render(request, "accounts/enterprise_signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """After sign-up, for every address alike: open the email we sent, then sign in."""
+    return render(request, "accounts/signup_sent.html")
 
 
 @login_required
