@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.roles import Role
+from registry.demo import demo_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,18 @@ def test_it_shows_early_warnings_with_a_link_to_the_real_name_file_in_scope(
     assert reverse("workbench:registry-enterprise", args=[ent.pk]) in html
     assert ent.name in html
     assert ent.name not in _main(client_for(caseworker_wusu).get(URL))
+
+
+def test_an_enterprise_named_like_a_formula_is_text_in_the_export(
+    client_for, officer, world, make_enterprise_with_headcount
+) -> None:  # type: ignore[no-untyped-def]
+    """As the attacker: an enterprise whose name is a formula lands in the early-warning sheet as plain text."""
+    trap = '=HYPERLINK("http://example.invalid","点击核对")'
+    ent = make_enterprise_with_headcount(officer, demo_credit_code(7, "654201"), "654201", start=100, end=60)
+    type(ent).objects.filter(pk=ent.pk).update(name=trap)
+    response = client_for(officer).get(EXPORT, PERIOD)
+    book = load_workbook(BytesIO(response.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    found = [cell for cell in cells if "HYPERLINK" in str(cell.value)]
+    assert found, "the enterprise is in the export"
+    assert all(cell.data_type == "s" for cell in found)

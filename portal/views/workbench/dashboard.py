@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from registry.access import counties_for_user, sees_all_counties
+from registry.exports import xlsx_row
 from registry.models import County
 from subsidies import statistics
 from subsidies import warnings as early_warning
@@ -249,12 +250,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard/index.html", context, status=200 if not form.errors else 400)
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    return value if isinstance(value, int | float | Decimal) else str(value)
-
-
 @never_cache
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
@@ -279,9 +274,10 @@ def export(request: HttpRequest) -> HttpResponse:
             title = f"{title[:25]} {n}"
         used.add(title)
         sheet = workbook.create_sheet(title)
-        sheet.append([str(c) for c in table.columns])
+        sheet.append(xlsx_row(sheet, [str(c) for c in table.columns]))
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+            # Names typed by applicants (an enterprise, an incubator) are written as text, never as a formula.
+            sheet.append(xlsx_row(sheet, row))
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
