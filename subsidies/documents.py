@@ -221,9 +221,10 @@ def approval_notice_context(*, case: Case, verification_code: str, issued_on: da
     amount = case.approved_amount
     calculation = case.calculation or {}
     is_refund = case.kind == CaseKind.STABLE_JOB_REFUND
-    rows = calculation.get("breakdown", [])
-    # The refund's notice lists the lines the clause decides; the other notices every line of the calculation.
-    breakdown = [row for row in rows if row.get("clause")] if is_refund else list(rows)
+    # Every line of the calculation (the premium base and the months paid too): the notice shows how the calculated
+    # amount came about, and beside it, when they differ, the amount approved and why.
+    breakdown = list(calculation.get("breakdown", []))
+    calculated = case.calculated_amount
     own_clause = kind_clause(case.kind)
     context = {
         "case": case,
@@ -236,6 +237,7 @@ def approval_notice_context(*, case: Case, verification_code: str, issued_on: da
         "amount": amount,
         "amount_figures": format_yuan(amount) if amount is not None else "",
         "amount_capitals": amount_in_chinese_capitals(amount) if amount is not None else "",
+        "calculated_figures": format_yuan(calculated) if calculated is not None and calculated != amount else "",
         "breakdown": breakdown,
         "citations": calculation.get("citations") or [own_clause],
         "clause": own_clause,

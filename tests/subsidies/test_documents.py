@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from portal.roles import Role
 from registry.services import person_register, registration_open
 from subsidies import documents
+from subsidies.cases import workflow
 from subsidies.documents import FetchRefused, amount_in_chinese_capitals, portal_url_fetcher
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -191,6 +192,25 @@ def test_the_approval_notice_reads_back_in_chinese_with_amount_clause_and_refere
         assert "\ufffd" not in text and "□" not in text
     png = page_one_png(pdf, "approval_notice")
     assert png.exists() and png.stat().st_size > 10_000
+
+
+@pytest.mark.django_db
+def test_一_an_overridden_refund_notice_shows_every_line_and_both_amounts_without_contradiction(
+    make_user, caseworker, officer, tmp_path, make_enterprise, submit_refund
+) -> None:
+    """（一） The notice explains the calculation (the premiums and the months paid, not only the clause's lines) and,
+    when the amount approved differs, names the calculated amount as such beside the approved one and the reason."""
+    applicant = make_user(Role.ENTERPRISE_APPLICANT)
+    case = submit_refund(applicant, make_enterprise(officer))
+    workflow.case_take(case=case, actor=caseworker)
+    case = workflow.case_approve(
+        case=case, actor=caseworker, amount=Decimal("40000.00"), override_reason="补缴的12月保费已核实入账"
+    )
+    pdf = documents.approval_notice(case=case, verification_code="ABCDEFGHJK", issued_on=date(2019, 6, 3))
+    flat = squeeze(pdf_text_poppler(pdf, tmp_path))
+    for wanted in ["¥40,000.00", "肆万元整", "测算金额", "¥24,000.00", "48000.00", "补缴的12月保费已核实入账"]:
+        assert squeeze(wanted) in flat, wanted
+    assert squeeze("上年度实际缴纳的失业保险费") in flat or squeeze("企业及职工上年度实际缴纳的失业保险费") in flat
 
 
 @pytest.mark.django_db
