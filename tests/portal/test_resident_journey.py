@@ -221,3 +221,18 @@ def test_the_resident_reports_new_work_and_the_registration_ends(make_person, re
     assert page.status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.ENDED
+
+
+def test_九_my_services_says_a_registration_is_being_dealt_with_not_that_there_is_none(
+    make_resident, submit_registration
+) -> None:
+    """（九） While the application waits for the county, the page must not say "you are not registered" and offer
+    to start again: it names the application, its state, and where to follow it."""
+    user, _person = make_resident(registered_on=None)
+    case = submit_registration(user)
+    client = Client()
+    client.force_login(user)
+    page = client.get("/apply/services/").content.decode()  # this module's pages are in English
+    assert "You are not registered as unemployed." not in page
+    assert f"Your application {case.reference} is being dealt with." in page
+    assert f'href="/apply/services/cases/{case.pk}/"' in page

@@ -33,7 +33,7 @@ from registry import services
 from registry.models import DifficultyCategory, RegistrationStatus
 from registry.refusals import Refused
 from subsidies.cases import evidence as evidence_files
-from subsidies.cases.states import EDITABLE, NEXT_STEP
+from subsidies.cases.states import EDITABLE, NEXT_STEP, UNDECIDED
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind, CaseState, Evidence
 from subsidies.parameters import ParameterNotInForce, value_in_force
@@ -114,6 +114,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "registrations": registrations,
             "recognitions": recognitions,
             "current_recognition": services.recognition_in_force(person, on=today),
+            # An application still being decided: the page says so instead of "not registered" / "not recognised".
+            "pending_registration": _pending(cases, CaseKind.UNEMPLOYMENT_REGISTRATION),
+            "pending_recognition": _pending(cases, CaseKind.DIFFICULTY_RECOGNITION),
             "application_rows": [row(c) for c in cases if c.kind in resident_kinds],
             "claim_rows": [row(c) for c in cases if c.kind not in resident_kinds],
             "registration_journey": REGISTRATION,
@@ -121,6 +124,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "age": m09_registration.working_age_check(person=person, on=today),
         },
     )
+
+
+def _pending(cases: list[Case], kind: str) -> Case | None:
+    """The resident's submitted application of this kind that is not decided yet, if any."""
+    return next((c for c in cases if c.kind == kind and c.state in UNDECIDED), None)
 
 
 @resident_required
