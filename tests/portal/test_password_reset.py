@@ -95,3 +95,12 @@ def test_an_enterprise_clerk_gets_a_link_by_email(make_user) -> None:
     stranger = Client().post("/accounts/password/reset/email/", {"email": "nobody@example.com"})
     assert stranger["Location"] == "/accounts/password/reset/email/sent/"
     assert len(mail.outbox) == 1
+
+
+def test_password_rules_are_worded_in_chinese_on_a_chinese_page(resident, django_capture_on_commit_callbacks) -> None:
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"phone": resident.username})
+    page = client.post("/accounts/password/reset/code/", {"code": _code(), "password": "short"}).content.decode()
+    assert "密码太短：请至少使用 10 个字符。" in page
+    assert "This password is too short" not in page
