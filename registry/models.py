@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class County(models.Model):
@@ -101,7 +102,9 @@ class Person(models.Model):
     """A resident known to the public employment service, identified by the resident ID number."""
 
     name = models.CharField(
-        _("name"), max_length=60, help_text=_("As on the ID card; minority names keep the middle dot (·).")
+        pgettext_lazy("person", "name"),
+        max_length=60,
+        help_text=_("As on the ID card; minority names keep the middle dot (·)."),
     )
     id_number = EncryptedTextField(_("ID number"))
     # HMAC of the normalised number (registry.crypto.id_number_index): uniqueness and exact search.

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.auth import normalise_phone
 from portal.forms import StyledForm
@@ -17,7 +18,9 @@ PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 class ResidentSignupForm(StyledForm):
     name = forms.CharField(
-        label=_("Name"), max_length=60, help_text=_("As on your ID card; minority names keep the middle dot (·).")
+        label=pgettext_lazy("person", "Name"),
+        max_length=60,
+        help_text=_("As on your ID card; minority names keep the middle dot (·)."),
     )
     id_number = forms.CharField(
         label=_("Resident ID number"),

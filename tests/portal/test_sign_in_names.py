@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.roles import Role
+from subsidies.models import Track
 from tests.conftest import RESIDENT_PASSWORD, TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,12 @@ def test_the_sign_in_inputs_are_styled_and_an_error_is_announced() -> None:
     page = Client().post("/accounts/login/", {"username": "nobody", "password": "x"}).content.decode()
     assert 'class="form-control"' in page and 'aria-invalid="true"' in page
     assert 'tabindex="-1" autofocus' in page  # the error summary takes the focus
+
+
+def test_a_persons_name_is_called_姓名_and_the_standard_track_has_one_name() -> None:
+    """Words a user reads: a person's name is 姓名 (名称 is an organisation's), and the standard track of the refund
+    is 普通类型 wherever it is named."""
+    page = Client().get("/accounts/signup/resident/").content.decode()
+    assert '<label class="form-label fw-semibold" for="id_name">姓名</label>' in page
+    with translation.override("zh-hans"):
+        assert str(Track.STANDARD.label) == "普通类型"

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from portal.forms import residents_journey as f
 from portal.views.services.access import get_case_for_resident, person_of, resident_required
@@ -209,7 +209,7 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
     flow = RESIDENT_WIZARD.journey_for(case)
     a = case.answers
     rows: list[dict[str, Any]] = [
-        {"label": _("Name"), "value": case.person.name},
+        {"label": pgettext("person", "Name"), "value": case.person.name},
         {"label": _("ID number"), "value": case.person.id_number_masked},
     ]
     steps = {s.slug: s for s in flow.steps}
