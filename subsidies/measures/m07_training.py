@@ -95,9 +95,11 @@ def benefit_overlapping(person: Person, start: date, end: date) -> BenefitPeriod
     )
 
 
-def allowance_granted(person: Person, year: int, *, exclude: int | None = None) -> Case | None:
-    """Another living allowance of the person for `year` that was approved (or is final)."""
-    cases = Case.objects.filter(kind=CaseKind.LIVING_ALLOWANCE, person=person, year=year, state__in=GRANTED)
+def allowance_granted(person: Person, year: int, *, exclude: int | None = None, live: bool = False) -> Case | None:
+    """Another living allowance of the person for `year` that was approved (or is final); with `live`, also one
+    submitted and not yet decided (a second claim is refused when it is made, not only when it is approved)."""
+    states = LIVE if live else GRANTED
+    cases = Case.objects.filter(kind=CaseKind.LIVING_ALLOWANCE, person=person, year=year, state__in=states)
     if exclude is not None:
         cases = cases.exclude(pk=exclude)
     return cases.order_by("decided_at", "id").first()
@@ -151,11 +153,18 @@ def living_allowance_checks(
     # Once a year: the year of the first paid day (a course from 2018-12-20 is paid, and counted, in 2019).
     year = rules_day.year
     granted = allowance_granted(person, year, exclude=exclude)
+    pending = None if granted is not None else allowance_granted(person, year, exclude=exclude, live=True)
     if granted is not None:
         reason = _(
             "The living allowance for %(year)s was already granted (%(reference)s); it is paid once per person per "
             "year."
         ) % {"year": year, "reference": granted.reference}
+    elif pending is not None:
+        reason = _(
+            "A living allowance for %(year)s is already claimed (%(reference)s) and being dealt with; it is paid "
+            "once per person per year."
+        ) % {"year": year, "reference": pending.reference}
+        granted = pending
     else:
         reason = _("No living allowance granted for %(year)s yet.") % {"year": year}
     checks.append(

@@ -16,7 +16,7 @@ from subsidies.cases.workflow import case_approve, case_take
 from subsidies.measures.m03_startup_loan import startup_loan_claim_submit
 from subsidies.measures.m07_training import training_claim_submit
 from subsidies.measures.m08_skill_upgrade import skill_upgrade_claim_submit
-from subsidies.models import CaseKind, CaseState
+from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +121,33 @@ def test_second_living_allowance_in_the_same_year_is_refused_with_the_reason_cla
     # Another year is another allowance (registered since 2019 in this case).
 
 
-def test_second_living_allowance_is_refused_at_approval_when_the_first_was_approved_meanwhile(
-    caseworker, make_resident, submit_training
+def test_七_a_second_living_allowance_is_refused_when_claimed_while_the_first_is_still_being_dealt_with(
+    make_resident, submit_training
 ) -> None:
+    """（七） Once per person per year: the second claim is refused when it is made, not accepted and refused at
+    approval (the resident was told nothing for weeks)."""
     user, person = make_resident()
     _s1, first = submit_training(person, user)
-    _s2, second = submit_training(person, user, training_start=date(2020, 8, 1), training_end=date(2020, 8, 5))
+    assert first.state == CaseState.SUBMITTED
+    with pytest.raises(Refused) as refused:
+        submit_training(person, user, training_start=date(2020, 8, 1), training_end=date(2020, 8, 5))
+    assert refused.value.field == "living_allowance"
+    assert first.reference in str(refused.value) and "being dealt with" in str(refused.value)
+
+
+def test_七_approval_still_refuses_a_second_allowance_that_slipped_through(
+    caseworker, make_resident, submit_training
+) -> None:
+    """Defence in depth: the once-a-year rule is checked again under a lock at approval (here a claim whose year was
+    changed after it was submitted stands for one that raced past the check)."""
+    user, person = make_resident(registered_on=date(2019, 10, 1))
+    _s1, first = submit_training(person, user)
+    _s2, second = submit_training(person, user, training_start=date(2019, 11, 1), training_end=date(2019, 11, 5))
     approve(first, caseworker)
+    Case.objects.filter(pk=second.pk).update(
+        year=first.year, answers={**second.answers, "training_start": "2020-08-01", "training_end": "2020-08-05"}
+    )
+    second.refresh_from_db()
     case_take(case=second, actor=caseworker)
     with pytest.raises(Refused) as refused:
         case_approve(case=second, actor=caseworker)
