@@ -236,3 +236,22 @@ def test_九_my_services_says_a_registration_is_being_dealt_with_not_that_there_
     assert "You are not registered as unemployed." not in page
     assert f"Your application {case.reference} is being dealt with." in page
     assert f'href="/apply/services/cases/{case.pk}/"' in page
+
+
+def test_九_after_reporting_work_my_services_no_longer_says_registered(make_resident) -> None:
+    """（九） Re-employment ends the registration: the card must stop saying "Registered" at once."""
+    user, person = make_resident(registered_on=date(2026, 3, 2))
+    registration = UnemploymentRegistration.objects.get(person=person)
+    client = Client()
+    client.force_login(user)
+    assert 'data-testid="registration-state"' in client.get("/apply/services/").content.decode()
+    response = client.post(
+        f"/apply/services/registrations/{registration.pk}/report-work/",
+        {"started_on": "2026-11-02", "employer": "塔城市示例物流有限公司"},
+    )
+    assert response.status_code == 302
+    page = client.get("/apply/services/").content.decode()
+    assert 'data-testid="registration-state"' not in page
+    assert "You are not registered as unemployed." in page
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.ENDED
