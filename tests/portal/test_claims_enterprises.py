@@ -136,7 +136,7 @@ def test_it_records_a_loan_and_shows_the_schedule_only_in_scope(  # type: ignore
     )
     assert response.status_code == 403
     rewards = officer_client.get(reverse("workbench:loan-rewards"), {"year": 2019}).content.decode()
-    assert "5000.00" in rewards
+    assert "¥5,000.00" in rewards
     file_page = client_for(caseworker).get(reverse("workbench:registry-enterprise", args=[host.pk])).content.decode()
     assert case.reference in file_page
 

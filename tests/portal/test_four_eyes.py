@@ -92,7 +92,7 @@ def test_an_amount_above_the_calculated_one_is_not_publishable_until_a_second_of
     assert in_review.amount_confirmed_by == officer and not in_review.amount_awaits_confirmation
     page = client.get(PUBLISH + timezone.localdate().isoformat()).content.decode()
     assert f'name="case" value="{in_review.pk}"' in page
-    assert 'data-testid="override"' in page and "24000.00" in page and "5000000.00" in page
+    assert 'data-testid="override"' in page and "¥24,000.00" in page and "¥5,000,000.00" in page
 
 
 def test_the_caseworker_who_approved_cannot_be_the_second_officer(
@@ -142,7 +142,7 @@ def test_a_claim_without_public_notice_is_final_only_after_the_confirmation(offi
 def test_the_overrides_page_lists_them_per_county_and_caseworker(client_for, caseworker, officer, in_review) -> None:
     workflow.case_approve(case=in_review, actor=caseworker, amount=Decimal("5000000"), override_reason=REASON)
     page = client_for(officer).get("/workbench/cases/overrides/").content.decode()
-    assert in_review.reference in page and "5000000.00" in page
+    assert in_review.reference in page and "¥5,000,000.00" in page
     assert 'data-testid="override-summary"' in page
     assert caseworker.username in page
 

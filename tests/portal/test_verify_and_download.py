@@ -41,7 +41,7 @@ def test_a_genuine_code_shows_reference_date_holder_amount_and_hash(notice) -> N
     assert response.status_code == 200
     page = response.content.decode()
     assert "真实有效" in page or "Genuine" in page
-    for wanted in [notice.reference, notice.holder_name, notice.sha256, "24000.00"]:
+    for wanted in [notice.reference, notice.holder_name, notice.sha256, "¥24,000.00"]:
         assert wanted in page
 
 
