@@ -121,3 +121,19 @@ def test_the_documents_page_takes_files_and_the_caseworker_reads_them(
     assert "2018年财务报表.pdf" in review
     download = client_for(caseworker).get(reverse("workbench:evidence", args=[evidence.pk]))
     assert b"".join(download.streaming_content) == PDF
+
+
+def test_the_enterprise_removes_its_own_file_and_comes_back_to_the_documents_page(
+    officer, make_enterprise, english_client, make_applicant, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    ent = make_enterprise(officer)
+    client = english_client(make_applicant(ent))
+    client.post(reverse("apply:start-hardship-recognition"), {"year": 2019})
+    case = Case.objects.get(kind=CaseKind.HARDSHIP_RECOGNITION)
+    client.post(step(case, "documents"), {"file": _pdf("wrong-file.pdf")})
+    evidence = case.evidence.get()
+    response = client.post(reverse("apply:remove-evidence", args=[evidence.pk]))
+    assert response["Location"] == step(case, "documents")
+    assert not case.evidence.exists()
+    assert "The file was removed." in client.get(response["Location"]).content.decode()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import get_evidence_for_applicant
 from portal.views.apply.wizard import ENTERPRISE_WIZARD, enterprise_required
-from portal.views.services.my_services import evidence_response
-from registry.refusals import Refused
-from subsidies.cases import evidence as evidence_files
+from portal.views.services.my_services import evidence_response, remove_with_message
 from subsidies.cases.states import EDITABLE
 
 
@@ -27,12 +23,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_applicant(request.user, pk)
     case = evidence.case
-    try:
-        evidence_files.evidence_remove(evidence=evidence, actor=request.user)
-    except Refused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The file was removed."))
+    remove_with_message(request, evidence)
     if ENTERPRISE_WIZARD.has_journey(case) and case.state in EDITABLE:
         journey = ENTERPRISE_WIZARD.journey_for(case)
         if any(step.slug == "documents" for step in journey.steps_for(case)):

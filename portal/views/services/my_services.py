@@ -217,6 +217,17 @@ def evidence_response(evidence: Evidence) -> FileResponse:
     return response
 
 
+def remove_with_message(request: HttpRequest, evidence: Evidence) -> None:
+    """Remove an applicant's uploaded file (drafts and returned cases only), saying on the next page whether it
+    went; shared by the residents' and the enterprises' pages."""
+    try:
+        evidence_files.evidence_remove(evidence=evidence, actor=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The file was removed."))
+
+
 @resident_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return evidence_response(get_evidence_for_resident(request.user, pk))
@@ -227,10 +238,5 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_resident(request.user, pk)
     case = evidence.case
-    try:
-        evidence_files.evidence_remove(evidence=evidence, actor=request.user)
-    except Refused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The file was removed."))
+    remove_with_message(request, evidence)
     return redirect(_continue_url(case) or "residents:index")
