@@ -32,6 +32,23 @@ class ClaimForm(StyledForm):
 
     def __init__(self, *args: Any, enterprises: Any, fixed: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Every claim takes a supporting document (the caseworker may ask for one when returning the claim); it is
+        # the last field of the page, whatever the claim's own fields are.
+        self.fields["document"] = forms.FileField(
+            label=_("Supporting document (optional)"),
+            required=False,
+            help_text=_("PDF, JPEG or PNG, at most 5 MB: a contract, a certificate, what the caseworker asked for."),
+            widget=forms.ClearableFileInput(
+                attrs={
+                    "accept": "application/pdf,image/jpeg,image/png",
+                    "aria-describedby": "id_document_hint",
+                    "class": "form-control",
+                }
+            ),
+        )
+        self._set_enterprises(enterprises, fixed)
+
+    def _set_enterprises(self, enterprises: Any, fixed: Any) -> None:
         self.fields["enterprise"].queryset = enterprises
         if fixed is not None:
             # A saved claim stays with its enterprise.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from subsidies.cases import claims
+from subsidies.cases.workflow import case_return, case_take
 from subsidies.measures import m02_guarantee_referral, m03_startup_loan, m05_internship
 from subsidies.models import Case, CaseKind, CaseState
 
@@ -169,3 +171,41 @@ def test_it_records_the_guarantee_companys_answer_on_the_review_page(
     assert response["Location"] == reverse("workbench:case", args=[case.pk])
     case.referral.refresh_from_db()
     assert case.referral.state == "declined"
+
+
+def test_a_claim_takes_a_document_the_caseworker_reads_and_a_returned_claim_takes_another(
+    host, officer, caseworker, approve_internship_base, applicant_for, client_for, make_enterprise, settings, tmp_path
+) -> None:
+    """The one-page claims take a supporting document too, also when the caseworker returns the claim asking for one;
+    the caseworker of the county opens it; another enterprise cannot."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    user, client = applicant_for(host, "host")
+    approve_internship_base(user, host, caseworker)
+    facts = {
+        "enterprise": host.pk,
+        "id_number": ID_1998,
+        "intern_name": "阿依古丽",
+        "category": "youth",
+        "start_date": "2019-03-01",
+        "months": "6",
+        "host_monthly_pay": "1000",
+        "accident_policy_number": "PICC-1",
+    }
+    contract = SimpleUploadedFile("见习协议.pdf", pdf, content_type="application/pdf")
+    response = client.post(reverse("enterprise_claims:new", args=["internship"]), {**facts, "document": contract})
+    case = Case.objects.get(kind=CaseKind.INTERNSHIP)
+    assert response["Location"] == reverse("enterprise_claims:check", args=[case.pk])
+    assert "见习协议.pdf" in client.get(response["Location"]).content.decode()
+    client.post(reverse("enterprise_claims:check", args=[case.pk]), {"token": str(uuid.uuid4())})
+    case.refresh_from_db()
+    case_take(case=case, actor=caseworker)
+    case_return(case=case, reason="请上传意外伤害保险保单。", actor=caseworker)
+    policy = SimpleUploadedFile("保单.pdf", pdf, content_type="application/pdf")
+    edit = reverse("enterprise_claims:edit", args=[case.pk])
+    assert client.post(edit, {**facts, "id_number": "", "document": policy}).status_code == 302
+    assert set(case.evidence.values_list("original_name", flat=True)) == {"见习协议.pdf", "保单.pdf"}
+    review = client_for(caseworker).get(reverse("workbench:case", args=[case.pk])).content.decode()
+    assert "见习协议.pdf" in review and "保单.pdf" in review
+    _other, stranger = applicant_for(make_enterprise(officer, code="92654202MA7XK2B12N", county="654202"), "stranger")
+    assert stranger.get(reverse("apply:evidence", args=[case.evidence.first().pk])).status_code == 404

@@ -30,6 +30,7 @@ from portal.views.outcomes import decided_message, may_still
 from registry.identifiers import error_text
 from registry.refusals import Refused
 from subsidies.cases import claims, workflow
+from subsidies.cases.evidence import evidence_add
 from subsidies.cases.states import EDITABLE
 from subsidies.catalogue import ParameterText, money_of, number_of, percent_of
 from subsidies.measures import (
@@ -167,7 +168,8 @@ def _form(claim: Claim, request: HttpRequest, case: Case | None) -> f.ClaimForm:
         if claim.kind == CaseKind.INTERNSHIP:
             kwargs["masked_id"] = case.answers.get("intern_id_number", "")
             initial.pop("intern_id_number", None)
-    return claim.form_class(data, initial=initial, **kwargs)
+    files = request.FILES if request.method == "POST" else None
+    return claim.form_class(data, files, initial=initial, **kwargs)
 
 
 def _save(claim: Claim, form: f.ClaimForm, request: HttpRequest, case: Case | None) -> Case:
@@ -208,6 +210,18 @@ def _save(claim: Claim, form: f.ClaimForm, request: HttpRequest, case: Case | No
     return m02_guarantee_referral.guarantee_referral_start(enterprise=enterprise, answers=answers, actor=actor)
 
 
+# Evidence.purpose of the documents an enterprise uploads with a claim (as with its applications).
+DOCUMENTS_PURPOSE = "documents"
+
+
+def _attach(case: Case, upload: Any, actor: Any) -> None:
+    """Keep a supporting document with the claim; a file the portal refuses is said next to the upload field."""
+    try:
+        evidence_add(case=case, purpose=DOCUMENTS_PURPOSE, upload=upload, actor=actor)
+    except Refused as refused:
+        raise Refused(str(refused), field="document") from None
+
+
 def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpResponse:
     form = _form(claim, request, case)
     if request.method == "POST" and form.is_valid():
@@ -216,6 +230,8 @@ def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpRe
         else:
             try:
                 saved = _save(claim, form, request, case)
+                if form.cleaned_data.get("document"):
+                    _attach(saved, form.cleaned_data["document"], request.user)
             except ValidationError as exc:
                 field = next(iter(exc.message_dict)) if hasattr(exc, "error_dict") else None
                 form.add_error(field if field in form.fields else None, error_text(exc))
@@ -230,7 +246,13 @@ def _facts_page(request: HttpRequest, claim: Claim, case: Case | None) -> HttpRe
     return render(
         request,
         "portal/claims/enterprises/form.html",
-        {"claim": claim, "form": form, "case": case, "back_url": back},
+        {
+            "claim": claim,
+            "form": form,
+            "case": case,
+            "back_url": back,
+            "evidence": case.evidence.all() if case is not None else [],
+        },
         status=status,
     )
 
@@ -320,6 +342,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         "claim": spec,
         "case": case,
         "rows": answer_rows(case),
+        "evidence": case.evidence.all(),
         "form": form,
         "confirmed": email_confirmed(user=request.user),
         **checks_context(case),

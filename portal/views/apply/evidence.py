@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import get_evidence_for_applicant
+from portal.views.apply import claims_enterprises as enterprise_claims
 from portal.views.apply.wizard import ENTERPRISE_WIZARD, enterprise_required
 from portal.views.services.my_services import evidence_response, remove_with_message
 from subsidies.cases.states import EDITABLE
@@ -28,4 +29,6 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         journey = ENTERPRISE_WIZARD.journey_for(case)
         if any(step.slug == "documents" for step in journey.steps_for(case)):
             return redirect(ENTERPRISE_WIZARD.step_url(journey, case, journey.step("documents", case)))
+    if case.state in EDITABLE and case.kind in enterprise_claims.CLAIM_OF_KIND:
+        return redirect("enterprise_claims:edit", pk=case.pk)
     return redirect("apply:case", pk=case.pk)
