@@ -34,6 +34,22 @@ def yuan(value: Any) -> str:
 
 
 @register.filter
+def yuan_difference(value: Any) -> str:
+    """A change of money with its sign: +¥4,800.00, −¥4,800.00, ¥0.00."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if amount > 0:
+        return "+" + format_yuan(amount)
+    if amount < 0:
+        return "−" + format_yuan(-amount)
+    return format_yuan(amount)
+
+
+@register.filter
 def yuan_in_words(value: Any) -> str:
     """40000 -> 肆万元整, as on the approval notice."""
     try:

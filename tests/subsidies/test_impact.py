@@ -91,7 +91,7 @@ def test_the_preview_changes_nothing_in_the_database(client_for, officer, world)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="impact-count">3<' in html
-    assert 'id="impact-total">10600.00<' in html
+    assert 'id="impact-total">+¥10,600.00<' in html  # money written one way, with the change's sign
     assert state() == before
 
 
