@@ -243,6 +243,7 @@ class Wizard:
                 return redirect(f"{self.namespace}:confirmation", pk=case.pk)  # a double click or a retried POST
             if case.state not in EDITABLE:
                 return redirect(self.case_url(case))
+            context: dict[str, Any] | None = None
             if form.is_valid():
                 missing = journey.missing(case)
                 if missing:
@@ -257,9 +258,10 @@ class Wizard:
                         form.add_error(None, str(refused))
                     else:
                         return redirect(f"{self.namespace}:confirmation", pk=case.pk)
-            return render(
-                request, "portal/wizard/check.html", self._check_context(request, journey, case, form), status=400
-            )
+            # The page again with the reason: the context already built (an amount, the registry's problems) is
+            # reused, not worked out a second time.
+            context = context or self._check_context(request, journey, case, form)
+            return render(request, "portal/wizard/check.html", context, status=400)
         case = self._editable(request, journey, pk)
         if isinstance(case, HttpResponse):
             return case
