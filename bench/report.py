@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 def _format(value: float) -> str:
-    if isinstance(value, int) or float(value).is_integer() and abs(value) >= 100:
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 100):
         return f"{int(value):,}"
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
 
