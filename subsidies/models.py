@@ -1024,3 +1024,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} #{self.pk} ({self.get_state_display()})"
+
+
+class CaseTally(models.Model):
+    """The dashboard's summaries (subsidies.summaries): how many cases, with what approved amount, share one basis,
+    county, kind, state and period. Kept in step with every transition, in its transaction, by adding to the
+    counts (never read-modify-write), so that the dashboard reads a few hundred rows whatever the number of cases.
+    """
+
+    class Basis(models.TextChoices):
+        # period: the month (its first day) of submission, decision or finality, in Asia/Shanghai.
+        RECEIVED = "received", _("received")
+        DECIDED = "decided", _("decided")
+        FINAL = "final", _("final")
+        # period: the day of submission, of the cases waiting for a caseworker (the service target counts days).
+        WAITING = "waiting", _("waiting")
+
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    period = models.DateField(_("period"))
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=CaseKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices)
+    cases = models.IntegerField(_("cases"), default=0)
+    amount = models.DecimalField(_("approved amount (yuan)"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+        constraints = [
+            # The upsert's conflict target, and the dashboard's read: WHERE basis = .. AND period BETWEEN .. AND ..
+            models.UniqueConstraint(fields=["basis", "period", "county", "kind", "state"], name="case_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.basis} {self.period} {self.county_id} {self.kind} {self.state}: {self.cases}"

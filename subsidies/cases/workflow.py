@@ -32,6 +32,7 @@ from subsidies.models import (
 )
 from subsidies.notifications import notifications_order_on_transition
 from subsidies.parameters import ParameterNotInForce, value_in_force
+from subsidies.summaries import case_tally
 
 # A reason a second person will read: at least this many letters, digits or characters, not one repeated.
 REASON_MIN_CHARACTERS = 5
@@ -124,6 +125,7 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
         raise Refused(_("Give a reason: the applicant will read it."), field="reason")
     before = case.state
     case.state = step.target
+    case_tally(case)  # the dashboard's summaries follow the case, in this transaction (subsidies.summaries)
     case.save()
     audit_record(
         actor=actor,
