@@ -193,7 +193,7 @@ def _document(job: NoticeJob) -> tuple[bytes, dict[str, Any]]:
 
 
 def _store(name: str, content: bytes) -> None:
-    storage = storages["default"]
+    storage = storages["notices"]  # local MEDIA_ROOT, or the S3 bucket every machine shares (settings)
     if storage.exists(name):
         # What a worker killed in the middle of writing left behind.
         storage.delete(name)
@@ -377,7 +377,7 @@ def notice_ready_email(*, notice_id: int) -> None:
 
 
 def notice_open(notice: Notice) -> bytes:
-    with storages["default"].open(notice.file, "rb") as handle:
+    with storages["notices"].open(notice.file, "rb") as handle:
         return handle.read()
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -317,6 +319,31 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Applicants' evidence uploads: never under a public URL; served only by views that check who asks.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))
+# Notices (PDF) and evidence are read and written only through storages["notices"] and storages["private"]: the two
+# directories above by default; with S3_BUCKET set, one S3-compatible bucket (MinIO on the intranet) that every web
+# and worker machine shares, every object private, under media/ and private/.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    _s3_missing = [name for name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY") if not env.str(name, default="")]
+    if _s3_missing:
+        raise ImproperlyConfigured(f"S3_BUCKET is set: set {' and '.join(_s3_missing)} too.")
+    S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+    if S3_ENDPOINT_URL and not S3_ENDPOINT_URL.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"S3_ENDPOINT_URL={S3_ENDPOINT_URL!r} must start with http:// or https://.")
+    STORAGES.update(
+        s3_storages(
+            bucket=S3_BUCKET,
+            endpoint_url=S3_ENDPOINT_URL,
+            access_key=env.str("S3_ACCESS_KEY_ID"),
+            secret_key=env.str("S3_SECRET_ACCESS_KEY"),
+            region=env.str("S3_REGION", default="us-east-1"),
+            # A signed URL, if one is ever made, lives this long; the portal's own views stream the files.
+            url_expire_seconds=env_int("S3_URL_EXPIRE_SECONDS", default=60, minimum=1),
+        )
+    )
+else:
+    STORAGES["notices"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # MEDIA_ROOT
+    STORAGES["private"] = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}  # PRIVATE_MEDIA_ROOT
 # Where `manage.py backup` writes its archives (a volume of its own in docker-compose.yml; copy them off the host).
 BACKUP_ROOT = env.path("BACKUP_ROOT", default=str(BASE_DIR / "backups"))
 

@@ -8,9 +8,8 @@ import hashlib
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -30,9 +29,10 @@ MAGIC = (
 )
 
 
-def private_storage() -> FileSystemStorage:
-    """The storage of evidence: outside the public media root, never served by a URL of its own."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+def private_storage() -> Storage:
+    """The storage of evidence (settings.STORAGES["private"]: PRIVATE_MEDIA_ROOT, or the private prefix of the
+    shared S3 bucket), outside the public media root, never served by a URL of its own."""
+    return storages["private"]
 
 
 def sniff_type(head: bytes) -> tuple[str, str] | None:
