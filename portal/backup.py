@@ -1,5 +1,6 @@
 """Backups of everything the portal keeps: the database (pg_dump, custom format) and the two file stores
-(MEDIA_ROOT: notices; PRIVATE_MEDIA_ROOT: evidence uploads), in one tar archive with a manifest of SHA-256 sums.
+(storages["notices"]: notices; storages["private"]: evidence uploads; local directories or the S3 bucket, read and
+written through Django's storage API either way), in one tar archive with a manifest of SHA-256 sums.
 
 `manage.py backup` writes `portal-backup-<time>.tar` into BACKUP_ROOT; `manage.py restore ARCHIVE --yes` checks
 every sum, then replaces the database (pg_restore --clean, one transaction) and both file stores. The restore drill
@@ -14,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -23,11 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import connections
 from django.utils import timezone
 
+from portal.storage import storage_walk
+
 FORMAT = 1
-STORES = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# The archive's folder of each file store, and the storage alias (settings.STORAGES) it is read from and restored to.
+STORES = {"media": "notices", "private": "private"}
 
 
 class BackupError(Exception):
@@ -61,6 +66,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _add_from_storage(archive: tarfile.TarFile, arcname: str, storage: Any, name: str) -> str:
+    """Copy one stored file into the archive (through a spooled temporary file, so an S3 object is read once);
+    return its SHA-256."""
+    digest = hashlib.sha256()
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as copy, storage.open(name, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            copy.write(block)
+        entry = tarfile.TarInfo(arcname)
+        entry.size = copy.tell()
+        entry.mtime = int(timezone.now().timestamp())
+        copy.seek(0)
+        archive.addfile(entry, fileobj=copy)
+    return digest.hexdigest()
+
+
 def backup_create(*, directory: Path | None = None) -> BackupSummary:
     """Write one archive: database.dump, media/..., private/..., manifest.json (written last, read first)."""
     directory = Path(directory or settings.BACKUP_ROOT)
@@ -88,14 +109,11 @@ def backup_create(*, directory: Path | None = None) -> BackupSummary:
         partial = target.with_suffix(".tar.partial")
         with tarfile.open(partial, "w") as archive:
             archive.add(dump, arcname="database.dump")
-            for store, setting in STORES.items():
-                root = Path(getattr(settings, setting))
-                if not root.exists():
-                    continue
-                for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                    name = f"{store}/{path.relative_to(root).as_posix()}"
-                    manifest["files"][name] = _sha256(path)
-                    archive.add(path, arcname=name)
+            for store, alias in STORES.items():
+                storage = storages[alias]
+                for stored in storage_walk(storage):
+                    name = f"{store}/{stored}"
+                    manifest["files"][name] = _add_from_storage(archive, name, storage, stored)
             info = json.dumps(manifest, indent=1, sort_keys=True).encode()
             entry = tarfile.TarInfo("manifest.json")
             entry.size = len(info)
@@ -140,13 +158,14 @@ def backup_restore(*, archive_path: Path) -> dict[str, int]:
         )
         if done.returncode != 0:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-        for store, setting in STORES.items():
-            target = Path(getattr(settings, setting))
-            source = root / store
-            if target.exists():
-                shutil.rmtree(target)
-            if source.exists():
-                shutil.copytree(source, target)
-            else:
-                target.mkdir(parents=True, exist_ok=True)
+        for store, alias in STORES.items():
+            storage = storages[alias]
+            for stored in list(storage_walk(storage)):
+                storage.delete(stored)
+            prefix = f"{store}/"
+            for name in sorted(n for n in manifest["files"] if n.startswith(prefix)):
+                with (root / name).open("rb") as handle:
+                    saved = storage.save(name[len(prefix) :], File(handle))
+                if saved != name[len(prefix) :]:
+                    raise BackupError(f"{name} was restored as {saved}: the store was not empty.")
     return {"files": len(manifest["files"])}
