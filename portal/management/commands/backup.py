@@ -11,7 +11,7 @@ from portal.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    help = "Back up the database, the notices (MEDIA_ROOT) and the evidence uploads (PRIVATE_MEDIA_ROOT)."
+    help = "Back up the database, the notices and the evidence uploads (their local directories or the S3 bucket)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", help="directory for the archive (default: BACKUP_ROOT)")
