@@ -57,7 +57,8 @@ class RefundOffer(models.Model):
     """免申即享: the standard-track stable-job refund (clause （一）) offered to an enterprise before it applies.
 
     Computed by `refund_offers_compute` from the registry's insurance year `year - 1`; one per enterprise and year.
-    A rerun changes only offers whose result changed. The enterprise sees its offer when it signs in.
+    A rerun changes only offers whose result changed, and reads only those whose fingerprint changed. The enterprise
+    sees its offer when it signs in; once it confirms it (case_from_offer), the offer never changes.
     """
 
     enterprise = models.ForeignKey(
@@ -72,6 +73,12 @@ class RefundOffer(models.Model):
     parameters = models.JSONField(_("parameters used"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     changed_at = models.DateTimeField(_("last changed"))
+    # md5 of the rules (parameters in force, calculator) and the insurance figures the offer was computed from; the
+    # nightly run skips, in SQL, every offer whose fingerprint is unchanged. Empty: compute it again.
+    fingerprint = models.CharField(_("fingerprint of its facts"), max_length=32, blank=True, default="")
+    confirmed_at = models.DateTimeField(
+        _("confirmed"), null=True, blank=True, help_text=_("Confirmed by the enterprise: never recomputed after.")
+    )
 
     class Meta:
         verbose_name = _("refund offer")
