@@ -12,7 +12,7 @@ DEBS_TEST := $(DEBS_RUN) gettext poppler-utils chromium
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help run test lint bench messages debs-run debs-test services clean
+.PHONY: help run test lint bench messages debs-run debs-test services clean fonts
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -41,7 +41,13 @@ debs-test:
 services:
 	@.ci/services.sh
 
-run: $(VENV)/.runtime debs-run
+# The notices' font subset (subsidies/pdf_fonts.py), cut from Debian's fonts-noto-cjk; not kept in git.
+PDF_FONTS := static/fonts/PortalSansSC-Regular.otf static/fonts/PortalSansSC-Bold.otf
+fonts: $(PDF_FONTS)
+$(PDF_FONTS) &: subsidies/pdf_fonts.py | $(VENV)/.runtime debs-run
+	DEBUG=1 $(BIN)/python manage.py build_pdf_fonts || echo "PDF fonts not built: notices use the full Debian font (larger)." >&2
+
+run: $(VENV)/.runtime debs-run fonts
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
@@ -57,13 +63,13 @@ run: $(VENV)/.runtime debs-run
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
-test: debs-test services $(VENV)/.dev
+test: debs-test services $(VENV)/.dev fonts
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
-bench: services $(VENV)/.dev
+bench: services $(VENV)/.dev fonts
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m bench
 
 messages: $(VENV)/.dev

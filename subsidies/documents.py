@@ -9,7 +9,11 @@ Django's template autoescape. ID numbers appear masked only.
 
 from __future__ import annotations
 
+import atexit
+import logging
 import mimetypes
+import os
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -24,10 +28,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registry.models import UnemploymentRegistration
+from subsidies import pdf_fonts
 from subsidies.calculators.base import clause
 from subsidies.cases.rules import kinds_where, rules_for
 from subsidies.models import Case, CaseKind, PublicNotice, Track
 from subsidies.parameters import ParameterNotInForce, value_in_force
+
+logger = logging.getLogger(__name__)
 
 # The document's own origin: relative URLs in a PDF template resolve against it, and the fetcher maps it to
 # the static files on disk. It is never contacted.
@@ -161,12 +168,71 @@ def portal_url_fetcher() -> Any:
     return _fetcher_class()()
 
 
+def document_stylesheet_text() -> str:
+    """The notices' shared CSS: the font faces built by `make` (pdf_fonts), then templates/subsidies/pdf/notice.css.
+
+    A face whose subset was never built is left out, and the stacks fall through to the full Debian font: the notice
+    is the same, only larger."""
+    faces = [
+        f'@font-face {{ font-family: "{pdf_fonts.FAMILY}"; font-weight: {face.weight}; '
+        f'src: url("{settings.STATIC_URL}{pdf_fonts.STATIC_PREFIX}{face.file_name}"); }}'
+        for face in pdf_fonts.built_faces()
+    ]
+    if len(faces) < len(pdf_fonts.FACES):
+        logger.warning("PDF fonts not built (make fonts): notices embed the full Noto CJK font and are larger.")
+    return "\n".join([*faces, render_to_string("subsidies/pdf/notice.css")])
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    font_config: Any
+    stylesheet: Any
+
+
+_renderers: dict[int, _Renderer] = {}
+# Let go of the FontConfiguration (and its temporary folder) before the interpreter tears its modules down.
+atexit.register(_renderers.clear)
+
+
+def _renderer() -> _Renderer:
+    """One FontConfiguration and one parsed stylesheet per process, made on first use.
+
+    A FontConfiguration loads fontconfig's whole configuration and every @font-face it is given; made per render, it
+    cost most of a render's time and memory. Keyed by process id: a forked pool child makes its own rather than
+    share the parent's fontconfig and Pango state."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    pid = os.getpid()
+    renderer = _renderers.get(pid)
+    if renderer is None:
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            string=document_stylesheet_text(),
+            base_url=DOCUMENT_BASE_URL,
+            url_fetcher=portal_url_fetcher(),
+            font_config=font_config,
+        )
+        _renderers.clear()
+        renderer = _renderers[pid] = _Renderer(font_config, stylesheet)
+    return renderer
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a PDF template in Chinese with the restrictive fetcher. Same context -> same bytes."""
+    """Render a PDF template in Chinese with the restrictive fetcher. Same context -> same bytes.
+
+    Fonts are subset (WeasyPrint's default, said here so that it stays so), the streams compressed."""
     from weasyprint import HTML
 
+    renderer = _renderer()
     html = render_document_html(template, context)
-    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=portal_url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=portal_url_fetcher()).write_pdf(
+        stylesheets=[renderer.stylesheet],
+        font_config=renderer.font_config,
+        full_fonts=False,
+        hinting=False,
+        uncompressed_pdf=False,
+    )
 
 
 def render_document_html(template: str, context: dict[str, Any]) -> str:
