@@ -16,6 +16,7 @@ RUN mkdir -p registry subsidies && touch registry/__init__.py subsidies/__init__
  && pip install -c requirements.lock .
 COPY . .
 RUN pip install --no-deps -e . \
+ && DEBUG=1 python manage.py build_pdf_fonts \
  && DEBUG=1 python manage.py collectstatic --noinput -v0 \
  && mkdir -p /app/media /app/private /app/backups && useradd --system --home /app portal \
  && chown -R portal /app/media /app/private /app/backups
