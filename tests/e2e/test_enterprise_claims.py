@@ -1,6 +1,8 @@
-"""The internship claim (clause （五）) in Chromium: an enterprise registers as an internship base, the caseworker
-approves it, the enterprise claims for an intern, the caseworker decides, the enterprise sees the result.
-Every page crossed is checked with axe (no serious or critical violations).
+"""The enterprises' one-page claims in Chromium on a laptop, each with a supporting document uploaded on its page, a
+caseworker's decision, and the enterprise downloading the decision (PDF) from the case's timeline and reading it:
+the internship base and an intern's claim (clause （五）), in-job training support (clause （六）) and a referral to the
+guarantee company (clause （二）). Every page the enterprise crosses is checked with axe (no serious or critical
+violations).
 """
 
 from __future__ import annotations
@@ -12,8 +14,25 @@ from portal.models import EnterpriseMembership
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import pdf_text, png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+
+
+def _attach(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose a supporting document (a real PNG scan) in the claim page's upload field."""
+    page.set_input_files("#id_document", files=[{"name": name, "mimeType": "image/png", "buffer": png_bytes()}])
+
+
+def _decision_text(page, case: Case, axe_clean) -> str:  # type: ignore[no-untyped-def]
+    """From "my applications", open the case and download its decision from the timeline; its text."""
+    page.goto("/apply/")
+    axe_clean(page)
+    page.locator(f"main a[href='/apply/cases/{case.pk}/']").first.click()
+    axe_clean(page)
+    return pdf_text(page, page.locator("#timeline ~ ol a[href^='/apply/notices/']").first)
 
 
 def _enterprise_sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -30,16 +49,19 @@ def _decide(worker, case: Case, axe_clean) -> None:  # type: ignore[no-untyped-d
     worker.locator(f"form[action='/workbench/cases/{case.pk}/approve/'] button[type=submit]").click()
 
 
-def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decision(
-    page, browser, live_server, make_user, make_enterprise, axe_clean, sign_in_staff
+def test_an_enterprise_registers_a_base_claims_for_an_intern_and_downloads_the_decisions(
+    browser, live_server, make_user, make_enterprise, settings, tmp_path, axe_clean, sign_in_staff
 ) -> None:  # type: ignore[no-untyped-def]
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
     host = make_enterprise(officer)
     user = make_user(Role.ENTERPRISE_APPLICANT, username="wang.fang")
     EnterpriseMembership.objects.create(user=user, enterprise=host, email_confirmed_at=timezone.now())
 
-    # The enterprise registers as an internship base.
+    # The enterprise registers as an internship base, with its supervisor's appointment attached.
+    page = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP).new_page()
     page.goto("/apply/enterprise-claims/")
     _enterprise_sign_in(page, "wang.fang")
     axe_clean(page)
@@ -47,21 +69,27 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     page.locator("#id_positions").fill("出纳助理、仓库管理")
     page.locator("#id_capacity").fill("3")
     page.locator("#id_supervisor").fill("李娜 13800000000")
+    _attach(page, "带教老师任命书.png")
     axe_clean(page)
     page.locator("main form button[type=submit]").click()
     axe_clean(page)
+    assert "带教老师任命书.png" in page.locator("main").inner_text()
     page.locator("main form button[type=submit]").click()
+    axe_clean(page)
     base = Case.objects.get(kind=CaseKind.INTERNSHIP_BASE)
-    assert base.state == CaseState.SUBMITTED
+    assert base.state == CaseState.SUBMITTED and base.evidence.count() == 1
     assert base.reference in page.locator("main").inner_text()
 
     # The caseworker of 塔城市 approves the base.
-    worker = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    worker = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP).new_page()
     worker.goto(f"/workbench/cases/{base.pk}/")
     sign_in_staff(worker, "li.qiang")
+    assert "带教老师任命书.png" in worker.locator("main").inner_text()
     _decide(worker, base, axe_clean)
     base.refresh_from_db()
     assert base.state == CaseState.FINAL
+    text = _decision_text(page, base, axe_clean)
+    assert host.name in text and base.reference in text
 
     # The enterprise claims for an intern (youth, 24 on the start date).
     page.goto("/apply/enterprise-claims/new/internship/")
@@ -72,14 +100,17 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     page.locator("#id_months").fill("6")
     page.locator("#id_host_monthly_pay").fill("1000")
     page.locator("#id_accident_policy_number").fill("PICC-2019-0001")
+    _attach(page, "见习协议.png")
+    axe_clean(page)
     page.locator("main form button[type=submit]").click()
     assert "654202199807080021" not in page.url
     text = page.locator("main").inner_text()
     assert "654202********0021" in text and "¥9,720.00" in text
     axe_clean(page)
     page.locator("main form button[type=submit]").click()
+    axe_clean(page)
     claim = Case.objects.get(kind=CaseKind.INTERNSHIP)
-    assert claim.state == CaseState.SUBMITTED
+    assert claim.state == CaseState.SUBMITTED and claim.evidence.count() == 1
 
     # The caseworker approves at the calculated amount; the enterprise sees the result.
     _decide(worker, claim, axe_clean)
@@ -88,4 +119,7 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_sees_the_decisi
     page.goto("/apply/")
     row = page.locator("tr", has_text=claim.reference)
     assert "¥9,720.00" in row.inner_text()
-    axe_clean(page)
+    text = _decision_text(page, claim, axe_clean)
+    assert host.name in text and "¥9,720.00" in text and "玖仟柒佰贰拾元整" in text
+    page.context.close()
+    worker.context.close()

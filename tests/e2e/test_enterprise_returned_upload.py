@@ -121,9 +121,7 @@ def test_a_refund_is_returned_for_the_slip_confirmed_by_a_second_officer_publish
     desk.goto("/accounts/login/")
     sign_in_staff(desk, officer.username)
     desk.goto(f"/workbench/cases/{case.pk}/")
-    desk.locator("form[action$='/confirm-amount/'] textarea").fill(
-        "已核对缴费凭证与社保记录，金额无误。"
-    )
+    desk.locator("form[action$='/confirm-amount/'] textarea").fill("已核对缴费凭证与社保记录，金额无误。")
     desk.locator("form[action$='/confirm-amount/'] button[type=submit]").click()
     case.refresh_from_db()
     assert not case.amount_awaits_confirmation
