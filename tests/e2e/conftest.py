@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
 
 from tests.conftest import TEST_PASSWORD
 
@@ -73,3 +77,32 @@ def sign_in_staff() -> Callable[[Any, str], None]:
         page.get_by_role("button", name="继续").click()
 
     return sign_in
+
+
+# A resident's phone: the viewport every resident journey is walked at.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG, made here (an upload checked by its content takes it)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf_text(page: Any, link: Any) -> str:
+    """Click a download link as a person does and return the text of the PDF the browser saved."""
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as saved:
+        content = saved.read()
+    assert content.startswith(b"%PDF"), download.value.suggested_filename
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
