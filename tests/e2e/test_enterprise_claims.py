@@ -123,3 +123,90 @@ def test_an_enterprise_registers_a_base_claims_for_an_intern_and_downloads_the_d
     assert host.name in text and "¥9,720.00" in text and "玖仟柒佰贰拾元整" in text
     page.context.close()
     worker.context.close()
+
+
+# What the enterprise types on each claim's page (field id -> value), and the document it attaches.
+CLAIM_PAGES = {
+    "in-job-training": (
+        {
+            "#id_course": "焊工岗位技能提升培训",
+            "#id_training_start": "2019-05-06",
+            "#id_training_end": "2019-05-31",
+            "#id_trainees": "20",
+            "#id_training_costs": "60000",
+            "#id_education_fund": "20000",
+        },
+        "培训费发票.png",
+    ),
+    "guarantee-referral": (
+        {"#id_purpose": "购置生产设备，补充流动资金", "#id_contact": "王芳 13912345678"},
+        "财务报表.png",
+    ),
+    "startup-loan": (
+        {
+            "#id_requested_amount": "2000000",
+            "#id_current_staff": "39",
+            "#id_new_qualifying_hires": "12",
+            "#id_contract_years": "2",
+            "#id_purpose": "扩大生产，吸纳就业",
+        },
+        "劳动合同.png",
+    ),
+}
+
+
+def test_an_enterprise_claims_training_support_a_referral_and_a_loan_each_with_a_document_and_gets_each_decision(
+    browser,
+    live_server,
+    make_user,
+    make_enterprise,
+    recognise_hardship,
+    settings,
+    tmp_path,
+    axe_clean,
+    sign_in_staff,
+) -> None:  # type: ignore[no-untyped-def]
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    officer = make_user(Role.PREFECTURE_OFFICER, username="zhao.min")
+    caseworker = make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
+    ent = make_enterprise(officer)
+    ent.on_quality_list = True  # on the prefecture's quality-enterprise list (clause （二）)
+    ent.save()
+    user = make_user(Role.ENTERPRISE_APPLICANT, username="wang.fang")
+    EnterpriseMembership.objects.create(user=user, enterprise=ent, email_confirmed_at=timezone.now())
+    recognise_hardship(user, caseworker, officer, ent)  # on the final hardship list of 2019 (clause （六）)
+
+    page = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP).new_page()
+    page.goto("/apply/enterprise-claims/")
+    _enterprise_sign_in(page, "wang.fang")
+    worker = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP).new_page()
+    worker.goto("/workbench/cases/")
+    sign_in_staff(worker, "li.qiang")
+
+    for slug, (fields, document) in CLAIM_PAGES.items():
+        page.goto("/apply/")
+        page.locator("main a[href='/apply/enterprise-claims/']").click()
+        axe_clean(page)
+        page.locator(f"a[href='/apply/enterprise-claims/new/{slug}/']").click()
+        axe_clean(page)
+        for selector, value in fields.items():
+            page.locator(selector).fill(value)
+        _attach(page, document)
+        page.locator("main form button[type=submit]").click()
+        axe_clean(page)  # check your answers, with the document listed
+        assert "/check/" in page.url and document in page.locator("main").inner_text(), slug
+        page.locator("main form button[type=submit]").click()
+        axe_clean(page)  # confirmation
+        case = Case.objects.exclude(kind=CaseKind.HARDSHIP_RECOGNITION).get(answers__isnull=False, state="submitted")
+        assert case.evidence.get().original_name == document
+
+        _decide(worker, case, axe_clean)
+        case.refresh_from_db()
+        assert case.state == CaseState.FINAL, slug
+        text = _decision_text(page, case, axe_clean)
+        assert ent.name in text and case.reference in text, slug
+        if case.approved_amount is not None:
+            assert f"¥{case.approved_amount:,.2f}" in text, slug
+    page.context.close()
+    worker.context.close()
