@@ -350,7 +350,7 @@ if S3_BUCKET:
             endpoint_url=S3_ENDPOINT_URL,
             access_key=env.str("S3_ACCESS_KEY_ID"),
             secret_key=env.str("S3_SECRET_ACCESS_KEY"),
-            region=env.str("S3_REGION", default="us-east-1"),
+            region=env.str("S3_REGION", default="") or "us-east-1",
             # A signed URL, if one is ever made, lives this long; the portal's own views stream the files.
             url_expire_seconds=env_int("S3_URL_EXPIRE_SECONDS", default=60, minimum=1),
         )
