@@ -32,6 +32,7 @@ from portal.roles import Role
 from portal.storage import s3_storages
 from subsidies.measures.m09_registration import registration_submit
 from subsidies.models import DocumentKind, Evidence, NoticeJob
+from tests.ops.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -74,10 +75,10 @@ def bucket(s3_endpoint: str, settings, tmp_path: Path) -> Iterator[Bucket]:
     )
     client.create_bucket(Bucket=name)
     for folder in ("media", "private", "backups"):
-        (tmp_path / folder).mkdir()
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    settings.BACKUP_ROOT = str(tmp_path / "backups")
+        (tmp_path / "web" / folder).mkdir(parents=True)
+    settings.MEDIA_ROOT = str(tmp_path / "web" / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "web" / "private")
+    settings.BACKUP_ROOT = str(tmp_path / "web" / "backups")
     on_s3 = s3_storages(
         bucket=name, endpoint_url=s3_endpoint, access_key=KEY, secret_key=SECRET, region=REGION, url_expire_seconds=60
     )
@@ -91,7 +92,8 @@ def bucket(s3_endpoint: str, settings, tmp_path: Path) -> Iterator[Bucket]:
 
 
 def _local_files(tmp_path: Path) -> list[Path]:
-    return [p for folder in ("media", "private") for p in (tmp_path / folder).rglob("*") if p.is_file()]
+    """Files on the disks of the web process and of any worker started by the test (their media folders)."""
+    return [p for folder in ("web", "media") for p in (tmp_path / folder).rglob("*") if p.is_file()]
 
 
 @pytest.fixture
@@ -220,6 +222,30 @@ def test_a_backup_reads_the_bucket_and_a_restore_puts_every_object_back(
     assert {key: hashlib.sha256(bucket.read(key)).hexdigest() for key in bucket.objects()} == before
     for key in before:  # restored as private as they were written
         assert requests.get(f"{bucket.endpoint}/{bucket.name}/{key}", timeout=10).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(240)
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
+def test_a_notice_made_by_a_worker_on_another_machine_is_downloaded_from_the_web_machine(
+    bucket, celery_processes, make_user, caseworker, officer, approve_refund, publish_and_finalise, client_for, tmp_path
+) -> None:
+    """Two machines: a notices worker in a process of its own, configured by the S3 variables only (its MEDIA_ROOT
+    is a folder the web process never reads), and the web process, which serves the holder what the worker stored."""
+    s3 = {"S3_BUCKET": bucket.name, "S3_ENDPOINT_URL": bucket.endpoint, "S3_ACCESS_KEY_ID": KEY}
+    celery_processes.worker("notices", "default", env={**s3, "S3_SECRET_ACCESS_KEY": SECRET, "S3_REGION": REGION})
+    applicant = make_user(Role.ENTERPRISE_APPLICANT)
+    case = approve_refund(applicant, caseworker, officer)
+    EnterpriseMembership.objects.create(user=applicant, enterprise=case.enterprise)
+    case = publish_and_finalise(case, officer)  # the decision's commit sends the job to the worker through Redis
+
+    job = NoticeJob.objects.get(case=case, kind=DocumentKind.APPROVAL)
+    assert wait_for(lambda: NoticeJob.objects.get(pk=job.pk).state == "done", seconds=120), job.last_error
+    notice = NoticeJob.objects.get(pk=job.pk).notice
+    assert hashlib.sha256(bucket.read(f"media/{notice.file}")).hexdigest() == notice.sha256
+    response = client_for(applicant).get(f"/apply/notices/{notice.pk}/")
+    assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == notice.sha256
+    assert _local_files(tmp_path) == []
 
 
 def _settings_in_a_new_process(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
