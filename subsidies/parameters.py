@@ -4,12 +4,23 @@ The keys and their types live here; the values live in the database (subsidies.P
 0002 from POLICY.md's "Parameters" table and edited by prefecture officers in the back office.
 
 Reads go through `value_in_force(key, on=day)`. Inside `parameter_snapshot()` (a calculation, a page, a batch)
-every parameter row is read once, with one query, and reused.
+every parameter is answered from memory.
+
+The rows are kept per process and read again only when the table's version changed. The version lives in the
+database: a fingerprint of the table (its row count, its highest id and the newest row version's transaction id,
+PostgreSQL's `xmin`), read by the one statement each snapshot runs, which returns the rows too only when the
+version differs from the copy's. An officer's change (subsidies.services.parameter_add: a new row, the previous one
+closed) changes the version in its own transaction, and so does any row edited by hand: every process (web, worker,
+beat) sees the change on its next snapshot after the commit, and a change rolled back never shows. Nothing has to
+remember to bump a key, and a Redis outage cannot leave a process on old values. On another database (the embedded
+SQLite of `make run`) every row is read every time, as before.
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +28,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import connections
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -352,19 +364,80 @@ def _from_row(row: Parameter) -> ParameterValue:
     )
 
 
+def _read_rows() -> dict[str, list[ParameterValue]]:
+    """Every parameter row, typed, by key in date order: one query."""
+    rows: dict[str, list[ParameterValue]] = {}
+    # Plain tuples, not model instances: building ~60 Parameter objects cost more than the query itself.
+    fields = ("key", "value", "valid_from", "valid_to", "source", "is_sample")
+    for key, value, valid_from, valid_to, source, is_sample in Parameter.objects.order_by(
+        "key", "valid_from"
+    ).values_list(*fields):
+        rows.setdefault(key, []).append(
+            ParameterValue(key, parse_value(key, value), valid_from, valid_to, source, is_sample)
+        )
+    return rows
+
+
+# One statement whatever this process holds: the table's version (see the module's docstring) and, only when it
+# differs from the version given (this process's copy's; -1s when it has none), every row. Unchanged, the answer is
+# one row of NULLs beside the version. Version and rows come from the same statement, so they always agree.
+_ROWS_IF_CHANGED_SQL = """
+WITH version AS (
+    SELECT COUNT(*) AS n, MAX(id) AS last, MAX(xmin::text::bigint) AS written FROM subsidies_parameter
+)
+SELECT version.n, version.last, version.written,
+       p.key, p.value::text, p.valid_from, p.valid_to, p.source, p.is_sample
+FROM version LEFT JOIN subsidies_parameter p
+    ON (version.n, version.last, version.written) IS DISTINCT FROM (%s, %s, %s)
+ORDER BY p.key, p.valid_from
+"""
+_NO_VERSION = (-1, -1, -1)
+
+# This process's copy of the rows and the version they were read at, swapped whole under a lock (threads of gthread
+# or runserver share it).
+_cache_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], dict[str, list[ParameterValue]]] | None = None
+
+
+def _rows_now() -> dict[str, list[ParameterValue]]:
+    """The rows as the database has them now: this process's copy when the version is unchanged, else read again.
+    One statement either way (PostgreSQL); elsewhere every row is read, as before the copy existed."""
+    global _cached
+    connection = connections[Parameter.objects.db]
+    if connection.vendor != "postgresql":
+        return _read_rows()  # SQLite may hand out a rolled-back id again: no fingerprint is safe there
+    cached = _cached
+    with connection.cursor() as cursor:
+        cursor.execute(_ROWS_IF_CHANGED_SQL, cached[0] if cached is not None else _NO_VERSION)
+        answer = cursor.fetchall()
+    version = tuple(answer[0][:3])
+    if cached is not None and answer[0][3] is None and cached[0] == version:
+        return cached[1]
+    rows: dict[str, list[ParameterValue]] = {}
+    for _n, _last, _written, key, value, valid_from, valid_to, source, is_sample in answer:
+        if key is not None:
+            rows.setdefault(key, []).append(
+                ParameterValue(key, parse_value(key, json.loads(value)), valid_from, valid_to, source, is_sample)
+            )
+    with _cache_lock:
+        _cached = (version, rows)
+    return rows
+
+
+def parameters_forget() -> None:
+    """Drop this process's copy of the rows (the next snapshot reads them all again)."""
+    global _cached
+    with _cache_lock:
+        _cached = None
+
+
 class Snapshot:
-    """Every parameter row, read with one query; answers "in force on D" from memory."""
+    """Every parameter row (this process's copy, checked against the database's version: one statement); answers
+    "in force on D" from memory."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, list[ParameterValue]] = {}
-        # Plain tuples, not model instances: building ~60 Parameter objects cost more than the query itself.
-        fields = ("key", "value", "valid_from", "valid_to", "source", "is_sample")
-        for key, value, valid_from, valid_to, source, is_sample in Parameter.objects.order_by(
-            "key", "valid_from"
-        ).values_list(*fields):
-            self._rows.setdefault(key, []).append(
-                ParameterValue(key, parse_value(key, value), valid_from, valid_to, source, is_sample)
-            )
+        # A dict of its own: an overlay (below) replaces one key's list in it, never the shared copy's.
+        self._rows: dict[str, list[ParameterValue]] = dict(_rows_now())
 
     def in_force(self, key: str, on: date) -> ParameterValue:
         for candidate in reversed(self._rows.get(key, [])):
