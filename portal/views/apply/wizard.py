@@ -40,6 +40,7 @@ from subsidies.measures.m01_stable_job_refund import (
 )
 from subsidies.measures.m01_stable_job_refund import hardship_window_years as window_years
 from subsidies.models import Case, CaseKind, CaseState, Track
+from subsidies.parameters import parameter_snapshot
 
 
 def enterprise_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -132,8 +133,16 @@ DECLARATION = Step("declaration", gettext_lazy("Declaration"), f.DeclarationForm
 DOCUMENTS_PURPOSE = "documents"
 
 
+# Whether the case has documents, kept on the case object for the rest of the request: the check page asks it four
+# times (which pages the journey has, which are done, the summary, the back link).
+_HAS_DOCUMENTS = "_has_documents"
+
+
 def _has_documents(case: Case) -> bool:
-    return case.evidence.filter(purpose=DOCUMENTS_PURPOSE).exists()
+    known = case.__dict__.get(_HAS_DOCUMENTS)
+    if known is None:
+        known = case.__dict__[_HAS_DOCUMENTS] = case.evidence.filter(purpose=DOCUMENTS_PURPOSE).exists()
+    return known
 
 
 def _save_documents(case: Case, form: Any, actor: Any) -> Case:
@@ -143,7 +152,10 @@ def _save_documents(case: Case, form: Any, actor: Any) -> Case:
             evidence_add(case=case, purpose=DOCUMENTS_PURPOSE, upload=upload, actor=actor)
         except Refused as refused:
             raise Refused(str(refused), field="file") from None
-    return case_draft_save(case=case, answers=form.answers(), actor=actor)
+        case.__dict__.pop(_HAS_DOCUMENTS, None)  # it has one now
+    saved = case_draft_save(case=case, answers=form.answers(), actor=actor)
+    saved.__dict__.pop(_HAS_DOCUMENTS, None)
+    return saved
 
 
 def _documents_step(*, required: bool, shown: Any = None) -> Step:
@@ -332,8 +344,13 @@ def step(request: HttpRequest, journey: str, pk: int, slug: str) -> HttpResponse
 
 @enterprise_required
 def check(request: HttpRequest, journey: str, pk: int) -> HttpResponse:
-    """Check your answers (with the calculator's amount), then submit once (portal.wizard)."""
-    return ENTERPRISE_WIZARD.check_view(request, journey, pk)
+    """Check your answers (with the calculator's amount), then submit once (portal.wizard).
+
+    One reading of the policy parameters for the whole request: the amount the page shows and the one the
+    submission stores are worked out from the same values (and the parameters are not read twice).
+    """
+    with parameter_snapshot():
+        return ENTERPRISE_WIZARD.check_view(request, journey, pk)
 
 
 def _offer_figures(refund_offer: Any) -> list[dict[str, Any]]:
