@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from bench.load import gunicorn, hammer, wait_until_up
+from bench.report import report
 
 CASES = 100_000
 CONCURRENCY = 4
@@ -164,4 +165,7 @@ def main() -> None:
                 f"p95 {f.percentile_ms(0.95):.1f} ms ({f.unexpected(200)} non-200)"
             )
         queue, admin = figures["workbench queue"], figures["Django admin changelist"]
-        print(f"   ratio queue / admin: {queue.rate / admin.rate:.2f}x req/s")
+        ratio = queue.rate / admin.rate
+        report("workbench queue / Django admin changelist", ratio, ">= 4x", met=ratio >= 4, unit="x req/s")
+        p95 = queue.percentile_ms(0.95)
+        report("workbench queue p95", p95, "<= 60 ms", met=p95 <= 60, unit="ms")
