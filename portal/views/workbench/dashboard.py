@@ -2,7 +2,9 @@
 and
 an Excel file of every table.
 
-Charts are SVG drawn on the server (no JavaScript, nothing from another host). Scoping: officers and auditors see
+Charts are SVG drawn on the server (no JavaScript, nothing from another host). Both views only read, so they read
+from the replica when one is configured (portal/db_routers.py); the figures come from the case tallies
+(subsidies.summaries). Scoping: officers and auditors see
 every county; a caseworker sees their own county only, whatever the address asks for. The page changes nothing,
 so auditors (read-only) see it as officers do.
 """
@@ -26,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.db_routers import reads_from_replica
 from registry.access import counties_for_user, sees_all_counties
 from registry.exports import xlsx_row
 from registry.models import County
@@ -233,6 +236,7 @@ def _extra_sections(request: HttpRequest, scope: statistics.Scope) -> dict[str, 
 
 @never_cache
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     _check_access(request)
     form, scope = _scope_for(request)
@@ -252,6 +256,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@reads_from_replica
 def export(request: HttpRequest) -> HttpResponse:
     """Every table of the dashboard, one sheet each, for the same filters and the same scope as the page."""
     from openpyxl import Workbook
