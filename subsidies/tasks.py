@@ -18,9 +18,17 @@ from subsidies.warnings import warnings_digest_send
 
 @shared_task(name="subsidies.refund_offers", ignore_result=True, acks_late=True, time_limit=1800, soft_time_limit=1700)
 def refund_offers(year: int | None = None) -> dict[str, int]:
-    """Nightly: refresh this year's offers (idempotent; a rerun changes only what changed)."""
+    """Nightly: refresh this year's offers (idempotent; a rerun reads only what changed, and changes only that)."""
     run = refund_offers_compute(year=year or timezone.localdate().year)
-    return {"created": run.created, "updated": run.updated, "unchanged": run.unchanged, "deleted": run.deleted}
+    return {
+        "created": run.created,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "deleted": run.deleted,
+        "withdrawn": run.withdrawn,
+        "confirmed": run.confirmed,
+        "computed": run.computed,
+    }
 
 
 # --- Notices (PDF): exactly once; see subsidies.document_jobs --------------------------------------------------------

@@ -15,14 +15,19 @@ of its first submission (docs/interpretations.md, （一）).
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +37,8 @@ from registry.models import AuditEvent, Enterprise, InsuranceYear
 from registry.permissions import PUBLISH_LIST
 from registry.refusals import Refused
 from subsidies.calculators import POLICIES, run
+from subsidies.calculators import base as calculator_base
+from subsidies.calculators import stable_job_refund as stable_job_refund_calculator
 from subsidies.calculators.base import InputErrors
 from subsidies.calculators.stable_job_refund import StableJobRefundInputs, calculate
 from subsidies.cases.states import S
@@ -42,7 +49,7 @@ from subsidies.models import (
     RefundOffer,
     Track,
 )
-from subsidies.parameters import ParameterNotInForce, parameter_snapshot, value_in_force
+from subsidies.parameters import ParameterNotInForce, parameter_in_force, parameter_snapshot, value_in_force
 
 # The answer that keeps the day an application was first submitted: a returned application resubmitted later is
 # still judged by the rules of that day (（一）; docs/interpretations.md).
@@ -124,17 +131,19 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
     """免申即享: the enterprise confirms its RefundOffer; one step creates the standard-track case and submits it.
 
     The figures are the social-insurance year the offer was computed from (source "offer"). Idempotent like
-    case_submit: the same token returns the case it already submitted.
+    case_submit: the same token returns the case it already submitted. The offer is marked confirmed in the same
+    transaction, under its row lock, so the nightly run never changes it afterwards (nor while this waits for it).
     """
     already = Case.objects.filter(submission_token=token).first()
     if already is not None:
         return already
-    if not offer.eligible:
-        raise Refused(_("This offer is not open: the enterprise does not qualify."))
-    figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
-    if figures is None:
-        raise Refused(_("The figures this offer was based on are no longer in the registry."))
     with transaction.atomic():
+        offer = RefundOffer.objects.select_for_update().select_related("enterprise").get(pk=offer.pk)
+        if not offer.eligible:
+            raise Refused(_("This offer is not open: the enterprise does not qualify."))
+        figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
+        if figures is None:
+            raise Refused(_("The figures this offer was based on are no longer in the registry."))
         case = case_draft_start(
             kind=CaseKind.STABLE_JOB_REFUND, enterprise=offer.enterprise, year=offer.year, actor=actor
         )
@@ -154,7 +163,17 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
                 "declared_at": timezone.now().isoformat(),
             },
         )
-        return case_submit(case=case, token=token, actor=actor)
+        case = case_submit(case=case, token=token, actor=actor)
+        if offer.confirmed_at is None:
+            offer.confirmed_at = timezone.now()
+            offer.save(update_fields=["confirmed_at"])
+            audit_record(
+                actor=actor,
+                action="refund_offer.confirm",
+                target=offer,
+                after={"amount": str(offer.amount), "eligible": offer.eligible, "case": case.pk},
+            )
+        return case
 
 
 @dataclass
@@ -164,6 +183,9 @@ class OfferRun:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    withdrawn: int = 0  # of the updated: eligible before, not any more
+    confirmed: int = 0  # confirmed by the enterprise: kept as they were, never recomputed
+    computed: int = 0  # run through the calculator (new, or facts or rules changed); the rest were skipped
 
     @property
     def total(self) -> int:
@@ -176,115 +198,413 @@ def offer_as_of(year: int) -> date:
     return max(date(year, 1, 1), min(today, date(year, 12, 31)))
 
 
+# --- 免申即享 in bulk: skip what did not change, compute the rest with the one calculator, write set-based -----------
+#
+# An offer is a function of (a) the enterprise's insurance year `year - 1` — the five figures the calculator reads —
+# and (b) the rules: the dated parameters the calculator reads, in force on the run's day, the calculator's code and
+# the language its reasons are written in. (b) is one digest per run (`offer_rule_digest`); the fingerprint of an
+# offer is md5(digest | figures), computed by PostgreSQL over the whole year in the query that picks the
+# enterprises to compute, and stored on the offer. An enterprise whose fingerprint matches is not read into Python
+# at all. The insurance year's other columns (arrears flag, contributions due, import batch) are not read by the
+# standard track, so changing them does not recompute an offer.
+
+OFFER_FIGURES = (
+    "ui_premiums_paid",
+    "ui_months_paid_in_full",
+    "insured_at_start",
+    "insured_at_end",
+    "retired_or_deceased",
+)
+
+
+def offer_fingerprint(digest: str, figures: tuple[Any, ...]) -> str:
+    """md5(digest|premiums|months|start|end|retired or deceased), as PostgreSQL's concat_ws writes it (the SQL of
+    the set-based run computes the same text; tests/subsidies/test_refund_offers.py keeps the two equal)."""
+    premiums, *counts = figures
+    text = "|".join([digest, f"{Decimal(premiums):.2f}", *(str(int(n)) for n in counts)])
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _offer_inputs(as_of: date, figures: tuple[Any, ...]) -> StableJobRefundInputs:
+    premiums, months, start, end, gone = figures
+    # Figures from the registry, already typed by its columns and constraints: no validation round trip.
+    return StableJobRefundInputs.model_construct(
+        application_date=as_of,
+        track="standard",
+        ui_premiums_paid_last_year=premiums,
+        ui_months_paid_in_full=months,
+        insured_at_start=start,
+        insured_at_end=end,
+        retired_or_deceased=gone,
+        on_hardship_list=None,
+        insured_employees=None,
+        monthly_social_insurance_due=None,
+        method=None,
+    )
+
+
+def offer_rule_digest(as_of: date) -> tuple[str, frozenset[str]]:
+    """The rules every offer of a run is computed by, as one digest: the parameters the calculator reads (found by
+    running it once) as in force on `as_of`, with their dates and sources; the calculator's code; the language.
+
+    Returns the digest and the parameter keys it covers. Call inside parameter_snapshot() and the run's language.
+    """
+    probe = calculate(_offer_inputs(as_of, (Decimal("1.00"), 12, 1, 1, 0)), as_of)
+    keys = frozenset(p.key for p in probe.parameters)
+    rules = {
+        "parameters": [parameter_in_force(key, on=as_of).as_dict() for key in sorted(keys)],
+        "language": translation.get_language(),
+        "code": [
+            hashlib.sha256(Path(module.__file__ or "").read_bytes()).hexdigest()
+            for module in (stable_job_refund_calculator, calculator_base)
+        ],
+    }
+    text = json.dumps(rules, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32], keys
+
+
+@dataclass
+class _OfferValues:
+    eligible: bool
+    amount: Decimal
+    layoff_rate: Decimal
+    reasons: list[dict[str, Any]]
+    parameters: list[dict[str, Any]]
+    parameters_set: int  # its index in _Calculator.parameter_sets: the rows of a run share a few lists
+    fingerprint: str
+
+
+class _Calculator:
+    """The calculator over many enterprises: the same `calculate`, the parameter list of a result built once."""
+
+    def __init__(self, as_of: date, digest: str, keys: frozenset[str]) -> None:
+        self.as_of, self.digest, self.keys = as_of, digest, keys
+        self.template = _offer_inputs(as_of, (Decimal(0), 0, 0, 0, 0))
+        self.parameter_sets: list[list[dict[str, Any]]] = []
+        self._parameters: dict[tuple[int, ...], tuple[int, bool]] = {}
+
+    def values(self, figures: tuple[Any, ...], fingerprint: str) -> _OfferValues:
+        premiums, months, start, end, gone = figures
+        inputs = self.template.model_copy(
+            update={
+                "ui_premiums_paid_last_year": premiums,
+                "ui_months_paid_in_full": months,
+                "insured_at_start": start,
+                "insured_at_end": end,
+                "retired_or_deceased": gone,
+            }
+        )
+        result = calculate(inputs, self.as_of)
+        # The snapshot hands out the same ParameterValue objects all run: their ids name the list.
+        ident = tuple(id(p) for p in result.parameters)
+        if ident not in self._parameters:
+            covered = {p.key for p in result.parameters} <= self.keys
+            self._parameters[ident] = (len(self.parameter_sets), covered)
+            self.parameter_sets.append([p.as_dict() for p in result.parameters])
+        index, covered = self._parameters[ident]
+        return _OfferValues(
+            eligible=result.eligible,
+            amount=result.amount,
+            layoff_rate=Decimal(result.extra["layoff_rate"]),
+            reasons=[reason.as_dict() for reason in result.reasons],
+            parameters=self.parameter_sets[index],
+            parameters_set=index,
+            # A result that read a parameter the digest does not cover keeps no fingerprint: recomputed every run.
+            fingerprint=fingerprint if covered else "",
+        )
+
+
 def refund_offers_compute(
-    *, year: int, actor: Any = None, as_of: date | None = None, batch_size: int = 2000
+    *,
+    year: int,
+    actor: Any = None,
+    as_of: date | None = None,
+    batch_size: int = 5000,
+    recompute: bool = False,
+    set_based: bool | None = None,
 ) -> OfferRun:
     """免申即享: compute the standard-track refund （一） of every enterprise with an insurance year `year - 1`.
 
-    One RefundOffer per enterprise and year. Idempotent: a rerun writes only offers whose result changed (amount,
-    eligibility, layoff rate, reasons or parameters used), creates the missing ones and deletes offers whose
-    insurance year is gone; each written offer gets an audit row. Reads and writes in bulk, in one transaction.
-    """
+    One RefundOffer per enterprise and year. Enterprises whose fingerprint (figures and rules, see above) is
+    unchanged are skipped without being read; the others go through the calculator and are written set-based:
+    created, updated when their result changed (withdrawn when they no longer qualify: not eligible, amount 0,
+    the reasons why), and deleted when their insurance year is gone. An offer the enterprise has confirmed is
+    never changed or deleted. Each written offer gets an audit row, in the same statement. One transaction.
 
+    `recompute`: compute every offer not confirmed, fingerprint or not (after a change of the translations the
+    reasons are written in, which the fingerprint does not cover). `set_based`: PostgreSQL's statements (the
+    default there) or the ORM's (elsewhere, e.g. SQLite); the decisions are the same.
+    """
     as_of = as_of or offer_as_of(year)
     run = OfferRun(year=year)
-    now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    label = RefundOffer._meta.label_lower
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE), parameter_snapshot():
-        existing = {offer.enterprise_id: offer for offer in RefundOffer.objects.filter(year=year)}
-        facts = InsuranceYear.objects.filter(year=year - 1).values_list(
-            "enterprise_id",
-            "ui_premiums_paid",
-            "ui_months_paid_in_full",
-            "insured_at_start",
-            "insured_at_end",
-            "retired_or_deceased",
-        )
-        to_create: list[RefundOffer] = []
-        to_update: list[RefundOffer] = []
-        audits: list[AuditEvent] = []
-        seen: set[int] = set()
-        for enterprise_id, premiums, months, start, end, gone in facts.iterator(chunk_size=batch_size):
-            seen.add(enterprise_id)
-            inputs = StableJobRefundInputs.model_construct(
-                application_date=as_of,
-                track="standard",
-                ui_premiums_paid_last_year=premiums,
-                ui_months_paid_in_full=months,
-                insured_at_start=start,
-                insured_at_end=end,
-                retired_or_deceased=gone,
-                on_hardship_list=None,
-                insured_employees=None,
-                monthly_social_insurance_due=None,
-                method=None,
-            )
-            result = calculate(inputs, as_of)
-            values = {
-                "eligible": result.eligible,
-                "amount": result.amount,
-                "layoff_rate": Decimal(result.extra["layoff_rate"]),
-                "reasons": [reason.as_dict() for reason in result.reasons],
-                "parameters": [p.as_dict() for p in result.parameters],
-            }
-            offer = existing.get(enterprise_id)
-            if offer is None:
-                to_create.append(
-                    RefundOffer(enterprise_id=enterprise_id, year=year, as_of=as_of, changed_at=now, **values)
-                )
-                continue
-            if all(getattr(offer, name) == value for name, value in values.items()):
-                run.unchanged += 1
-                continue
-            before = {"amount": str(offer.amount), "eligible": offer.eligible}
-            for name, value in values.items():
-                setattr(offer, name, value)
-            offer.as_of = as_of
-            offer.changed_at = now
-            to_update.append(offer)
-            audits.append(
-                AuditEvent(
-                    actor_id=actor_id,
-                    action="refund_offer.update",
-                    target_type=label,
-                    target_id=str(offer.pk),
-                    before=before,
-                    after={"amount": str(offer.amount), "eligible": offer.eligible},
-                )
-            )
-        created = RefundOffer.objects.bulk_create(to_create, batch_size=batch_size)
-        audits.extend(
-            AuditEvent(
-                actor_id=actor_id,
-                action="refund_offer.create",
-                target_type=label,
-                target_id=str(offer.pk),
-                after={"amount": str(offer.amount), "eligible": offer.eligible},
-            )
-            for offer in created
-        )
-        RefundOffer.objects.bulk_update(
-            to_update,
-            ["eligible", "amount", "layoff_rate", "reasons", "parameters", "as_of", "changed_at"],
-            batch_size=batch_size,
-        )
-        stale = [offer for enterprise_id, offer in existing.items() if enterprise_id not in seen]
-        audits.extend(
-            AuditEvent(
-                actor_id=actor_id,
-                action="refund_offer.delete",
-                target_type=label,
-                target_id=str(offer.pk),
-                before={"amount": str(offer.amount), "eligible": offer.eligible},
-                reason="no insurance year any more",
-            )
-            for offer in stale
-        )
-        RefundOffer.objects.filter(pk__in=[offer.pk for offer in stale]).delete()
-        AuditEvent.objects.bulk_create(audits, batch_size=batch_size)
-    run.created, run.updated, run.deleted = len(created), len(to_update), len(stale)
+        digest, keys = offer_rule_digest(as_of)
+        calculator = _Calculator(as_of, digest, keys)
+        context = {
+            "year": year,
+            "facts_year": year - 1,
+            "as_of": as_of,
+            "now": timezone.now(),
+            "actor": actor.pk if getattr(actor, "pk", None) else None,
+            "label": RefundOffer._meta.label_lower,
+            "digest": digest,
+            "recompute": recompute,
+        }
+        if set_based is None:
+            set_based = connection.vendor == "postgresql"
+        if set_based:
+            _offers_write_set_based(run, calculator, context, batch_size)
+        else:
+            _offers_write_portable(run, calculator, context)
     return run
+
+
+# PostgreSQL: pick, stage (COPY), write (one statement each, audit rows in the same statement).
+
+_OFFERS_TO_COMPUTE = """
+    SELECT iy.enterprise_id, iy.ui_premiums_paid, iy.ui_months_paid_in_full, iy.insured_at_start,
+           iy.insured_at_end, iy.retired_or_deceased, f.fingerprint
+    FROM registry_insuranceyear iy
+    CROSS JOIN LATERAL (
+        -- offer_fingerprint(), the same text
+        SELECT md5(concat_ws('|', %(digest)s::text, iy.ui_premiums_paid, iy.ui_months_paid_in_full,
+                             iy.insured_at_start, iy.insured_at_end, iy.retired_or_deceased)) AS fingerprint
+    ) f
+    LEFT JOIN subsidies_refundoffer o ON o.enterprise_id = iy.enterprise_id AND o.year = %(year)s
+    WHERE iy.year = %(facts_year)s
+      AND (o.id IS NULL
+           OR (o.confirmed_at IS NULL AND (%(recompute)s OR o.fingerprint IS DISTINCT FROM f.fingerprint)))
+"""
+
+_OFFERS_COUNTED = """
+    SELECT count(*), count(o.confirmed_at)
+    FROM registry_insuranceyear iy
+    LEFT JOIN subsidies_refundoffer o ON o.enterprise_id = iy.enterprise_id AND o.year = %(year)s
+    WHERE iy.year = %(facts_year)s
+"""
+
+_STAGE = """
+    DROP TABLE IF EXISTS pg_temp.refund_offer_stage, pg_temp.refund_offer_parameter_sets;
+    CREATE TEMPORARY TABLE refund_offer_stage (
+        enterprise_id bigint PRIMARY KEY,
+        eligible boolean NOT NULL,
+        amount numeric(14, 2) NOT NULL,
+        layoff_rate numeric(7, 4) NOT NULL,
+        reasons jsonb NOT NULL,
+        parameters_set integer NOT NULL,
+        fingerprint varchar(32) NOT NULL
+    ) ON COMMIT DROP;
+    -- The parameters a result used: one list per run, shared by the rows (a few hundred bytes each, not copied).
+    CREATE TEMPORARY TABLE refund_offer_parameter_sets (id integer PRIMARY KEY, parameters jsonb NOT NULL)
+        ON COMMIT DROP;
+"""
+
+
+_OFFERS_CREATE = """
+    WITH created AS (
+        INSERT INTO subsidies_refundoffer
+            (enterprise_id, year, as_of, eligible, amount, layoff_rate, reasons, parameters, fingerprint,
+             created_at, changed_at)
+        SELECT s.enterprise_id, %(year)s, %(as_of)s, s.eligible, s.amount, s.layoff_rate, s.reasons, s.parameters,
+               s.fingerprint, %(now)s, %(now)s
+        FROM (
+            SELECT st.*, ps.parameters
+            FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
+        ) s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM subsidies_refundoffer o WHERE o.enterprise_id = s.enterprise_id AND o.year = %(year)s
+        )
+        ORDER BY s.enterprise_id
+        ON CONFLICT (enterprise_id, year) DO NOTHING
+        RETURNING id, amount, eligible
+    ), audited AS (
+        INSERT INTO registry_auditevent (occurred_at, actor_id, action, target_type, target_id, before, after, reason)
+        SELECT %(now)s, %(actor)s, 'refund_offer.create', %(label)s, id::text, NULL,
+               jsonb_build_object('amount', amount::text, 'eligible', eligible), ''
+        FROM created
+    )
+    SELECT count(*) FROM created
+"""
+
+# Offers already there: the result written (and as_of, changed_at moved) only when it changed; otherwise only the
+# new fingerprint. Confirmed offers are left alone (checked again on the row itself, should one be confirmed while
+# the run waits for its lock).
+_OFFERS_UPDATE = """
+    WITH before AS (
+        SELECT o.id, o.amount, o.eligible,
+               (o.eligible, o.amount, o.layoff_rate, o.reasons, o.parameters)
+                   IS DISTINCT FROM (s.eligible, s.amount, s.layoff_rate, s.reasons, s.parameters) AS changed
+        FROM subsidies_refundoffer o
+        JOIN (
+            SELECT st.*, ps.parameters
+            FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
+        ) s ON s.enterprise_id = o.enterprise_id
+        WHERE o.year = %(year)s AND o.confirmed_at IS NULL
+    ), written AS (
+        UPDATE subsidies_refundoffer o
+        SET eligible = s.eligible, amount = s.amount, layoff_rate = s.layoff_rate, reasons = s.reasons,
+            parameters = s.parameters, fingerprint = s.fingerprint,
+            as_of = CASE WHEN before.changed THEN %(as_of)s ELSE o.as_of END,
+            changed_at = CASE WHEN before.changed THEN %(now)s ELSE o.changed_at END
+        FROM before, (
+            SELECT st.*, ps.parameters
+            FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
+        ) s
+        WHERE o.id = before.id AND s.enterprise_id = o.enterprise_id AND o.confirmed_at IS NULL
+          AND (before.changed OR o.fingerprint IS DISTINCT FROM s.fingerprint)
+        RETURNING o.id, o.amount, o.eligible, before.amount AS amount_before, before.eligible AS eligible_before,
+                  before.changed
+    ), audited AS (
+        INSERT INTO registry_auditevent (occurred_at, actor_id, action, target_type, target_id, before, after, reason)
+        SELECT %(now)s, %(actor)s,
+               CASE WHEN eligible_before AND NOT eligible THEN 'refund_offer.withdraw' ELSE 'refund_offer.update' END,
+               %(label)s, id::text,
+               jsonb_build_object('amount', amount_before::text, 'eligible', eligible_before),
+               jsonb_build_object('amount', amount::text, 'eligible', eligible), ''
+        FROM written WHERE changed
+    )
+    SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE changed AND eligible_before AND NOT eligible)
+    FROM written
+"""
+
+_OFFERS_DELETE = """
+    WITH gone AS (
+        DELETE FROM subsidies_refundoffer o
+        WHERE o.year = %(year)s AND o.confirmed_at IS NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM registry_insuranceyear iy
+              WHERE iy.enterprise_id = o.enterprise_id AND iy.year = %(facts_year)s
+          )
+        RETURNING id, amount, eligible
+    ), audited AS (
+        INSERT INTO registry_auditevent (occurred_at, actor_id, action, target_type, target_id, before, after, reason)
+        SELECT %(now)s, %(actor)s, 'refund_offer.delete', %(label)s, id::text,
+               jsonb_build_object('amount', amount::text, 'eligible', eligible), NULL, 'no insurance year any more'
+        FROM gone
+    )
+    SELECT count(*) FROM gone
+"""
+
+
+def _stage_copy(cursor: Any, rows: list[tuple[int, _OfferValues]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for enterprise_id, v in rows:
+        writer.writerow(
+            [
+                enterprise_id,
+                "t" if v.eligible else "f",
+                f"{v.amount:.2f}",
+                f"{v.layoff_rate:.4f}",
+                json.dumps(v.reasons, ensure_ascii=False),
+                v.parameters_set,
+                v.fingerprint,
+            ]
+        )
+    buffer.seek(0)
+    cursor.cursor.copy_expert("COPY refund_offer_stage FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+def _offers_write_set_based(run: OfferRun, calculator: _Calculator, context: dict[str, Any], batch_size: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_STAGE)
+        cursor.execute(_OFFERS_COUNTED, context)
+        facts_total, run.confirmed = cursor.fetchone()
+    # A server-side cursor: the enterprises to compute come in batches, whatever their number.
+    with connection.chunked_cursor() as reader, connection.cursor() as cursor:
+        reader.execute(_OFFERS_TO_COMPUTE, context)
+        while rows := reader.fetchmany(batch_size):
+            _stage_copy(cursor, [(row[0], calculator.values(row[1:6], row[6])) for row in rows])
+            run.computed += len(rows)
+    with connection.cursor() as cursor:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(
+            [index, json.dumps(parameters, ensure_ascii=False)]
+            for index, parameters in enumerate(calculator.parameter_sets)
+        )
+        buffer.seek(0)
+        cursor.cursor.copy_expert("COPY refund_offer_parameter_sets FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.execute("ANALYZE refund_offer_stage")
+        cursor.execute(_OFFERS_CREATE, context)
+        (run.created,) = cursor.fetchone()
+        cursor.execute(_OFFERS_UPDATE, context)
+        run.updated, run.withdrawn = cursor.fetchone()
+        cursor.execute(_OFFERS_DELETE, context)
+        (run.deleted,) = cursor.fetchone()
+        cursor.execute("DROP TABLE refund_offer_stage, refund_offer_parameter_sets")
+    run.unchanged = facts_total - run.confirmed - run.created - run.updated
+
+
+# Elsewhere (SQLite, `make run`'s embedded default, a handful of enterprises): the same decisions with the ORM.
+
+
+def _offers_write_portable(run: OfferRun, calculator: _Calculator, context: dict[str, Any]) -> None:
+    year, as_of, now = context["year"], context["as_of"], context["now"]
+    existing = {offer.enterprise_id: offer for offer in RefundOffer.objects.filter(year=year)}
+    facts = InsuranceYear.objects.filter(year=year - 1).values_list("enterprise_id", *OFFER_FIGURES)
+    audits: list[AuditEvent] = []
+    seen: set[int] = set()
+
+    def audit(action: str, offer: RefundOffer, before: dict[str, Any] | None, reason: str = "") -> None:
+        state = {"amount": str(offer.amount), "eligible": offer.eligible}
+        audits.append(
+            AuditEvent(
+                actor_id=context["actor"],
+                action=action,
+                target_type=context["label"],
+                target_id=str(offer.pk),
+                before=before if before is not None else (state if action == "refund_offer.delete" else None),
+                after=None if action == "refund_offer.delete" else state,
+                reason=reason,
+            )
+        )
+
+    for enterprise_id, *figures in facts:
+        seen.add(enterprise_id)
+        offer = existing.get(enterprise_id)
+        if offer is not None and offer.confirmed_at is not None:
+            run.confirmed += 1
+            continue
+        fingerprint = offer_fingerprint(context["digest"], tuple(figures))
+        if offer is not None and offer.fingerprint == fingerprint and not context["recompute"]:
+            run.unchanged += 1
+            continue
+        run.computed += 1
+        v = calculator.values(tuple(figures), fingerprint)
+        values = {
+            "eligible": v.eligible,
+            "amount": v.amount,
+            "layoff_rate": v.layoff_rate,
+            "reasons": v.reasons,
+            "parameters": v.parameters,
+        }
+        if offer is None:
+            offer = RefundOffer.objects.create(
+                enterprise_id=enterprise_id, year=year, as_of=as_of, changed_at=now, fingerprint=v.fingerprint, **values
+            )
+            run.created += 1
+            audit("refund_offer.create", offer, None)
+            continue
+        offer.fingerprint = v.fingerprint
+        if all(getattr(offer, name) == value for name, value in values.items()):
+            offer.save(update_fields=["fingerprint"])
+            run.unchanged += 1
+            continue
+        before = {"amount": str(offer.amount), "eligible": offer.eligible}
+        withdrawn = offer.eligible and not v.eligible
+        for name, value in values.items():
+            setattr(offer, name, value)
+        offer.as_of, offer.changed_at = as_of, now
+        offer.save()
+        run.updated += 1
+        run.withdrawn += int(withdrawn)
+        audit("refund_offer.withdraw" if withdrawn else "refund_offer.update", offer, before)
+    for enterprise_id, offer in existing.items():
+        if enterprise_id not in seen and offer.confirmed_at is None:
+            audit("refund_offer.delete", offer, None, reason="no insurance year any more")
+            offer.delete()
+            run.deleted += 1
+    AuditEvent.objects.bulk_create(audits)
 
 
 def within_year(day: date, year: int) -> date:

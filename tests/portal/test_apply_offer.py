@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from registry.models import AuditEvent, InsuranceYear
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.models import Case, CaseState, RefundOffer
 
@@ -99,3 +100,40 @@ def test_an_enterprise_that_already_applied_is_sent_to_its_case(
     case = submit_refund(user, offer.enterprise)
     response = english_client(user).get(reverse("apply:offer", args=[offer.pk]))
     assert response["Location"] == reverse("apply:case", args=[case.pk])
+
+
+def test_a_confirmed_offer_is_never_changed_by_the_nightly_run(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    """免申即享: what the enterprise confirmed stays as it confirmed it, whatever the registry says afterwards."""
+    client = english_client(make_applicant(offer.enterprise))
+    path = reverse("apply:offer", args=[offer.pk])
+    client.post(path, {**BANK, "token": token_of(client.get(path).content.decode())})
+    confirmed = RefundOffer.objects.get(pk=offer.pk)
+    assert confirmed.confirmed_at is not None
+    assert AuditEvent.objects.filter(action="refund_offer.confirm", target_id=str(offer.pk)).exists()
+    InsuranceYear.objects.filter(enterprise=offer.enterprise).update(
+        ui_premiums_paid=Decimal("1000.00"), ui_months_paid_in_full=3
+    )
+    run = refund_offers_compute(year=2019, as_of=date(2019, 4, 1), recompute=True)
+    assert (run.confirmed, run.computed, run.updated) == (1, 0, 0)
+    InsuranceYear.objects.filter(enterprise=offer.enterprise).delete()
+    assert refund_offers_compute(year=2019, as_of=date(2019, 4, 2)).deleted == 0
+    after = RefundOffer.objects.get(pk=offer.pk)
+    assert (after.eligible, after.amount, after.reasons, after.changed_at, after.fingerprint) == (
+        True,
+        Decimal("24000.00"),
+        confirmed.reasons,
+        confirmed.changed_at,
+        confirmed.fingerprint,
+    )
+
+
+def test_a_withdrawn_offer_is_gone_from_the_enterprises_pages(offer, english_client, make_applicant) -> None:  # type: ignore[no-untyped-def]
+    """（一） 上年度未裁员或裁员率低于统筹地区城镇登记失业率: the registry now shows layoffs at the rate or above,
+    so the offer is withdrawn: no longer on "my applications", and its page is not found."""
+    client = english_client(make_applicant(offer.enterprise))
+    assert "You qualify for" in client.get(reverse("apply:index")).content.decode()
+    InsuranceYear.objects.filter(enterprise=offer.enterprise).update(insured_at_end=30)
+    assert refund_offers_compute(year=2019, as_of=date(2019, 4, 1)).withdrawn == 1
+    assert "You qualify for" not in client.get(reverse("apply:index")).content.decode()
+    assert client.get(reverse("apply:offer", args=[offer.pk])).status_code == 404
+    assert not Case.objects.exists()

@@ -16,13 +16,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, default=None, help="The offer year (default: this year).")
+        parser.add_argument(
+            "--recompute",
+            action="store_true",
+            help="Compute every offer not confirmed, even those whose facts and rules are unchanged "
+            "(after the translations of the reasons changed).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = options["year"] or timezone.localdate().year
         started = time.perf_counter()
-        run = refund_offers_compute(year=year)
+        run = refund_offers_compute(year=year, recompute=options["recompute"])
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Refund offers {year} (insurance year {year - 1}): {run.created} created, {run.updated} changed, "
-            f"{run.unchanged} unchanged, {run.deleted} removed in {seconds:.1f} s."
+            f"{run.unchanged} unchanged, {run.deleted} removed in {seconds:.1f} s "
+            f"({run.withdrawn} of the changed withdrawn, {run.confirmed} confirmed and kept, "
+            f"{run.computed} computed, the others skipped unchanged)."
         )
