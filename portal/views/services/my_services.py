@@ -239,4 +239,14 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_resident(request.user, pk)
     case = evidence.case
     remove_with_message(request, evidence)
-    return redirect(_continue_url(case) or "residents:index")
+    return redirect(_upload_page_url(case) or _continue_url(case) or "residents:index")
+
+
+def _upload_page_url(case: Case) -> str | None:
+    """The page the removed file was listed on (its journey's upload page): the resident pressed "remove" there and
+    stays there, even when the application would continue further on."""
+    if case.state not in EDITABLE or not RESIDENT_WIZARD.has_journey(case):
+        return None
+    journey = RESIDENT_WIZARD.journey_for(case)
+    page = next((step for step in journey.steps_for(case) if step.uploads), None)
+    return RESIDENT_WIZARD.step_url(journey, case, page) if page is not None else None
