@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -137,3 +139,15 @@ def test_a_withdrawn_offer_is_gone_from_the_enterprises_pages(offer, english_cli
     assert "You qualify for" not in client.get(reverse("apply:index")).content.decode()
     assert client.get(reverse("apply:offer", args=[offer.pk])).status_code == 404
     assert not Case.objects.exists()
+
+
+def test_offers_confirmed_before_the_fingerprint_migration_are_marked_confirmed_by_it(  # type: ignore[no-untyped-def]
+    offer, english_client, make_applicant
+) -> None:
+    client = english_client(make_applicant(offer.enterprise))
+    path = reverse("apply:offer", args=[offer.pk])
+    client.post(path, {**BANK, "token": token_of(client.get(path).content.decode())})
+    RefundOffer.objects.update(confirmed_at=None)  # as it was before migration 0019
+    migration = importlib.import_module("subsidies.migrations.0019_refund_offer_fingerprint")
+    migration.confirmed_from_cases(apps, None)
+    assert RefundOffer.objects.get(pk=offer.pk).confirmed_at == Case.objects.get().submitted_at
