@@ -81,6 +81,8 @@ def sign_in_staff() -> Callable[[Any, str], None]:
 
 # A resident's phone: the viewport every resident journey is walked at.
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# An enterprise clerk's laptop: the viewport every enterprise journey is walked at.
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
 def png_bytes() -> bytes:
