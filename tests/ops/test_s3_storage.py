@@ -179,6 +179,22 @@ def test_an_upload_lands_in_the_bucket_private_and_only_its_owner_and_the_county
 
 
 @pytest.mark.django_db
+def test_a_removed_upload_leaves_the_bucket_and_a_stranger_cannot_remove_one(
+    bucket, make_person, make_resident_user, draft_registration, client_for, django_capture_on_commit_callbacks
+) -> None:
+    owner = make_resident_user(make_person())
+    evidence = _upload_residence_document(client_for(owner), draft_registration(owner))
+    key = f"private/{evidence.file}"
+    stranger = make_resident_user(make_person(birth=date(1990, 1, 1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(stranger).post(f"/apply/services/evidence/{evidence.pk}/remove/").status_code == 404
+    assert key in bucket.objects()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(owner).post(f"/apply/services/evidence/{evidence.pk}/remove/").status_code == 302
+    assert key not in bucket.objects() and not Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+@pytest.mark.django_db
 def test_no_object_in_the_bucket_answers_an_anonymous_request(
     bucket, approved_notice, make_person, make_resident_user, draft_registration, client_for
 ) -> None:
