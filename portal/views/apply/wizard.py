@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -226,6 +227,20 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+class _RefundOutcome:
+    """The calculator's result for the check page, or why it cannot work one out: computed on first use."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    @cached_property
+    def result(self) -> tuple[dict[str, Any] | None, str]:
+        try:
+            return refund_calculate(case=self.case), ""
+        except InputErrors as exc:
+            return None, str(exc)
+
+
 def check_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     """The refund's amount as the calculator works it out now, and whether the account may submit yet."""
     context: dict[str, Any] = {
@@ -235,10 +250,11 @@ def check_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         )
     }
     if case.kind == CaseKind.STABLE_JOB_REFUND:
-        try:
-            context["calculation"] = refund_calculate(case=case)
-        except InputErrors as exc:
-            context["calculation_error"] = str(exc)
+        # Worked out when the page shows it, not before: a submission that goes through never shows it (the
+        # submission works the amount out itself, in its transaction), so it runs the calculator once, not twice.
+        outcome = _RefundOutcome(case)
+        context["calculation"] = SimpleLazyObject(lambda: outcome.result[0])
+        context["calculation_error"] = SimpleLazyObject(lambda: outcome.result[1])
     if not email_confirmed(user=request.user):
         context["blocked"] = _("Confirm your email address before you submit: open the link we sent you.")
         context["blocked_link"] = {"url": reverse("accounts:check-email"), "text": _("Get a new link")}
