@@ -94,6 +94,15 @@ def _populate() -> dict[str, Any]:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        # What a case and an enterprise take on disk, indexes included: the capacity model's database size.
+        cursor.execute(
+            "SELECT pg_total_relation_size('subsidies_case'), pg_total_relation_size('registry_enterprise')"
+        )
+        case_bytes, enterprise_bytes = cursor.fetchone()
+    print(
+        f"   storage: {case_bytes / CASES:,.0f} bytes per case and {enterprise_bytes / enterprises_needed:,.0f} "
+        f"per enterprise, indexes included (pg_total_relation_size at {CASES:,} cases)"
+    )
     return {"officer": officer, "county": counties[0]}
 
 

@@ -258,6 +258,7 @@ def main() -> None:
         f"   setup: {len(drafts):,} enterprises, each with a signed-in applicant and a complete refund draft, "
         f"in {time.perf_counter() - started:.1f} s"
     )
+    size_before = _database_bytes()
     connections.close_all()
     # As in production: the request publishes the notification task to Redis; a worker sends it (measured below).
     os.environ["CELERY_EAGER"] = "0"
@@ -268,18 +269,34 @@ def main() -> None:
         _purge_queued_tasks()
     submitted = Case.objects.filter(state=CaseState.SUBMITTED).count()
     print(f"   cases submitted: {submitted:,}; each with one reference number and one audit row")
+    if submitted:
+        grown = _database_bytes() - size_before
+        print(f"   database growth per submission: {grown / submitted:,.0f} bytes (pg_database_size over {submitted})")
     _send_notifications()
 
 
 def _purge_queued_tasks() -> None:
-    """Remove the notification tasks the submissions queued (no worker runs during the benchmark)."""
+    """Measure, then remove, the notification tasks the submissions queued (no worker runs during the benchmark)."""
     from portal.celery import app
 
     try:
         with app.connection_for_write() as conn:
+            client = conn.default_channel.client
+            queued = client.llen("default")
+            if queued:
+                used = client.memory_usage("default", samples=0) or 0
+                print(f"   Redis: {queued:,} queued notification tasks, {used / queued:,.0f} bytes each (MEMORY USAGE)")
             conn.default_channel.queue_purge("default")
     except Exception as exc:  # a bench without Redis has nothing queued
-        print(f"   (queued tasks not purged: {exc.__class__.__name__})")
+        print(f"   (queued tasks not measured or purged: {exc.__class__.__name__})")
+
+
+def _database_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return int(cursor.fetchone()[0])
 
 
 def _send_notifications(limit: int = 200) -> None:
