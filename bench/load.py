@@ -119,3 +119,22 @@ def hammer(call: Callable[[], int | None], *, concurrency: int, seconds: float) 
         thread.join()
     every = [r for per in results for r in per]
     return Load(time.perf_counter() - started, [s for s, _ in every], [t for _, t in every])
+
+
+def hammer_side_by_side(
+    calls: dict[str, Callable[[], int | None]], *, concurrency: int, seconds: float, rounds: int = 4
+) -> dict[str, Load]:
+    """`hammer` each call for `seconds` in all, in `rounds` alternating slices (a, b, a, b, ...), so that a change in
+    the machine's load during the run (other work on a shared machine) weighs on every call alike."""
+    slices: dict[str, list[Load]] = {label: [] for label in calls}
+    for _ in range(rounds):
+        for label, call in calls.items():
+            slices[label].append(hammer(call, concurrency=concurrency, seconds=seconds / rounds))
+    return {
+        label: Load(
+            sum(load.elapsed for load in loads),
+            [status for load in loads for status in load.statuses],
+            [latency for load in loads for latency in load.latencies],
+        )
+        for label, loads in slices.items()
+    }
