@@ -19,12 +19,12 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bench.load import gunicorn, hammer, wait_until_up
+from bench.load import gunicorn, hammer_side_by_side, wait_until_up
 from bench.report import report
 
 CASES = 100_000
 CONCURRENCY = 4
-SECONDS = 5.0
+SECONDS = 8.0
 YEARS = (2019, 2020)
 
 
@@ -157,15 +157,17 @@ def main() -> None:
             if status != 200:
                 print(f"   {label} answered {status}; not measuring ({body[:200]!r})")
                 return
-        figures = {}
-        for label, path in pages.items():
+        for path in pages.values():
             for _ in range(10):  # warm up every worker
                 _get(port, path, cookie)
-            figures[label] = hammer(
-                lambda path=path: _get(port, path, cookie)[0], concurrency=CONCURRENCY, seconds=SECONDS
-            )
+        figures = hammer_side_by_side(
+            {label: (lambda path=path: _get(port, path, cookie)[0]) for label, path in pages.items()},
+            concurrency=CONCURRENCY,
+            seconds=SECONDS,
+        )
         print(
-            f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback), "
+            f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each in alternating slices, "
+            "loopback), "
             f"first page of {county.code} cases in state submitted, signed in as an officer past TOTP:"
         )
         for label, f in figures.items():

@@ -20,15 +20,16 @@ import threading
 import time
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.load import gunicorn, hammer, wait_until_up, wsgi_app_with
+from bench.load import gunicorn, hammer_side_by_side, wait_until_up, wsgi_app_with
 from bench.report import report
 
 DRAFTS = 2000
 CONCURRENCY = 4
-SECONDS = 4.0
+SECONDS = 6.0
 
 
 # --- The bench-only URLconf and WSGI app factory (used by the gunicorn this benchmark starts) ---------------------
@@ -226,9 +227,12 @@ def _gunicorn(drafts: list[tuple[int, str]]) -> None:
         for _ in range(10):  # warm up both
             bare()
             submit()
-        bare_load = hammer(bare, concurrency=CONCURRENCY, seconds=SECONDS)
-        submit_load = hammer(submit, concurrency=CONCURRENCY, seconds=SECONDS)
-        print(f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each, loopback):")
+        loads = hammer_side_by_side({"bare": bare, "submit": submit}, concurrency=CONCURRENCY, seconds=SECONDS)
+        bare_load, submit_load = loads["bare"], loads["submit"]
+        print(
+            f"   gunicorn (2 sync workers, {CONCURRENCY} client threads, {SECONDS:.0f} s each in alternating slices, "
+            "loopback):"
+        )
         print(
             f"   bare view inserting one row: {bare_load.rate:,.0f} req/s "
             f"({bare_load.count} requests, {bare_load.unexpected(200)} unexpected)"
@@ -243,6 +247,9 @@ def _gunicorn(drafts: list[tuple[int, str]]) -> None:
         )
         ratio = submit_load.rate / bare_load.rate
         report("application submission / bare one-row insert", ratio, ">= 0.4", met=ratio >= 0.4, unit="x req/s")
+        rss = _workers_rss_mib(server.pid)
+        if rss:
+            print(f"   web worker memory after the load: {', '.join(f'{r:,.0f}' for r in rss)} MiB RSS per process")
 
 
 def main() -> None:
@@ -289,6 +296,24 @@ def _purge_queued_tasks() -> None:
             conn.default_channel.queue_purge("default")
     except Exception as exc:  # a bench without Redis has nothing queued
         print(f"   (queued tasks not measured or purged: {exc.__class__.__name__})")
+
+
+def _workers_rss_mib(pid: int) -> list[float]:
+    """The resident memory of gunicorn's worker processes (children of its arbiter), from /proc."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for child in children:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
 def _database_bytes() -> int:
