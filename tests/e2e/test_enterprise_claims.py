@@ -14,11 +14,9 @@ from portal.models import EnterpriseMembership
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import pdf_text, png_bytes
+from tests.e2e.conftest import LAPTOP, pdf_text, png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
 def _attach(page, name: str) -> None:  # type: ignore[no-untyped-def]

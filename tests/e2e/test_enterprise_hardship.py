@@ -19,11 +19,10 @@ from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState, NoticeListState, PublicNotice
 from subsidies.services import parameter_add
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import pdf_text, png_bytes
+from tests.e2e.conftest import LAPTOP, pdf_text, png_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 FACTORS = ("industry", "environment", "fund_capacity", "operations", "job_keeping", "credit")
 
 

@@ -20,12 +20,11 @@ from portal.models import EnterpriseMembership
 from portal.roles import Role
 from subsidies.models import Case, CaseState, Evidence, NoticeListState, PublicNotice
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import pdf_text
+from tests.e2e.conftest import LAPTOP, pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SLIP = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
 def test_a_refund_is_returned_for_the_slip_confirmed_by_a_second_officer_published_and_its_notice_downloaded(  # type: ignore[no-untyped-def]
