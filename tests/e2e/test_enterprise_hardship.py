@@ -9,17 +9,17 @@ notice from the case's timeline and reads it. axe-checked on every page the cler
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.utils import timezone
 
 from portal.models import EnterpriseMembership
 from portal.roles import Role
-from subsidies.models import Case, CaseKind, CaseState, NoticeListState, PublicNotice
+from subsidies.models import Case, CaseKind, CaseState
 from subsidies.services import parameter_add
-from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import LAPTOP, pdf_text, png_bytes
+from tests.e2e.enterprise_steps import publish_and_finalise, sign_in_clerk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,10 +47,7 @@ def test_an_enterprise_uploads_its_evidence_is_recognised_published_and_download
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.na")
 
     page = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP).new_page()
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(clerk.username)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
+    sign_in_clerk(page, clerk.username)
     page.goto("/apply/")
     page.locator("main a[href='/apply/hardship-recognition/']").click()
     axe_clean(page)
@@ -115,20 +112,7 @@ def test_an_enterprise_uploads_its_evidence_is_recognised_published_and_download
     assert case.state == CaseState.APPROVED
 
     # The officer publishes the list of recognised enterprises and finalises it after the period.
-    desk.goto("/workbench/notices/")
-    desk.select_option("select[name=kind]", "hardship_recognitions")
-    desk.locator("input[name=title]").fill(f"{year}年困难企业名单公示")
-    desk.locator("form[method=get] button[type=submit]").click()
-    assert case.reference in desk.locator("main").inner_text()
-    desk.locator("form[action='/workbench/notices/publish/'] button[type=submit]").click()
-    notice = PublicNotice.objects.get()
-    assert notice.state == NoticeListState.PUBLISHED
-    past = timezone.localdate() - timedelta(days=14)  # the period is over (moved into the past here)
-    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=past, ends_on=past + timedelta(days=6))
-    desk.goto(f"/workbench/notices/{notice.pk}/")
-    desk.locator(f"form[action='/workbench/notices/{notice.pk}/finalise/'] button").click()
-    case.refresh_from_db()
-    assert case.state == CaseState.FINAL
+    publish_and_finalise(desk, case, title=f"{year}年困难企业名单公示", kind="hardship_recognitions")
 
     # The clerk downloads the approval notice from the case's timeline.
     page.goto("/apply/")

@@ -11,16 +11,15 @@ amount in figures and in words (大写) and every line of the calculation. axe-c
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from portal.models import EnterpriseMembership
 from portal.roles import Role
-from subsidies.models import Case, CaseState, Evidence, NoticeListState, PublicNotice
-from tests.conftest import TEST_PASSWORD
+from subsidies.models import Case, CaseState, Evidence
 from tests.e2e.conftest import LAPTOP, pdf_text
+from tests.e2e.enterprise_steps import publish_and_finalise, sign_in_clerk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,9 +42,7 @@ def test_a_refund_is_returned_for_the_slip_confirmed_by_a_second_officer_publish
     page = ctx.new_page()
     page.goto("/accounts/login/")
     axe_clean(page)
-    page.locator("#id_username").fill(clerk.username)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
+    sign_in_clerk(page, clerk.username)
     page.goto("/apply/")
     axe_clean(page)
     page.locator("main a[href='/apply/stable-job-refund/']").click()
@@ -124,19 +121,7 @@ def test_a_refund_is_returned_for_the_slip_confirmed_by_a_second_officer_publish
     desk.locator("form[action$='/confirm-amount/'] button[type=submit]").click()
     case.refresh_from_db()
     assert not case.amount_awaits_confirmation
-    desk.goto("/workbench/notices/")
-    desk.locator("input[name=title]").fill("2019年稳岗返还拟发放名单公示")
-    desk.locator("form[method=get] button[type=submit]").click()
-    assert case.reference in desk.locator("main").inner_text()
-    desk.locator("form[action='/workbench/notices/publish/'] button[type=submit]").click()
-    notice = PublicNotice.objects.get()
-    assert notice.state == NoticeListState.PUBLISHED
-    past = timezone.localdate() - timedelta(days=14)  # the period is over (moved into the past here)
-    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=past, ends_on=past + timedelta(days=6))
-    desk.goto(f"/workbench/notices/{notice.pk}/")
-    desk.locator(f"form[action='/workbench/notices/{notice.pk}/finalise/'] button").click()
-    case.refresh_from_db()
-    assert case.state == CaseState.FINAL
+    publish_and_finalise(desk, case, title="2019年稳岗返还拟发放名单公示")
 
     # The clerk downloads the approval notice from the case's timeline and reads it.
     page.goto("/apply/")
