@@ -42,9 +42,9 @@ services:
 	@.ci/services.sh
 
 # The notices' font subset (subsidies/pdf_fonts.py), cut from Debian's fonts-noto-cjk; not kept in git.
-PDF_FONTS := static/fonts/PortalSansSC-Regular.otf static/fonts/PortalSansSC-Bold.otf
+PDF_FONTS := static/fonts/PortalSansSC-Regular.ttf static/fonts/PortalSansSC-Bold.ttf
 fonts: $(PDF_FONTS)
-$(PDF_FONTS) &: subsidies/pdf_fonts.py | $(VENV)/.runtime debs-run
+$(PDF_FONTS) &: subsidies/pdf_fonts.py subsidies/management/commands/build_pdf_fonts.py | $(VENV)/.runtime debs-run
 	DEBUG=1 $(BIN)/python manage.py build_pdf_fonts || echo "PDF fonts not built: notices use the full Debian font (larger)." >&2
 
 run: $(VENV)/.runtime debs-run fonts

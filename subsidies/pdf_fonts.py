@@ -1,22 +1,25 @@
-"""The notices' own fonts: a subset of Debian's Noto Sans CJK SC, built at build time, with the full font behind it.
+"""The notices' own fonts: Debian's Noto Sans CJK SC cut down and turned into TrueType at build time.
 
-Why: WeasyPrint embeds a subset of every face a PDF uses, but keeps each glyph's id. Noto CJK has 65,535 glyphs and
-the common hanzi sit high in it, so every embedded face still carries glyph tables 60,000 entries long (about 150 KiB
-each, compressed). Here the faces are cut down once to GB 2312 (the 6,763 hanzi of names and addresses in everyday
-use), ASCII, Latin-1 (¥, ·) and CJK and full-width punctuation, about 7,900 glyphs, so a notice embeds two small
-faces (regular and bold) instead of three large ones.
+Why: WeasyPrint embeds a subset of every face a PDF uses, but keeps each glyph's id, and in a CFF (OpenType/PostScript)
+font every glyph id up to the last one used still costs an entry in the charset and the CharStrings index, which
+compress badly: Noto CJK has 65,535 glyphs, so each embedded face carried about 110 KiB of empty glyph slots, three
+faces (serif, serif bold, sans) made a 462 KiB notice, and desubroutinising the CFF made most of the render time. In a
+TrueType font an empty slot is a repeated loca offset and a zero width, which compress to almost nothing. So each face
+is cut down once to the hanzi (CJK Unified Ideographs, Extension A and the compatibility ideographs: everything GBK
+has, and more), GB 2312's symbols, ASCII, Latin-1 (¥, ·) and CJK and full-width punctuation, and its outlines are
+converted to quadratic curves (within one font unit); a notice then embeds two small faces, regular and bold.
 
-Nothing is lost: the stylesheet names "Noto Sans CJK SC" after "Portal Sans SC", so a character outside the subset
-(a rare name such as 李䶮 or 𠮷野) is drawn from the full Debian font; only that notice is larger.
+Nothing is lost: the stylesheet names "Noto Sans CJK SC" after "Portal Sans SC", so a character outside the cut
+(Extension B and beyond, such as 𠮷 in 𠮷野) is drawn from the full Debian font; only that notice is larger.
 
-Rebuilt by `make` (target `fonts`, run by `make run`, `make test` and `make bench`) or
-`manage.py build_pdf_fonts` from Debian's fonts-noto-cjk; the files are not kept in git (`static/fonts/.gitignore`).
-Without them the notices are still correct, drawn from the Debian font directly, only larger.
+Rebuilt by `make` (target `fonts`, a prerequisite of `make run`, `make test` and `make bench`) or
+`manage.py build_pdf_fonts` (subsidies/management/commands/) from Debian's fonts-noto-cjk, in about a minute of CPU;
+the files (about 9 MB each) are not kept in git (`static/fonts/.gitignore`). Without them the notices are still
+correct, drawn from the Debian font directly, only larger and slower.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +29,6 @@ FALLBACK_FAMILY = "Noto Sans CJK SC"
 FONT_STACK = f'"{FAMILY}", "{FALLBACK_FAMILY}", sans-serif'
 FONT_DIR = Path(__file__).resolve().parents[1] / "static" / "fonts"
 STATIC_PREFIX = "fonts/"  # under STATIC_URL
-DEBIAN_FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"),)
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,14 @@ class Face:
 
 
 FACES = (
-    Face("normal", "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", "PortalSansSC-Regular.otf", FAMILY),
-    Face("bold", "NotoSansCJK-Bold.ttc", "Noto Sans CJK SC Bold", "PortalSansSC-Bold.otf", f"{FAMILY} Bold"),
+    Face("normal", "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC", "PortalSansSC-Regular.ttf", FAMILY),
+    Face("bold", "NotoSansCJK-Bold.ttc", "Noto Sans CJK SC Bold", "PortalSansSC-Bold.ttf", f"{FAMILY} Bold"),
 )
 
 
 def subset_characters() -> set[int]:
-    """GB 2312 (every hanzi and symbol of it), ASCII, Latin-1, general, CJK and full-width punctuation."""
+    """Every hanzi of the Basic Multilingual Plane, GB 2312's symbols, ASCII, Latin-1, CJK and full-width punctuation
+    (what Noto Sans CJK SC has of it)."""
     chars: set[int] = set()
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
@@ -69,6 +72,9 @@ def subset_characters() -> set[int]:
         (0x2460, 0x24A0),  # enclosed numbers: ① ②
         (0x3000, 0x3040),  # CJK symbols and punctuation: 、。〔〕《》
         (0xFF00, 0xFFF0),  # full-width forms: （）：；，
+        (0x3400, 0x4DC0),  # CJK Unified Ideographs Extension A: 䶮
+        (0x4E00, 0xA000),  # CJK Unified Ideographs: GB 2312, GBK (玥 喆 堃) and the rest
+        (0xF900, 0xFB00),  # CJK Compatibility Ideographs
     ):
         chars.update(range(start, end))
     return chars
@@ -77,64 +83,3 @@ def subset_characters() -> set[int]:
 def built_faces() -> list[Face]:
     """The faces whose subset is on disk (all of them after `make`; none on a checkout nobody built)."""
     return [face for face in FACES if face.path.is_file()]
-
-
-def debian_font(face: Face) -> tuple[Path, int]:
-    """Debian's collection holding the face, and the face's index in it."""
-    from fontTools.ttLib import TTCollection
-
-    candidates = [folder / face.source_file for folder in DEBIAN_FONT_DIRS]
-    candidates += sorted(Path("/usr/share/fonts").glob(f"**/{face.source_file}"))
-    for path in candidates:
-        if not path.is_file() or path.suffix.lower() != ".ttc":
-            continue
-        collection = TTCollection(path, lazy=True)
-        for index, font in enumerate(collection.fonts):
-            if font["name"].getDebugName(4) == face.source_name:
-                return path, index
-    raise FileNotFoundError(f"{face.source_name} not found: install Debian's fonts-noto-cjk.")
-
-
-def build_face(face: Face, *, out_dir: Path | None = None) -> Path:
-    """Cut the Debian face down to `subset_characters()`, rename it (it is a modified version) and save it."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # its INFO lists every glyph kept
-    source, index = debian_font(face)
-    font = TTFont(source, fontNumber=index, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = []  # WeasyPrint drops GSUB/GPOS from what it embeds anyway
-    options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 16, 17]
-    options.notdef_outline = True
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=subset_characters())
-    subsetter.subset(font)
-    names = font["name"]
-    style = "Bold" if face.weight == "bold" else "Regular"
-    for name_id, value in (
-        (1, FAMILY),
-        (2, style),
-        (3, f"{face.postscript_name};subset of {face.source_name}"),
-        (4, face.full_name),
-        (6, face.postscript_name),
-        (10, f"Subset of {face.source_name} (GB 2312 and punctuation) for the portal's PDF notices."),
-        (16, FAMILY),
-        (17, style),
-    ):
-        names.setName(value, name_id, 3, 1, 0x409)
-        names.removeNames(nameID=name_id, platformID=1)
-    if "CFF " in font:
-        font["CFF "].cff.fontNames = [face.postscript_name]
-    target = (out_dir or FONT_DIR) / face.file_name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    font.save(partial)
-    partial.replace(target)  # a render never sees half a file
-    return target
-
-
-def build(*, out_dir: Path | None = None) -> list[Path]:
-    return [build_face(face, out_dir=out_dir) for face in FACES]
