@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -380,16 +381,26 @@ def _offer_figures(refund_offer: Any) -> list[dict[str, Any]]:
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     """免申即享: the enterprise qualifies already; one page (bank account, declaration) creates and submits the case."""
     refund_offer = get_offer_for_applicant(request.user, pk)
-    live = (
-        Case.objects.filter(kind=CaseKind.STABLE_JOB_REFUND, enterprise=refund_offer.enterprise, year=refund_offer.year)
-        .exclude(state__in=[CaseState.REJECTED, *EDITABLE])
-        .first()
-    )
     form = f.OfferForm(request.POST if request.method == "POST" else None, initial={"token": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
-        done = Case.objects.filter(submission_token=form.cleaned_data["token"]).first()
-        if done is not None and done.enterprise_id == refund_offer.enterprise_id:
-            return redirect("apply:confirmation", pk=done.pk)
+    token = form.cleaned_data["token"] if request.method == "POST" and form.is_valid() else None
+    # One query for both: the enterprise's live refund of the year, and the case this form's token submitted
+    # already (a double click, a retried POST).
+    live_case = Q(kind=CaseKind.STABLE_JOB_REFUND, enterprise=refund_offer.enterprise, year=refund_offer.year) & ~Q(
+        state__in=[CaseState.REJECTED, *EDITABLE]
+    )
+    by_token = Q(submission_token=token) if token is not None else Q(pk__in=[])
+    found = list(
+        Case.objects.filter(live_case | by_token)
+        .annotate(
+            is_live=ExpressionWrapper(live_case, output_field=BooleanField()),
+            by_token=ExpressionWrapper(by_token, output_field=BooleanField()),
+        )
+        .order_by("pk")
+    )
+    done = next((c for c in found if c.by_token), None)
+    if done is not None and done.enterprise_id == refund_offer.enterprise_id:
+        return redirect("apply:confirmation", pk=done.pk)
+    live = next((c for c in found if c.is_live), None)
     if live is not None:
         return redirect("apply:case", pk=live.pk)
     confirmed = email_confirmed(user=request.user)
