@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -363,7 +364,7 @@ def refund_offers_compute(
 
 _OFFERS_TO_COMPUTE = """
     SELECT iy.enterprise_id, iy.ui_premiums_paid, iy.ui_months_paid_in_full, iy.insured_at_start,
-           iy.insured_at_end, iy.retired_or_deceased, f.fingerprint
+           iy.insured_at_end, iy.retired_or_deceased, f.fingerprint, o.id
     FROM registry_insuranceyear iy
     CROSS JOIN LATERAL (
         -- offer_fingerprint(), the same text
@@ -387,6 +388,7 @@ _STAGE = """
     DROP TABLE IF EXISTS pg_temp.refund_offer_stage, pg_temp.refund_offer_parameter_sets;
     CREATE TEMPORARY TABLE refund_offer_stage (
         enterprise_id bigint PRIMARY KEY,
+        offer_id bigint,  -- the offer there already (picked by the same query), or NULL: a new one
         eligible boolean NOT NULL,
         amount numeric(14, 2) NOT NULL,
         layoff_rate numeric(7, 4) NOT NULL,
@@ -411,9 +413,7 @@ _OFFERS_CREATE = """
             SELECT st.*, ps.parameters
             FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
         ) s
-        WHERE NOT EXISTS (
-            SELECT 1 FROM subsidies_refundoffer o WHERE o.enterprise_id = s.enterprise_id AND o.year = %(year)s
-        )
+        WHERE s.offer_id IS NULL
         ORDER BY s.enterprise_id
         ON CONFLICT (enterprise_id, year) DO NOTHING
         RETURNING id, amount, eligible
@@ -438,8 +438,8 @@ _OFFERS_UPDATE = """
         JOIN (
             SELECT st.*, ps.parameters
             FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
-        ) s ON s.enterprise_id = o.enterprise_id
-        WHERE o.year = %(year)s AND o.confirmed_at IS NULL
+        ) s ON s.offer_id = o.id
+        WHERE o.confirmed_at IS NULL
     ), written AS (
         UPDATE subsidies_refundoffer o
         SET eligible = s.eligible, amount = s.amount, layoff_rate = s.layoff_rate, reasons = s.reasons,
@@ -450,7 +450,7 @@ _OFFERS_UPDATE = """
             SELECT st.*, ps.parameters
             FROM refund_offer_stage st JOIN refund_offer_parameter_sets ps ON ps.id = st.parameters_set
         ) s
-        WHERE o.id = before.id AND s.enterprise_id = o.enterprise_id AND o.confirmed_at IS NULL
+        WHERE o.id = before.id AND s.offer_id = o.id AND o.confirmed_at IS NULL
           AND (before.changed OR o.fingerprint IS DISTINCT FROM s.fingerprint)
         RETURNING o.id, o.amount, o.eligible, before.amount AS amount_before, before.eligible AS eligible_before,
                   before.changed
@@ -486,13 +486,14 @@ _OFFERS_DELETE = """
 """
 
 
-def _stage_copy(cursor: Any, rows: list[tuple[int, _OfferValues]]) -> None:
+def _stage_copy(cursor: Any, rows: list[tuple[int, int | None, _OfferValues]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for enterprise_id, v in rows:
+    for enterprise_id, offer_id, v in rows:
         writer.writerow(
             [
                 enterprise_id,
+                "" if offer_id is None else offer_id,  # an unquoted empty field is NULL in COPY's csv
                 "t" if v.eligible else "f",
                 f"{v.amount:.2f}",
                 f"{v.layoff_rate:.4f}",
@@ -502,7 +503,53 @@ def _stage_copy(cursor: Any, rows: list[tuple[int, _OfferValues]]) -> None:
             ]
         )
     buffer.seek(0)
-    cursor.cursor.copy_expert("COPY refund_offer_stage FROM STDIN WITH (FORMAT csv)", buffer)
+    cursor.copy_expert("COPY refund_offer_stage FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+class _BatchWriter:
+    """Writes the staged batches, one after another, on the run's own connection and transaction.
+
+    It runs in a second thread so that PostgreSQL writes batch n while Python computes batch n + 1 (the GIL is
+    released while psycopg2 waits for the server). The two threads never use the connection at the same time — a
+    COPY in progress would take any other statement for its data: the reader fetches the next batch only once the
+    writer is done (`wait`), and any query the main thread makes meanwhile waits for it too (`before_query`).
+    """
+
+    def __init__(self, run: OfferRun, context: dict[str, Any]) -> None:
+        self.run, self.context = run, context
+        self.cursor = connection.connection.cursor()  # the raw connection: Django's wrapper is per thread
+        self.sets_sent = 0
+        self.pending: Future[None] | None = None
+
+    def wait(self) -> None:
+        """Until the batch being written is written; raises what the writer raised."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def before_query(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def write(self, rows: list[tuple[int, int | None, _OfferValues]], parameter_sets: list[Any]) -> None:
+        cursor, run = self.cursor, self.run
+        if len(parameter_sets) > self.sets_sent:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(
+                [index, json.dumps(parameter_sets[index], ensure_ascii=False)]
+                for index in range(self.sets_sent, len(parameter_sets))
+            )
+            buffer.seek(0)
+            cursor.copy_expert("COPY refund_offer_parameter_sets FROM STDIN WITH (FORMAT csv)", buffer)
+            self.sets_sent = len(parameter_sets)
+        cursor.execute("TRUNCATE refund_offer_stage")
+        _stage_copy(cursor, rows)
+        cursor.execute(_OFFERS_CREATE, self.context)
+        run.created += cursor.fetchone()[0]
+        cursor.execute(_OFFERS_UPDATE, self.context)
+        updated, withdrawn = cursor.fetchone()
+        run.updated += updated
+        run.withdrawn += withdrawn
 
 
 def _offers_write_set_based(run: OfferRun, calculator: _Calculator, context: dict[str, Any], batch_size: int) -> None:
@@ -510,25 +557,24 @@ def _offers_write_set_based(run: OfferRun, calculator: _Calculator, context: dic
         cursor.execute(_STAGE)
         cursor.execute(_OFFERS_COUNTED, context)
         facts_total, run.confirmed = cursor.fetchone()
+    writer = _BatchWriter(run, context)
     # A server-side cursor: the enterprises to compute come in batches, whatever their number.
-    with connection.chunked_cursor() as reader, connection.cursor() as cursor:
+    with (
+        connection.chunked_cursor() as reader,
+        ThreadPoolExecutor(max_workers=1) as pool,
+        connection.execute_wrapper(writer.before_query),
+    ):
         reader.execute(_OFFERS_TO_COMPUTE, context)
-        while rows := reader.fetchmany(batch_size):
-            _stage_copy(cursor, [(row[0], calculator.values(row[1:6], row[6])) for row in rows])
+        rows = reader.fetchmany(batch_size)
+        while rows:
+            staged = [(row[0], row[7], calculator.values(row[1:6], row[6])) for row in rows]
             run.computed += len(rows)
+            writer.wait()
+            rows = reader.fetchmany(batch_size)
+            writer.pending = pool.submit(writer.write, staged, list(calculator.parameter_sets))
+        writer.wait()
+    writer.cursor.close()
     with connection.cursor() as cursor:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(
-            [index, json.dumps(parameters, ensure_ascii=False)]
-            for index, parameters in enumerate(calculator.parameter_sets)
-        )
-        buffer.seek(0)
-        cursor.cursor.copy_expert("COPY refund_offer_parameter_sets FROM STDIN WITH (FORMAT csv)", buffer)
-        cursor.execute("ANALYZE refund_offer_stage")
-        cursor.execute(_OFFERS_CREATE, context)
-        (run.created,) = cursor.fetchone()
-        cursor.execute(_OFFERS_UPDATE, context)
-        run.updated, run.withdrawn = cursor.fetchone()
         cursor.execute(_OFFERS_DELETE, context)
         (run.deleted,) = cursor.fetchone()
         cursor.execute("DROP TABLE refund_offer_stage, refund_offer_parameter_sets")
