@@ -1046,8 +1046,10 @@ class CaseTally(models.Model):
         FINAL = "final", _("final")
         # period: the day of submission, of the cases waiting for a caseworker (the service target counts days).
         WAITING = "waiting", _("waiting")
+        # period: the month of decision; days: whole days from submission to decision; state: "" (every state).
+        DECISION_TIME = "decision_time", _("time to decision")
 
-    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
     period = models.DateField(_("period"))
     county = models.ForeignKey(
         "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+", db_index=False
@@ -1056,14 +1058,18 @@ class CaseTally(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices)
     cases = models.IntegerField(_("cases"), default=0)
     amount = models.DecimalField(_("approved amount (yuan)"), max_digits=18, decimal_places=2, default=0)
+    # The decision-time basis only (a histogram for the percentiles, which do not add up); 0 for the others.
+    days = models.IntegerField(_("days"), default=0)
 
     class Meta:
         verbose_name = _("case tally")
         verbose_name_plural = _("case tallies")
         constraints = [
             # The upsert's conflict target, and the dashboard's read: WHERE basis = .. AND period BETWEEN .. AND ..
-            models.UniqueConstraint(fields=["basis", "period", "county", "kind", "state"], name="case_tally_key"),
+            models.UniqueConstraint(
+                fields=["basis", "period", "county", "kind", "state", "days"], name="case_tally_key_days"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.basis} {self.period} {self.county_id} {self.kind} {self.state}: {self.cases}"
+        return f"{self.basis} {self.period} {self.county_id} {self.kind} {self.state} {self.days}: {self.cases}"

@@ -3,9 +3,10 @@ figures as counting the cases themselves, and two transitions at once never lose
 
 from __future__ import annotations
 
+import random
 import threading
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, FloatField, Func, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from registry.identifiers import credit_code_check_character, organisation_code_check_digit
@@ -98,9 +99,30 @@ def waiting_from_cases(scope: Scope, today: date) -> dict[tuple[int, str], int]:
     return {(county_id, kind): n for county_id, kind, n in rows}
 
 
+def decision_times_from_cases(scope: Scope) -> dict[tuple[int, str], dict[str, Any]]:
+    seconds = Func(
+        F("decided_at") - F("submitted_at"), template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField()
+    )
+    rows = (
+        scope.cases()
+        .filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at, submitted_at__isnull=False)
+        .values_list("county_id", "kind")
+        .annotate(
+            n=Count("id"),
+            p50=statistics.PercentileCont(seconds, 0.5),
+            p90=statistics.PercentileCont(seconds, 0.9),
+        )
+        .order_by()
+    )
+    return {
+        (county_id, kind): {"decided": n, "median_days": statistics._days(p50), "p90_days": statistics._days(p90)}
+        for county_id, kind, n, p50, p90 in rows
+    }
+
+
 def tallies() -> dict[tuple[Any, ...], tuple[int, Decimal]]:
     return {
-        (t.basis, t.period, t.county_id, t.kind, t.state): (t.cases, t.amount)
+        (t.basis, t.period, t.county_id, t.kind, t.state, t.days): (t.cases, t.amount)
         for t in CaseTally.objects.exclude(cases=0)
     }
 
@@ -177,6 +199,7 @@ def test_the_spring_went_through_every_state_the_dashboard_counts(spring):
 )
 def test_the_figures_from_tallies_are_those_counted_from_the_cases(spring, scope):
     assert statistics.cases_by_county_month_kind(scope) == counted_from_cases(scope)
+    assert statistics.decision_times(scope) == decision_times_from_cases(scope)
     for today in (date(2019, 4, 1), date(2019, 5, 31)):
         assert statistics.waiting_past_target(scope, today=today) == waiting_from_cases(scope, today)
 
@@ -209,6 +232,46 @@ def test_the_spring_reads_as_a_caseworker_would_count_it(spring):
     # On 2019-05-31 t5 and w2 (submitted 2019-03-04) and t4 and t3 (in review) wait past the 20 working days.
     waiting = statistics.waiting_past_target(Scope(start=march, end=may), today=date(2019, 5, 31))
     assert waiting == {(tacheng, refund): 3, (wusu, refund): 1}
+
+
+def test_the_percentiles_of_many_decisions_are_those_postgresql_computes_over_the_cases(
+    officer, county, register_person
+):
+    """Durations spread over weeks, with ties and with many in one day, in two counties, two policies and three
+    months, written directly and then rebuilt: the median and 90th percentile read from the tallies and the few
+    cases at their ranks are percentile_cont's over every case."""
+    rng = random.Random(17)  # synthetic, reproducible
+    counties = [county("654201"), county("654202")]
+    person = register_person("654201198503150018", counties[0], officer)
+    for n in range(240):
+        submitted = at(3 + n % 3, 1 + n % 27, 9) + timedelta(minutes=rng.randint(0, 600))
+        if n % 7 == 0:
+            duration = timedelta(days=2, hours=3)  # ties
+        elif n % 5 == 0:
+            duration = timedelta(days=rng.randint(0, 2), seconds=rng.randint(0, 86_399))  # crowded days
+        else:
+            duration = timedelta(seconds=rng.randint(0, 45 * 86_400), microseconds=rng.randint(0, 999_999))
+        Case.objects.create(
+            reference=f"P-{n}",
+            kind=CaseKind.TRAINING_SUBSIDY if n % 4 else CaseKind.SKILL_UPGRADE,
+            state=S.REJECTED if n % 3 == 0 else S.FINAL,
+            county=counties[n % 2],
+            person=person,
+            year=2019,
+            created_by=officer,
+            submitted_at=submitted,
+            decided_at=submitted + duration,
+        )
+    summaries.rebuild()
+    for scope in (
+        Scope(start=date(2019, 3, 1), end=date(2019, 5, 1)),
+        Scope(start=date(2019, 4, 1), end=date(2019, 4, 1)),
+        Scope(start=date(2019, 3, 1), end=date(2019, 6, 1), county_ids=(counties[1].pk,)),
+        Scope(start=date(2019, 5, 1), end=date(2019, 6, 1), kinds=(CaseKind.SKILL_UPGRADE,)),
+    ):
+        figures = statistics.decision_times(scope)
+        assert figures
+        assert figures == decision_times_from_cases(scope)
 
 
 def test_the_tallies_kept_by_transitions_are_those_a_rebuild_counts(spring):
