@@ -805,7 +805,10 @@ class InsuranceImporter(_CreditCodeImporter):
         )
 
     def key(self) -> list[str]:
-        return ["import_stage.code", self.whole("year")]
+        # The enterprise's id stands for its code (hashing numbers is cheaper); a code the registry lacks stands for
+        # itself.
+        code = "CASE WHEN import_stage.enterprise_id IS NULL THEN import_stage.code END"
+        return ["import_stage.enterprise_id", code, self.whole("year")]
 
     def keys(self) -> list[Field]:
         return [Field("enterprise_id", "import_stage.enterprise_id"), Field("year", self.whole("year"))]
