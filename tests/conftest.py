@@ -60,12 +60,14 @@ def _replay_data_migrations() -> None:
     plan: list[tuple[str, str]] = []
     for leaf in (node for node in loader.graph.leaf_nodes() if node[0] in PROJECT_APPS):
         plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
-    for node in plan:
-        if node[0] not in PROJECT_APPS:
-            continue
-        for operation in loader.graph.nodes[node].operations:
-            if isinstance(operation, RunPython):
-                operation.code(apps, None)
+    # A data migration may ask its schema editor for the connection (or run SQL through it), as migrate gives one.
+    with connection.schema_editor() as schema_editor:
+        for node in plan:
+            if node[0] not in PROJECT_APPS:
+                continue
+            for operation in loader.graph.nodes[node].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, schema_editor)
 
 
 @pytest.fixture(autouse=True)
