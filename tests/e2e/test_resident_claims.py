@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.roles import Role
 from subsidies.models import Case, CaseKind, CaseState
 from tests.conftest import RESIDENT_PASSWORD, TEST_PASSWORD
+from tests.e2e.conftest import PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,11 +30,11 @@ def test_a_resident_claims_training_and_living_allowance_and_sees_the_decision( 
     user, person = make_resident()
     make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.qiang")
 
-    def new_page():  # type: ignore[no-untyped-def]
-        return browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    def new_page(**device):  # type: ignore[no-untyped-def]
+        return browser.new_context(base_url=live_server.url, locale="zh-CN", **device).new_page()
 
-    # The resident claims after the training.
-    resident = new_page()
+    # The resident claims after the training, on a phone.
+    resident = new_page(**PHONE)
     resident.goto("/apply/claims/training/")
     _sign_in(resident, user.username, RESIDENT_PASSWORD)
     assert resident.locator("#id_institution").is_visible()

@@ -13,27 +13,16 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import sms
 from portal.roles import Role
 from registry.models import County, UnemploymentRegistration
 from subsidies.models import Case, CaseKind, CaseState
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 PASSWORD = "Xinjiang-Tacheng-1"
-
-
-def no_serious_violations(page) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert serious == [], (page.url, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious])
 
 
 def submit(page) -> None:  # type: ignore[no-untyped-def]
@@ -52,16 +41,11 @@ def context(browser, live_server, **extra):  # type: ignore[no-untyped-def]
     return ctx, foreign
 
 
-def caseworker_signs_in(browser, live_server, user):  # type: ignore[no-untyped-def]
+def caseworker_signs_in(browser, live_server, user, sign_in_staff):  # type: ignore[no-untyped-def]
     ctx, _foreign = context(browser, live_server)
     page = ctx.new_page()
     page.goto("/accounts/login/")
-    page.get_by_label("手机号、身份证号或用户名").fill(user.username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").last.click()
-    device = TOTPDevice.objects.get(user=user)
-    page.get_by_label("身份验证器应用显示的六位验证码").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="继续").click()
+    sign_in_staff(page, user.username)
     return ctx, page
 
 
@@ -72,7 +56,7 @@ def decide(page, case: Case, action: str) -> None:  # type: ignore[no-untyped-de
 
 
 def test_a_resident_registers_on_a_phone_is_registered_and_recognised(  # type: ignore[no-untyped-def]
-    browser, live_server, make_user, settings, tmp_path, make_id_number
+    browser, live_server, make_user, settings, tmp_path, make_id_number, axe_clean, sign_in_staff
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     sms.outbox.clear()
@@ -84,7 +68,7 @@ def test_a_resident_registers_on_a_phone_is_registered_and_recognised(  # type: 
     ctx, foreign = context(browser, live_server, **PHONE)
     page = ctx.new_page()
     page.goto("/accounts/signup/resident/")
-    no_serious_violations(page)
+    axe_clean(page)
     page.fill("#id_name", "古丽娜尔·艾力")
     page.fill("#id_id_number", number)
     page.select_option("#id_residence_county", str(wusu.pk))
@@ -92,70 +76,70 @@ def test_a_resident_registers_on_a_phone_is_registered_and_recognised(  # type: 
     page.fill("#id_password", PASSWORD)
     submit(page)
     assert page.url.endswith("/accounts/signup/resident/confirm/")
-    no_serious_violations(page)
+    axe_clean(page)
     code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
     page.fill("#id_code", code)
     submit(page)
 
     page.goto("/apply/services/")
     fits_the_screen(page)
-    no_serious_violations(page)
+    axe_clean(page)
     page.locator("a[href='/apply/services/unemployment-registration/']").first.click()
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
     # Where you live: 乌苏市, 户口 elsewhere, so the residence permit number is asked for.
     page.select_option("#id_residence_county", str(wusu.pk))
     page.fill("#id_address", "乌苏市虹桥街道 12 号")
     submit(page)
     assert page.locator("#id_residence_permit_error").is_visible()
-    no_serious_violations(page)
+    axe_clean(page)
     page.fill("#id_residence_permit", "新654202-2019-0001")
     submit(page)
     fits_the_screen(page)
-    no_serious_violations(page)
+    axe_clean(page)
     page.check("#id_able_and_willing")
     submit(page)
-    no_serious_violations(page)
+    axe_clean(page)
     page.check("input[name=work_end_reason][value=contract_ended]")
     page.fill("#id_last_employer", "乌苏市示例商贸有限公司")
     page.fill("#id_work_ended_on", "2019-01-31")
     submit(page)
-    no_serious_violations(page)
+    axe_clean(page)
     page.fill("#id_occupation", "仓库管理员")
     page.fill("#id_expected_wage", "2500")
     submit(page)
     assert "/check/" in page.url
     fits_the_screen(page)
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
     reference = page.locator("[data-testid=reference]").inner_text()
     assert reference.startswith("SY-654202-")
-    no_serious_violations(page)
+    axe_clean(page)
     case = Case.objects.get(reference=reference)
     assert case.state == CaseState.SUBMITTED
     page.goto(f"/apply/services/cases/{case.pk}/")
-    no_serious_violations(page)
+    axe_clean(page)
 
-    staff_ctx, staff = caseworker_signs_in(browser, live_server, caseworker)
+    staff_ctx, staff = caseworker_signs_in(browser, live_server, caseworker, sign_in_staff)
     decide(staff, case, "approve")
     assert UnemploymentRegistration.objects.get(person=case.person).residence_county == wusu
 
     page.goto("/apply/services/")
     assert page.locator("[data-testid=registration-state]").inner_text() == "已登记"
-    no_serious_violations(page)
+    axe_clean(page)
 
     page.locator("a[href='/apply/services/difficulty-recognition/']").first.click()
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
     assert page.is_checked("input[name=categories][value=older_worker]")
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
-    no_serious_violations(page)  # nothing to upload: the registry proves the age
+    axe_clean(page)  # nothing to upload: the registry proves the age
     submit(page)
     page.check("#id_declaration")
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
-    no_serious_violations(page)
+    axe_clean(page)
     submit(page)
     recognition = Case.objects.get(kind=CaseKind.DIFFICULTY_RECOGNITION)
     assert page.locator("[data-testid=reference]").inner_text() == recognition.reference
@@ -164,9 +148,9 @@ def test_a_resident_registers_on_a_phone_is_registered_and_recognised(  # type: 
     staff_ctx.close()
     page.goto("/apply/services/")
     assert page.locator("[data-testid=recognition-state]").inner_text() == "已认定"
-    no_serious_violations(page)
+    axe_clean(page)
     page.goto(f"/apply/services/cases/{recognition.pk}/")
-    no_serious_violations(page)
+    axe_clean(page)
     assert case.person.difficulty_recognitions.get().categories == ["older_worker"]
     ctx.close()
     assert [u for u in foreign if not u.startswith(("data:", "about:"))] == []

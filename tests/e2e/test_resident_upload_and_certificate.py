@@ -17,10 +17,10 @@ from portal.roles import Role
 from registry.models import County, UnemploymentRegistration
 from subsidies.models import Case, CaseState, Evidence
 from tests.conftest import RESIDENT_PASSWORD
+from tests.e2e.conftest import PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -63,7 +63,7 @@ def test_a_resident_uploads_where_they_live_is_registered_and_downloads_the_cert
     axe_clean(page)
     page.get_by_role("button", name="删除").click()
     assert not Evidence.objects.filter(case=case).exists()
-    page.goto(f"/apply/services/unemployment-registration/{case.pk}/residence/")
+    assert page.url.endswith(f"/apply/services/unemployment-registration/{case.pk}/residence/")  # still here
     page.set_input_files(
         "#id_residence_document", files=[{"name": "居住证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
@@ -99,8 +99,7 @@ def test_a_resident_uploads_where_they_live_is_registered_and_downloads_the_cert
     page.goto("/apply/services/")
     axe_clean(page)
     link = page.get_by_role("link", name="下载失业登记证明（PDF）").first
-    href = link.get_attribute("href")
-    response = page.request.get(href)  # what the link opens, with the resident's own session
+    response = page.request.get(link.get_attribute("href"))  # what the link opens, with the resident's own session
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert "古丽娜尔" in text and registration.person.id_number_masked in text
