@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Value
+from django.db import connections
+from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import HttpRequest
 
 from portal.models import ResidentAccount, User
@@ -65,6 +69,31 @@ def _access_rows(user: Any) -> list[tuple[str, str, str]]:
     return list(roles.order_by().union(own.order_by(), inherited.order_by(), all=True))
 
 
+def _with_access(users: QuerySet[User]) -> QuerySet[User]:
+    """The users with their role names and permissions as arrays, in the same SELECT (PostgreSQL)."""
+
+    def names(permissions: QuerySet[Permission]) -> QuerySet[Permission]:
+        full = Concat("content_type__app_label", Value("."), "codename", output_field=CharField())
+        return permissions.annotate(full=full).values("full")
+
+    return users.annotate(
+        access_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
+        access_own=ArraySubquery(names(Permission.objects.filter(user=OuterRef("pk")))),
+        access_inherited=ArraySubquery(names(Permission.objects.filter(group__user=OuterRef("pk")))),
+    )
+
+
+def _keep_access(user: Any, roles: Iterable[str], own: Iterable[str], inherited: Iterable[str]) -> None:
+    """Fill the caches the rest of the request reads: `_role_names` (portal.models.User.role_names) and Django's
+    `_user_perm_cache` / `_group_perm_cache` / `_perm_cache` (ModelBackend); a superuser's permissions and an
+    inactive user's are left to Django."""
+    user._role_names = set(roles)
+    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
+        user._user_perm_cache = set(own)
+        user._group_perm_cache = set(inherited)
+        user._perm_cache = user._user_perm_cache | user._group_perm_cache
+
+
 def user_access_load(user: Any) -> None:
     """Read a signed-in user's roles and permissions with one query, into the caches that already hold them for the
     rest of the request: `_role_names` (portal.models.User.role_names: the two-factor guard asks on every request)
@@ -78,13 +107,12 @@ def user_access_load(user: Any) -> None:
     if hasattr(user, "_role_names") and (hasattr(user, "_perm_cache") or user.is_superuser or not user.is_active):
         return
     rows = _access_rows(user)
-    user._role_names = {a for kind, a, _b in rows if kind == "role"}
-    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
-        own = {f"{a}.{b}" for kind, a, b in rows if kind == "user"}
-        inherited = {f"{a}.{b}" for kind, a, b in rows if kind == "group"}
-        user._user_perm_cache = own
-        user._group_perm_cache = inherited
-        user._perm_cache = own | inherited
+    _keep_access(
+        user,
+        roles=(a for kind, a, _b in rows if kind == "role"),
+        own=(f"{a}.{b}" for kind, a, b in rows if kind == "user"),
+        inherited=(f"{a}.{b}" for kind, a, b in rows if kind == "group"),
+    )
 
 
 class PhoneOrIdNumberBackend(ModelBackend):
@@ -102,6 +130,19 @@ class PhoneOrIdNumberBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, as ModelBackend loads it; on PostgreSQL with their roles and permissions in the same
+        query (every signed-in request asks for them: the two-factor guard, then the view)."""
+        users = User._default_manager.filter(pk=user_id)
+        postgresql = connections[users.db].vendor == "postgresql"
+        try:
+            user = (_with_access(users) if postgresql else users).get()
+        except User.DoesNotExist:
+            return None
+        if postgresql:
+            _keep_access(user, roles=user.access_roles, own=user.access_own, inherited=user.access_inherited)
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         # One query for the roles and both kinds of permissions (user_access_load), not ModelBackend's two.

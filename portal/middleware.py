@@ -40,7 +40,8 @@ class BackOfficeTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            # The roles asked below and the permissions the view asks next, in one query (not three).
+            # The roles asked below and the permissions the view asks next: loaded with the user already
+            # (portal.auth, PostgreSQL), else here in one query, not three.
             user_access_load(user)
         if user.is_authenticated and user.is_back_office:
             refusal = self._idle(request) or self._unverified(request)
