@@ -1,9 +1,10 @@
 """Refund offers (免申即享): 100,000 enterprises, first run, unchanged rerun and a rerun after 1% of the facts changed.
 
 Builds 100,000 enterprises (valid credit codes) each with an insurance year 2018 on PostgreSQL with COPY, then times
-`refund_offers_compute(year=2019)`: the first run (every offer created), a rerun with nothing changed (every
-enterprise skipped by its fingerprint in SQL), and a rerun after 1% of the enterprises' facts changed. Aims from
-issue 17: first run <= 15 s, unchanged rerun <= 5 s. Prints figures; never asserts a time.
+`refund_offers_compute(year=2019)`: the first run (every offer created) and a rerun with nothing changed (every
+enterprise skipped by its fingerprint in SQL), three times each, then a rerun after 1% of the enterprises' facts
+changed. Beside each wall time, the CPU seconds of Python and of the PostgreSQL backend, steadier on a shared
+machine. Aims from issue 17: first run <= 15 s, unchanged rerun <= 5 s. Prints figures; never asserts a time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import statistics
 import time
 from datetime import date
 from decimal import Decimal
@@ -25,6 +27,7 @@ from registry.identifiers import credit_code_check_character, organisation_code_
 ENTERPRISES = 100_000
 FIRST_RUN_AIM = 15.0
 RERUN_AIM = 5.0
+REPEAT = 3
 
 
 def _credit_code(n: int) -> str:
@@ -130,17 +133,9 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"   load average of the machine (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     as_of = date(2019, 3, 1)
-    figures: dict[str, float] = {}
-    for label, prepare in [
-        ("first run", None),
-        ("unchanged rerun", None),
-        (
-            "rerun after 1% changed",
-            lambda: InsuranceYear.objects.filter(id__lte=ENTERPRISES // 100).update(ui_premiums_paid=Decimal("1.00")),
-        ),
-    ]:
-        if prepare:
-            prepare()
+    figures: dict[str, list[float]] = {}
+
+    def timed(label: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             (backend,) = cursor.fetchone()
@@ -149,23 +144,33 @@ def main() -> None:
         run = refund_offers_compute(year=2019, as_of=as_of)
         seconds = time.perf_counter() - started
         client_cpu, server_cpu = time.process_time() - client_cpu, _server_cpu_seconds(backend) - server_cpu
-        figures[label] = seconds
+        figures.setdefault(label, []).append(seconds)
         print(
             f"   refund_offers {label}: {seconds:.2f} s, {run.total / seconds:,.0f} offers/s "
             f"({run.created} created, {run.updated} changed, {run.unchanged} unchanged, {run.deleted} removed, "
             f"{run.computed} computed); CPU: Python {client_cpu:.2f} s, PostgreSQL backend {server_cpu:.2f} s"
         )
+
+    # Each figure REPEAT times (the median is the one compared with the aim): the machine is shared and noisy.
+    for _ in range(REPEAT):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE subsidies_refundoffer, registry_auditevent")
+        timed("first run")
+        timed("unchanged rerun")
+    InsuranceYear.objects.filter(id__lte=ENTERPRISES // 100).update(ui_premiums_paid=Decimal("1.00"))
+    timed("rerun after 1% changed")
+    first, rerun = statistics.median(figures["first run"]), statistics.median(figures["unchanged rerun"])
     report(
-        f"refund offers, {ENTERPRISES:,} enterprises, first run",
-        figures["first run"],
+        f"refund offers, {ENTERPRISES:,} enterprises, first run (median of {REPEAT})",
+        first,
         f"<= {FIRST_RUN_AIM:.0f} s",
-        met=figures["first run"] <= FIRST_RUN_AIM,
+        met=first <= FIRST_RUN_AIM,
         unit="s",
     )
     report(
-        f"refund offers, {ENTERPRISES:,} enterprises, unchanged rerun",
-        figures["unchanged rerun"],
+        f"refund offers, {ENTERPRISES:,} enterprises, unchanged rerun (median of {REPEAT})",
+        rerun,
         f"<= {RERUN_AIM:.0f} s",
-        met=figures["unchanged rerun"] <= RERUN_AIM,
+        met=rerun <= RERUN_AIM,
         unit="s",
     )
