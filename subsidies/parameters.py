@@ -424,13 +424,6 @@ def _rows_now() -> dict[str, list[ParameterValue]]:
     return rows
 
 
-def parameters_forget() -> None:
-    """Drop this process's copy of the rows (the next snapshot reads them all again)."""
-    global _cached
-    with _cache_lock:
-        _cached = None
-
-
 class Snapshot:
     """Every parameter row (this process's copy, checked against the database's version: one statement); answers
     "in force on D" from memory."""
