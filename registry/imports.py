@@ -720,7 +720,7 @@ class _CreditCodeImporter(_Importer):
         stage.check_in_python(
             "credit_code", _checked_credit_code, into="code", unless="import_stage.enterprise_id IS NOT NULL"
         )
-        stage.resolve(ENTERPRISE)
+        stage.resolve(ENTERPRISE, changed_from="credit_code")
 
 
 class EnterpriseImporter(_CreditCodeImporter):

@@ -300,6 +300,7 @@ class Stage:
         self.cells = [f"c{i}" for i in range(width)]
         self.raw_columns = ["row_number", "issue_column", "issue_message", *self.extras, *self.cells]
         self.types: dict[int, str] = {}  # cell -> SQL type, when COPY read typed cells (integer, numeric)
+        self.trim = True  # False when the file has no white space at all (nothing to trim)
 
     @property
     def typed(self) -> bool:
@@ -327,7 +328,8 @@ class Stage:
         file without white space around its cells (PostgreSQL would read " 5" as 5, the text rules trim first)."""
         if not self.sql.postgres or '"' in text or "\\." in text:
             return False
-        if types and any(ch in text for ch in WHITESPACE if ch not in "\r\n"):
+        spaced = any(ch in text for ch in WHITESPACE if ch not in "\r\n")
+        if types and spaced:
             return False
         text_cells = ", ".join(f"c{i}" for i in range(self.width) if i not in (types or {}))
         options = "FORMAT csv, HEADER true" + (f", FORCE_NOT_NULL ({text_cells})" if text_cells else "")
@@ -340,6 +342,7 @@ class Stage:
         except (DatabaseError, connection.Database.Error):
             self.types = {}
             return False
+        self.trim = spaced
         return True
 
     def load_rows(
@@ -400,12 +403,11 @@ class Stage:
         a copy of another (the credit code to be normalised), lookups the ids of the rows they name. Returns the
         number of rows."""
         sql = self.sql
-        trim = not self.typed  # a typed stage is loaded only from a file without white space
         cell: dict[str, str] = {}
         for column, index in positions.items():
             if index is None:
                 cell[column] = literal("")
-            elif index in self.types or not trim:
+            elif index in self.types or not self.trim:
                 cell[column] = f"import_raw.c{index}"
             else:
                 cell[column] = sql.trim(f"import_raw.c{index}")
@@ -443,10 +445,12 @@ class Stage:
         sql = self.sql
         where = "issue_column IS NULL" + (f" AND NOT ({unless})" if unless else "")
         values = [row[0] for row in sql.fetchall(f"SELECT DISTINCT {column} FROM import_stage WHERE {where}")]  # noqa: S608
-        if not values:
+        checked = [(raw, value, message) for raw in values for value, message in [check(raw)]]
+        changed = [row for row in checked if row[1] != row[0] or row[2]]  # most values are fine as they are
+        if not changed:
             return
         sql.create_temp("import_checked", ["raw text", "value text", "message text"])
-        sql.load("import_checked", ["raw", "value", "message"], [(raw, *check(raw)) for raw in values])
+        sql.load("import_checked", ["raw", "value", "message"], changed)
         sql.execute(
             f"UPDATE import_stage SET {into} = import_checked.value,"  # noqa: S608
             f" issue_column = CASE WHEN import_checked.message = '' THEN NULL ELSE {literal(column)} END,"
@@ -456,11 +460,13 @@ class Stage:
         )
         sql.drop("import_checked")
 
-    def resolve(self, lookup: Lookup) -> None:
-        """Look up again, for the rows that found nothing, after Python normalised their value."""
+    def resolve(self, lookup: Lookup, *, changed_from: str) -> None:
+        """Look up again the rows that found nothing and whose value Python changed (normalised) from the one in
+        column `changed_from`."""
         self.sql.execute(
             f"UPDATE import_stage SET {lookup.name} = l.id FROM {lookup.table} l"  # noqa: S608
             f" WHERE import_stage.{lookup.name} IS NULL AND import_stage.issue_column IS NULL"
+            f" AND import_stage.{lookup.column} <> import_stage.{changed_from}"
             f" AND l.{lookup.key} = import_stage.{lookup.column}"
         )
 
