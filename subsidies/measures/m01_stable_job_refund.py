@@ -282,7 +282,8 @@ class _Calculator:
         self.as_of, self.digest, self.keys = as_of, digest, keys
         self.template = _offer_inputs(as_of, (Decimal(0), 0, 0, 0, 0))
         self.parameter_sets: list[list[dict[str, Any]]] = []
-        self._parameters: dict[tuple[int, ...], tuple[int, bool]] = {}
+        self._by_content: dict[str, int] = {}
+        self._by_id: dict[tuple[int, ...], tuple[int, bool, tuple[Any, ...]]] = {}
 
     def values(self, figures: tuple[Any, ...], fingerprint: str) -> _OfferValues:
         premiums, months, start, end, gone = figures
@@ -296,13 +297,19 @@ class _Calculator:
             }
         )
         result = calculate(inputs, self.as_of)
-        # The snapshot hands out the same ParameterValue objects all run: their ids name the list.
+        # The snapshot hands out the same ParameterValue objects all run: their ids find the list quickly (the
+        # entry keeps the objects, so no id is reused meanwhile); equal lists share one index whatever the objects.
         ident = tuple(id(p) for p in result.parameters)
-        if ident not in self._parameters:
+        entry = self._by_id.get(ident)
+        if entry is None:
+            dicts = [p.as_dict() for p in result.parameters]
+            content = json.dumps(dicts, sort_keys=True)
+            if content not in self._by_content:
+                self._by_content[content] = len(self.parameter_sets)
+                self.parameter_sets.append(dicts)
             covered = {p.key for p in result.parameters} <= self.keys
-            self._parameters[ident] = (len(self.parameter_sets), covered)
-            self.parameter_sets.append([p.as_dict() for p in result.parameters])
-        index, covered = self._parameters[ident]
+            entry = self._by_id[ident] = (self._by_content[content], covered, tuple(result.parameters))
+        index, covered, _ = entry
         return _OfferValues(
             eligible=result.eligible,
             amount=result.amount,
