@@ -154,12 +154,23 @@ def _measure(client: object, cases: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from bench.db import median_seconds
     from bench.report import report
+    from subsidies import statistics as figures
 
     today = timezone.localdate()
     start = today.replace(day=1).replace(year=today.year - 1)
     query = f"?start={start:%Y-%m}&end={today:%Y-%m}"
     aim = AIMS_MS[cases]
+    scope = figures.Scope(start=start, end=figures.month_start(today))
+    for label, part in (
+        ("cases from the tallies", lambda: figures.cases_by_county_month_kind(scope)),
+        ("time to decision", lambda: figures.decision_times(scope)),
+        ("waiting past the target", lambda: figures.waiting_past_target(scope)),
+        (f"registrations ({REGISTRATIONS:,}, from their rows)", lambda: figures.registrations_by_county_month(scope)),
+    ):
+        part()
+        print(f"   part at {cases:,} cases, {label}: {median_seconds(part) * 1000:.1f} ms (median of 5)")
     for label, path in (
         ("dashboard page", f"/workbench/dashboard/{query}"),
         ("Excel export", f"/workbench/dashboard/export.xlsx{query}"),
