@@ -132,6 +132,8 @@ class CaseState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     ON_NOTICE = "on_notice", _("On public notice")
     FINAL = "final", _("Final")
+    # 告知承诺制: a post-check found a commitment false, so the decision was revoked (subsidies.commitments).
+    REVOKED = "revoked", _("Revoked after a false commitment")
 
 
 class Track(models.TextChoices):
@@ -958,6 +960,7 @@ class NotificationEvent(models.TextChoices):
     FINAL = "final", _("Decision final")
     REFERRAL = "referral", _("Referred to civil affairs")
     OBJECTION_RESOLVED = "objection_resolved", _("Objection resolved")
+    REVOKED = "revoked", _("Decision revoked after a false commitment")
 
 
 class NotificationState(models.TextChoices):
@@ -1073,3 +1076,190 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.basis} {self.period} {self.county_id} {self.kind} {self.state} {self.days}: {self.cases}"
+
+
+# --- 告知承诺制: commitments instead of certificates, their post-checks and consequences (subsidies.commitments) ----
+
+
+class CommitmentItem(models.Model):
+    """An evidence item (Evidence.purpose) that an applicant of a kind of case may replace by a signed commitment,
+    over a dated window. Edited by prefecture officers like a dated parameter: never changed in place, a row is
+    added or its window closed (subsidies.commitments.commitment_item_add / _end), each audited."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=CaseKind.choices)
+    purpose = models.CharField(_("evidence item"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: in force until changed."))
+    source = models.CharField(_("source"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment item")
+        verbose_name_plural = _("commitment items")
+        ordering = ["kind", "purpose", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "purpose", "valid_from"], name="commitment_item_one_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="commitment_item_valid_to_not_before_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.purpose} ({self.valid_from} .. {self.valid_to or ''})"
+
+
+class Commitment(models.Model):
+    """A commitment (承诺书) the applicant signed instead of uploading one evidence item of a case. Kept as signed:
+    the text's version and digest, when, by whom, from which address."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="commitments")
+    purpose = models.CharField(_("evidence item"), max_length=40)
+    text_version = models.CharField(_("text version"), max_length=20)
+    text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
+    signed_name = models.CharField(_("name as signed"), max_length=100)
+    signed_at = models.DateTimeField(_("signed"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("address signed from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["case", "purpose"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "purpose"], name="commitment_once_per_case_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.purpose}"
+
+
+class CommitmentDraw(models.Model):
+    """The post-check draw of one decided case with commitments: reproducible (an HMAC of the reference and the seed
+    gives the score; sampled when the score is below the rate in force), done once per case."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="commitment_draw")
+    seed = models.CharField(_("seed"), max_length=40)
+    score = models.DecimalField(_("score"), max_digits=12, decimal_places=10)
+    rate = models.DecimalField(_("sample rate"), max_digits=5, decimal_places=4)
+    sampled = models.BooleanField(_("sampled"))
+    drawn_at = models.DateTimeField(_("drawn"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post-check draw")
+        verbose_name_plural = _("post-check draws")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score} < {self.rate}: {self.sampled}"
+
+
+class CommitmentCheckState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed true")
+    FALSE = "false", _("Found false")
+
+
+class CommitmentCheck(models.Model):
+    """A verification task: the county checks the commitments of a sampled case by the due date."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="commitment_check")
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="commitment_checks"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=CommitmentCheckState.choices, default=CommitmentCheckState.PENDING
+    )
+    due_on = models.DateField(_("due"))
+    outcome_note = models.TextField(_("what the check found"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment check")
+        verbose_name_plural = _("commitment checks")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="pending") | models.Q(decided_at__isnull=False),
+                name="commitment_check_decided_has_time",
+            ),
+        ]
+        indexes = [
+            # The workbench list: WHERE county_id = .. AND state = .. ORDER BY due_on.
+            models.Index(fields=["county", "state", "due_on"], name="commitment_check_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_state_display()} (due {self.due_on})"
+
+
+class CommitmentBan(models.Model):
+    """After a false commitment the applicant (person or enterprise) is offered no commitment until `ends_on`."""
+
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commitment_check = models.OneToOneField(
+        CommitmentCheck, verbose_name=_("check"), on_delete=models.PROTECT, related_name="ban"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("commitment ban")
+        verbose_name_plural = _("commitment bans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(enterprise__isnull=False),
+                name="commitment_ban_has_an_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id or self.enterprise_id}: {self.starts_on} .. {self.ends_on}"
+
+
+class Recovery(models.Model):
+    """An amount to recover after a decision was revoked (the approved amount; nothing when none was approved)."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="recovery")
+    amount = models.DecimalField(_("amount to recover (yuan)"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recovery")
+        verbose_name_plural = _("recoveries")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="recovery_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.amount}"

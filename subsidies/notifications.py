@@ -66,6 +66,7 @@ EVENT_OF_TRANSITION = {
     "publish": E.PUBLISHED,
     "reopen": E.REOPENED,
     "finalise": E.FINAL,
+    "revoke": E.REVOKED,
 }
 
 
@@ -297,6 +298,14 @@ def _sentence(notification: Notification, *, reason: str) -> str:
             _(
                 "The decision on your application “%(kind)s” (%(reference)s) is final. Download the notice on your "
                 "application's page."
+            )
+            % values
+        )
+    if event == E.REVOKED:
+        return (
+            _(
+                "The decision on your application “%(kind)s” (%(reference)s) was revoked: %(reason)s Any amount paid "
+                "must be returned, and for a period you must provide documents instead of commitments."
             )
             % values
         )

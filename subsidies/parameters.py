@@ -195,6 +195,7 @@ DEFINITIONS: dict[str, Definition] = {
         _d("registration.max_age_men", INTEGER, _("Unemployment registration: working age ends (men)")),
         _d("registration.max_age_women", INTEGER, _("Unemployment registration: working age ends (women)")),
         _d("service.decision_working_days", INTEGER, _("Service target from submission to decision (working days)")),
+        _d("rating.follow_up_working_days", INTEGER, _("Bad rating: working days to follow it up")),
         _d("layoff_warning.grades", DECIMAL_LIST, _("Layoff early-warning grades (fall in insured headcount)")),
         _d(
             "registration_warning.rise",
@@ -224,6 +225,15 @@ DEFINITIONS: dict[str, Definition] = {
                 ("in_job_training", _("Approved amount above which a second officer confirms: in-job training")),
             ]
         ),
+        # 告知承诺制 (subsidies.commitments): the post-check sample, the ban after a false commitment, the deadline.
+        _d(
+            "commitment.sample_rate",
+            DECIMAL,
+            _("Commitments: share of decided cases whose commitments are checked afterwards"),
+            maximum=Decimal(1),
+        ),
+        _d("commitment.ban_months", INTEGER, _("Commitments: months without commitments after a false one")),
+        _d("commitment.check_working_days", INTEGER, _("Commitments: working days to complete a post-check")),
         _d(
             "parameter_change.confirmation_threshold_eligibility",
             INTEGER,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from registry.audit import audit_record
 from registry.refusals import Refused
 from subsidies.cases.workflow import case_lock_editable
-from subsidies.models import Case, Evidence
+from subsidies.models import Case, Commitment, Evidence
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 
@@ -103,6 +103,13 @@ def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
         audit_record(actor=actor, action="evidence_remove", target=evidence.case, after={"evidence": evidence.pk})
         evidence.delete()
         transaction.on_commit(lambda: private_storage().delete(name))
+
+
+def purposes_covered(case: Case) -> set[str]:
+    """The evidence items a case has: uploaded, or promised by a signed commitment instead (告知承诺制,
+    subsidies.commitments)."""
+    uploaded = set(case.evidence.values_list("purpose", flat=True))
+    return uploaded | set(Commitment.objects.filter(case=case).values_list("purpose", flat=True))
 
 
 def evidence_open(evidence: Evidence) -> Any:

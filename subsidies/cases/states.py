@@ -43,6 +43,14 @@ TRANSITIONS: dict[str, Transition] = {
             S.IN_REVIEW,
             True,
         ),
+        # 告知承诺制: a post-check found a commitment false (subsidies.commitments.commitment_check_decide).
+        Transition(
+            "revoke",
+            gettext_lazy("Revoked after a false commitment"),
+            frozenset({S.APPROVED, S.ON_NOTICE, S.FINAL}),
+            S.REVOKED,
+            True,
+        ),
     ]
 }
 
@@ -76,6 +84,10 @@ NEXT_STEP = {
     S.REJECTED: gettext_lazy("Rejected. The rejection notice says why and how to appeal."),
     S.ON_NOTICE: gettext_lazy("On public notice. It becomes final when the notice period ends without objection."),
     S.FINAL: gettext_lazy("Final. Download your notice."),
+    S.REVOKED: gettext_lazy(
+        "Revoked: a post-check found a commitment you signed false. Return any amount paid; the office will contact "
+        "you."
+    ),
 }
 
 

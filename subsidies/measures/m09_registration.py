@@ -33,6 +33,7 @@ from registry.services import (
     registration_open,
 )
 from subsidies.cases.claims import person_lock
+from subsidies.cases.evidence import purposes_covered
 from subsidies.cases.states import EDITABLE, NOT_DECIDED, UNDECIDED, S
 from subsidies.cases.workflow import case_approve, case_submit
 from subsidies.document_jobs import registration_certificate_order
@@ -231,7 +232,7 @@ def registration_problems(case: Case, *, today: date) -> list[str]:
     if (
         residence_needs_evidence(person, county)
         and not case.answers.get("residence_permit")
-        and not case.evidence.filter(purpose=RESIDENCE).exists()
+        and RESIDENCE not in purposes_covered(case)
     ):
         problems.append(
             _(
@@ -418,8 +419,8 @@ def recognition_draft_start(*, person: Person, actor: Any, today: date | None = 
 def recognition_missing_evidence(case: Case) -> list[str]:
     """Chosen categories the registry does not prove and for which nothing has been uploaded yet."""
     proven = case.answers.get("proven", {})
-    uploaded = set(case.evidence.values_list("purpose", flat=True))
-    return [c for c in case.answers.get("categories", []) if c not in proven and c not in uploaded]
+    covered = purposes_covered(case)  # uploaded, or promised instead (告知承诺制)
+    return [c for c in case.answers.get("categories", []) if c not in proven and c not in covered]
 
 
 def recognition_submit(*, case: Case, token: uuid.UUID, actor: Any, today: date | None = None) -> Case:
