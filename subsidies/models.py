@@ -960,6 +960,7 @@ class NotificationEvent(models.TextChoices):
     FINAL = "final", _("Decision final")
     REFERRAL = "referral", _("Referred to civil affairs")
     OBJECTION_RESOLVED = "objection_resolved", _("Objection resolved")
+    FOLLOW_UP_CLOSED = "follow_up_closed", _("Your rating was followed up")
     REVOKED = "revoked", _("Decision revoked after a false commitment")
 
 
@@ -1263,3 +1264,151 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.amount}"
+
+
+# --- 好差评: ratings of a decided case and the follow-up of a bad one (subsidies.ratings; 国办发〔2019〕51号) -------
+
+
+class RatingLevel(models.IntegerChoices):
+    """The five national levels; the first three count as satisfied (好评), the last two as a bad rating (差评)."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+class RatingChannel(models.TextChoices):
+    ONLINE = "online", _("Online, from the case's page")
+    SMS = "sms", _("From the link in a text message")
+    COUNTER = "counter", _("At the counter, recorded by a caseworker")
+
+
+class Rating(models.Model):
+    """How the applicant rated the service of one decided case: once per case (the one-to-one is the constraint, so
+    a doubled POST makes one rating)."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=RatingLevel.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=500)
+    channel = models.CharField(_("channel"), max_length=10, choices=RatingChannel.choices)
+    # The applicant's own account online; the caseworker at the counter; nobody for a link in a text message.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="rating_level_one_to_five"),
+            models.CheckConstraint(
+                condition=~models.Q(channel="counter") | models.Q(recorded_by__isnull=False),
+                name="rating_at_counter_has_recorder",
+            ),
+        ]
+        indexes = [
+            # The dashboard's satisfaction table: WHERE created_at BETWEEN .. (grouped by county, kind and month).
+            models.Index(fields=["created_at"], name="rating_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.level}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level <= RatingLevel.DISSATISFIED
+
+
+class FollowUpState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ESCALATED = "escalated", _("Overdue, escalated to the prefecture")
+    CLOSED = "closed", _("Closed")
+
+
+class FollowUpOutcome(models.TextChoices):
+    RECTIFIED = "rectified", _("Rectified")
+    EXPLAINED = "explained", _("Explained")
+
+
+class FollowUp(models.Model):
+    """The county's follow-up of a bad rating: contact the person, verify, rectify or explain, by `due_on` (working
+    days from the calendar); overdue, it is escalated to the prefecture. The outcome is shown to the person."""
+
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="follow_up"
+    )
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="follow_ups")
+    county = models.ForeignKey(
+        "registry.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=FollowUpState.choices, default=FollowUpState.OPEN)
+    due_on = models.DateField(_("due by"))
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome.choices, blank=True)
+    outcome_text = models.TextField(_("what we tell the person"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up of a bad rating")
+        verbose_name_plural = _("follow-ups of bad ratings")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="closed") | (models.Q(closed_at__isnull=False) & ~models.Q(outcome="")),
+                name="follow_up_closed_has_outcome",
+            ),
+        ]
+        indexes = [
+            # The escalation sweep: WHERE state = 'open' AND due_on < today; the list: WHERE county_id = .. AND state.
+            models.Index(fields=["state", "due_on"], name="follow_up_due_idx"),
+            models.Index(fields=["county", "state"], name="follow_up_county_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.state} by {self.due_on}"
+
+
+class FollowUpStepKind(models.TextChoices):
+    CONTACT = "contact", _("Contacted the person")
+    VERIFY = "verify", _("Verified the facts")
+    RECTIFY = "rectify", _("Rectified")
+    EXPLAIN = "explain", _("Explained")
+
+
+class FollowUpStep(models.Model):
+    """One thing done in a follow-up, by whom and when."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="steps"
+    )
+    kind = models.CharField(_("step"), max_length=10, choices=FollowUpStepKind.choices)
+    note = models.TextField(_("note"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up step")
+        verbose_name_plural = _("follow-up steps")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id}: {self.kind}"
