@@ -571,7 +571,6 @@ class _Importer:
         found = _column_positions(self.kind, header)
         positions = {column: found.get(column) for column in COLUMNS[self.kind]}
         stage = Stage(self.sql, width=len(header), extras=self.extras)
-        self.stage = stage
         self.positions = positions
         loaded = False
         if text is not None and self.fast_copy:

@@ -242,3 +242,18 @@ def test_the_staging_tables_are_gone_after_an_import() -> None:
         for table in ("import_raw", "import_stage", "import_checked", "import_plan"):
             cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.{table}"])
             assert cursor.fetchone()[0] is None
+
+
+def test_a_cell_that_is_not_a_number_is_reported_and_the_rest_of_the_file_written() -> None:
+    import_enterprises(5)
+    rows = [INSURANCE_HEADER, *(insurance_row(i) for i in range(5))]
+    rows[3] = insurance_row(2, year="2018年")  # file row 4: COPY cannot read it as a number, the rules say why
+    rows[4] = insurance_row(3, ui_premiums_paid="NaN")  # file row 5: a number to COPY, not an amount
+    with translation.override("en"):
+        result = import_file("insurance", as_csv(rows), "i.csv", actor=None)
+    assert issues(result) == [
+        (4, "year", "Enter a whole number."),
+        (5, "ui_premiums_paid", "Enter an amount in yuan, e.g. 12000.50."),
+    ]
+    assert result.created == 3
+    assert result.report_csv().splitlines()[1] == "4,year,2018年,Enter a whole number."
