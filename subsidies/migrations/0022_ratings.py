@@ -25,7 +25,7 @@ def unseed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0007_importjob_outbox"),
-        ("subsidies", "0020_case_tally_decision_days"),
+        ("subsidies", "0021_commitments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                     ("referral", "Referred to civil affairs"),
                     ("objection_resolved", "Objection resolved"),
                     ("follow_up_closed", "Your rating was followed up"),
+                    ("revoked", "Decision revoked after a false commitment"),
                 ],
                 max_length=30,
                 verbose_name="event",
