@@ -16,6 +16,7 @@ from portal.views.public import home as public
 from portal.views.public import notices as public_notices
 from portal.views.public import verify as verify_views
 from portal.views.services import claims_people, resident_accounts
+from portal.views.services import commitments as resident_commitments
 from portal.views.services import journeys as resident_journeys
 from portal.views.services import my_services as resident_services
 from portal.views.workbench import calendar as holiday_calendar
@@ -29,6 +30,7 @@ from portal.views.workbench import (
     registry,
     review_hardship,
 )
+from portal.views.workbench import commitments as commitment_views
 from portal.views.workbench import index as workbench
 from portal.views.workbench import loans as loan_views
 from portal.views.workbench import residents as resident_workbench
@@ -124,6 +126,11 @@ workbench_patterns = (
         path("notices/<int:pk>/", notices.notice_detail, name="notice"),
         path("notices/<int:pk>/finalise/", notices.finalise, name="finalise-notice"),
         path("objections/<int:pk>/resolve/", notices.resolve, name="resolve-objection"),
+        path("commitments/", commitment_views.check_list, name="commitment-checks"),
+        path("commitments/<int:pk>/", commitment_views.check_detail, name="commitment-check"),
+        path("commitments/<int:pk>/decide/", commitment_views.check_decide, name="decide-commitment-check"),
+        path("commitments/items/", commitment_views.items, name="commitment-items"),
+        path("commitments/items/<int:pk>/end/", commitment_views.item_end, name="end-commitment-item"),
     ],
     "workbench",
 )
@@ -192,6 +199,8 @@ residents_patterns = (
         path("registrations/<int:pk>/report-work/", resident_services.report_work, name="report-work"),
         path("evidence/<int:pk>/", resident_services.evidence_download, name="evidence"),
         path("evidence/<int:pk>/remove/", resident_services.evidence_remove, name="remove-evidence"),
+        path("cases/<int:pk>/commitments/<slug:purpose>/", resident_commitments.sign, name="sign-commitment"),
+        path("commitments/<int:pk>/withdraw/", resident_commitments.withdraw, name="withdraw-commitment"),
         path(
             "unemployment-registration/",
             resident_journeys.start,

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from subsidies.cases.publication import notices_finalise_due as finalise_due
+from subsidies.commitments import commitment_draws_due
 from subsidies.document_jobs import notice_job_run
 from subsidies.document_jobs import notice_jobs_sweep as sweep
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
@@ -97,3 +98,9 @@ def notification_send(self, notification_id: int) -> str:  # type: ignore[no-unt
 def notifications_sweep() -> int:
     """Beat, every minute: send the due notifications no worker holds (after Redis was down, or a worker died)."""
     return len(sweep_notifications())
+
+
+@shared_task(name="subsidies.commitment_draws", ignore_result=True, acks_late=True, time_limit=600, soft_time_limit=540)
+def commitment_draws() -> int:
+    """Daily (告知承诺制): draw every decided case with commitments not drawn yet for the post-check (idempotent)."""
+    return commitment_draws_due()

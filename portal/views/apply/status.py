@@ -22,6 +22,7 @@ from registry.audit import audit_trail
 from registry.models import ReferralKind
 from registry.refusals import Refused
 from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
+from subsidies.commitments import item_label
 from subsidies.documents import format_yuan
 from subsidies.models import (
     Case,
@@ -48,6 +49,7 @@ STATE_BADGE = {
     CaseState.REJECTED: "text-bg-danger",
     CaseState.ON_NOTICE: "text-bg-info",
     CaseState.FINAL: "text-bg-success",
+    CaseState.REVOKED: "text-bg-danger",
 }
 
 
@@ -80,6 +82,13 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
         return _("An objection to it was upheld, so it is being reviewed again: %(reason)s") % {"reason": reason}
     if action == "case_finalise":
         return _("The decision became final.")
+    if action == "case_revoke":
+        return _("The decision was revoked: %(reason)s") % {"reason": reason}
+    if action == "commitment_sign":
+        item = item_label(after.get("purpose", ""))
+        return _("You signed a commitment instead of providing: %(item)s.") % {"item": item}
+    if action == "commitment_withdraw":
+        return _("You took back your commitment for: %(item)s.") % {"item": item_label(after.get("purpose", ""))}
     if action == "case_referral" and after.get("kind") in ReferralKind.values:
         return _("You were referred to the civil affairs bureau for %(service)s; the bureau will contact you.") % {
             "service": ReferralKind(after["kind"]).label
@@ -110,6 +119,9 @@ STEP_TITLES: dict[str, Any] = {
     "case_publish": gettext_lazy("Published for public notice"),
     "case_reopen": gettext_lazy("Reviewed again after an objection"),
     "case_finalise": gettext_lazy("Final"),
+    "case_revoke": gettext_lazy("Revoked after a false commitment"),
+    "commitment_sign": gettext_lazy("Commitment signed"),
+    "commitment_withdraw": gettext_lazy("Commitment taken back"),
     "case_referral": gettext_lazy("Referred to civil affairs"),
     "evidence_add": gettext_lazy("Document uploaded"),
     "evidence_remove": gettext_lazy("Document removed"),
@@ -118,6 +130,7 @@ STEP_TITLES: dict[str, Any] = {
 STEP_TONE = {
     "case_return": "warning",
     "case_reject": "danger",
+    "case_revoke": "danger",
     "case_finalise": "success",
     "case_approve": "success",
     "case_bank_account_change": "warning",

@@ -7,6 +7,7 @@ wizard engine (portal.wizard); the rules live in subsidies.measures.m09_registra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,8 +22,9 @@ from portal.views.services.access import get_case_for_resident, person_of, resid
 from portal.wizard import Journey, Step, Wizard
 from registry.models import DifficultyCategory
 from registry.refusals import Refused
-from subsidies.cases.evidence import evidence_add
+from subsidies.cases.evidence import evidence_add, purposes_covered
 from subsidies.cases.states import EDITABLE
+from subsidies.commitments import item_label, offered_items
 from subsidies.measures import m09_registration
 from subsidies.models import Case, CaseKind
 
@@ -35,7 +37,7 @@ def _build_residence(case: Case, data: Any, files: Any) -> Any:
         files,
         initial=f.ResidenceForm.initial_from(case),
         person=case.person,
-        has_document=case.evidence.filter(purpose=m09_registration.RESIDENCE).exists(),
+        has_document=m09_registration.RESIDENCE in purposes_covered(case),  # uploaded, or promised (告知承诺制)
         active=m09_registration.active_registration(case.person),
     )
 
@@ -57,7 +59,8 @@ def _save_residence(case: Case, form: Any, actor: Any) -> Case:
 
 def _build_evidence(case: Case, data: Any, files: Any) -> Any:
     proven = case.answers.get("proven", {})
-    needed = [c for c in case.answers.get("categories", []) if c not in proven]
+    promised = set(case.commitments.values_list("purpose", flat=True))  # 告知承诺制: no upload for these
+    needed = [c for c in case.answers.get("categories", []) if c not in proven and c not in promised]
     return f.EvidenceForm(data, files, categories=needed)
 
 
@@ -66,6 +69,27 @@ def _save_evidence(case: Case, form: Any, actor: Any) -> Case:
         if upload:
             evidence_add(case=case, purpose=category, upload=upload, actor=actor)
     return case
+
+
+def _commitments_on(items: Callable[[Case], list[str]], step: str) -> Callable[[Case, Any], dict[str, Any]]:
+    """The step's context for 告知承诺制: the documents of this page that may be promised instead of uploaded (not
+    yet uploaded or promised), and the commitments already signed."""
+
+    def context(case: Case, form: Any) -> dict[str, Any]:
+        offered = set(offered_items(case))
+        covered = purposes_covered(case)
+        return {
+            "commitment_step": step,
+            "commitments_offered": [p for p in items(case) if p in offered and p not in covered],
+            "commitments_signed": [c for c in case.commitments.all() if c.purpose in items(case)],
+        }
+
+    return context
+
+
+def _needed_categories(case: Case) -> list[str]:
+    proven = case.answers.get("proven", {})
+    return [c for c in case.answers.get("categories", []) if c not in proven]
 
 
 RESIDENCE = Step(
@@ -77,6 +101,7 @@ RESIDENCE = Step(
     save=_save_residence,
     intro="portal/wizard/intro/residence.html",
     uploads=True,
+    context=_commitments_on(lambda case: [m09_registration.RESIDENCE], "residence"),
 )
 EVIDENCE = Step(
     "evidence",
@@ -87,6 +112,7 @@ EVIDENCE = Step(
     save=_save_evidence,
     intro="portal/wizard/intro/evidence.html",
     uploads=True,
+    context=_commitments_on(_needed_categories, "evidence"),
 )
 
 
@@ -229,6 +255,14 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
                 "step": steps["residence"],
             },
         ]
+        if case.commitments.exists():
+            rows.append(
+                {
+                    "label": _("Promised instead of a document"),
+                    "value": ", ".join(item_label(c.purpose) for c in case.commitments.all()),
+                    "step": steps["residence"],
+                }
+            )
         if a.get("move_registration"):
             rows.append({"label": _("Move my registration here"), "value": _("Yes"), "step": steps["residence"]})
         rows += [
@@ -255,8 +289,14 @@ def summary_rows(case: Case) -> list[dict[str, Any]]:
         ]
     else:
         proven = a.get("proven", {})
+        promised = set(case.commitments.values_list("purpose", flat=True))
         for category in a.get("categories", []):
-            how = _("confirmed by the registry") if category in proven else _("evidence uploaded")
+            if category in proven:
+                how = _("confirmed by the registry")
+            elif category in promised:
+                how = _("commitment signed instead of evidence")
+            else:
+                how = _("evidence uploaded")
             rows.append({"label": DifficultyCategory(category).label, "value": how, "step": steps["categories"]})
         rows.append(
             {

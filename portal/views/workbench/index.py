@@ -53,6 +53,12 @@ SECTIONS = [
         "workbench:calendar",
         "portal.publish_notice",
     ),
+    (
+        _("Commitment post-checks"),
+        _("告知承诺制: check the commitments of the sampled cases; which documents a commitment may replace."),
+        "workbench:commitment-checks",
+        None,
+    ),
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
     (
         _("Incubators"),
