@@ -122,13 +122,16 @@ def tally_add(deltas: dict[Key, list[Any]], *, using: str) -> None:
         cursor.execute(_upsert_sql(using, len(rows)), params)
 
 
-def case_tally(case: Case) -> None:
+def case_tally(case: Case, *, stored_state: str) -> None:
     """Before a transition saves `case`: move its counts from the facts stored for it to its facts now.
 
     Runs inside the transition's transaction, on the row it locked: the stored facts cannot change under it.
+    `stored_state` is the state the case was loaded in; a draft counts nowhere, so submitting one needs no read.
     """
     using = router.db_for_write(Case, instance=case)
-    stored = Case.objects.using(using).filter(pk=case.pk).values(*FACTS).first()
+    stored = None
+    if stored_state != CaseState.DRAFT:
+        stored = Case.objects.using(using).filter(pk=case.pk).values(*FACTS).first()
     deltas: dict[Key, list[Any]] = defaultdict(lambda: [0, Decimal("0.00")])
     for key, amount in contributions(stored) if stored else []:
         deltas[key][0] -= 1

@@ -125,7 +125,7 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
         raise Refused(_("Give a reason: the applicant will read it."), field="reason")
     before = case.state
     case.state = step.target
-    case_tally(case)  # the dashboard's summaries follow the case, in this transaction (subsidies.summaries)
+    case_tally(case, stored_state=before)  # the dashboard's summaries follow, in this transaction
     case.save()
     audit_record(
         actor=actor,
