@@ -30,6 +30,11 @@ def beat_schedule(*, heartbeat_seconds: float = 60.0, import_sweep_seconds: floa
         "notices-finalise-due": {"task": "subsidies.notices_finalise_due", "schedule": crontab(hour=0, minute=30)},
         # 分级预警: the daily digest of early warnings to the prefecture officers, at 07:30.
         "warnings-digest": {"task": "subsidies.warnings_digest", "schedule": crontab(hour=7, minute=30)},
+        # 好差评: escalate to the prefecture the bad ratings' follow-ups past their last day, daily at 00:45.
+        "follow-ups-escalate-due": {
+            "task": "subsidies.follow_ups_escalate_due",
+            "schedule": crontab(hour=0, minute=45),
+        },
         # 告知承诺制: draw the decided cases with commitments for the post-check, daily at 01:15.
         "commitment-draws": {"task": "subsidies.commitment_draws", "schedule": crontab(hour=1, minute=15)},
     }

@@ -19,10 +19,12 @@ from portal.views.services import claims_people, resident_accounts
 from portal.views.services import commitments as resident_commitments
 from portal.views.services import journeys as resident_journeys
 from portal.views.services import my_services as resident_services
+from portal.views.services import ratings as rating_views
 from portal.views.workbench import calendar as holiday_calendar
 from portal.views.workbench import (
     cases,
     dashboard,
+    follow_ups,
     incubators,
     notice_jobs,
     notices,
@@ -126,6 +128,11 @@ workbench_patterns = (
         path("notices/<int:pk>/", notices.notice_detail, name="notice"),
         path("notices/<int:pk>/finalise/", notices.finalise, name="finalise-notice"),
         path("objections/<int:pk>/resolve/", notices.resolve, name="resolve-objection"),
+        path("cases/<int:pk>/rating/", follow_ups.record_rating, name="record-rating"),
+        path("follow-ups/", follow_ups.follow_up_list, name="follow-ups"),
+        path("follow-ups/<int:pk>/", follow_ups.follow_up_detail, name="follow-up"),
+        path("follow-ups/<int:pk>/steps/", follow_ups.follow_up_step, name="add-follow-up-step"),
+        path("follow-ups/<int:pk>/close/", follow_ups.follow_up_close, name="close-follow-up"),
         path("commitments/", commitment_views.check_list, name="commitment-checks"),
         path("commitments/<int:pk>/", commitment_views.check_detail, name="commitment-check"),
         path("commitments/<int:pk>/decide/", commitment_views.check_decide, name="decide-commitment-check"),
@@ -219,6 +226,14 @@ residents_patterns = (
     "residents",
 )
 
+ratings_patterns = (
+    [
+        path("cases/<int:pk>/", rating_views.rate, name="rate"),
+        path("link/<str:token>/", rating_views.rate_by_link, name="link"),
+    ],
+    "ratings",
+)
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -236,6 +251,7 @@ urlpatterns = [
     path("apply/claims/", include(claims_patterns)),
     path("apply/enterprise-claims/", include(enterprise_claims_patterns)),
     path("apply/services/", include(residents_patterns)),
+    path("apply/ratings/", include(ratings_patterns)),
     path("apply/", include(apply_patterns)),
     path("workbench/", include(workbench_patterns)),
     path("admin/", admin.site.urls),

@@ -44,7 +44,9 @@ from subsidies.models import (
     NotificationState,
     Objection,
     ObjectionState,
+    Rating,
 )
+from subsidies.rating_links import rating_link_url
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +316,22 @@ def _sentence(notification: Notification, *, reason: str) -> str:
             "A caseworker referred you to the civil affairs bureau for %(service)s (case %(reference)s). The bureau "
             "will contact you; you may also visit it."
         ) % {**values, "service": ReferralKind(details.get("referral_kind")).label}
+    if event == E.FOLLOW_UP_CLOSED:
+        return _("We followed up your rating of “%(kind)s” (%(reference)s): %(reason)s") % values
     raise ValueError(f"no text for {event}")
+
+
+# 好差评 (subsidies.ratings): a decision's message invites the applicant to rate the service, by a link that needs
+# no sign-in, until the case is rated.
+RATING_INVITED = (E.APPROVED, E.REJECTED, E.FINAL)
+
+
+def _rating_invitation(notification: Notification) -> str:
+    if notification.objection_id is not None or notification.event not in RATING_INVITED:
+        return ""
+    if Rating.objects.filter(case_id=notification.case_id).exists():
+        return ""
+    return _("Rate our service: %(link)s") % {"link": rating_link_url(notification.case)}
 
 
 def notification_texts(notification: Notification) -> Texts:
@@ -326,6 +343,9 @@ def notification_texts(notification: Notification) -> Texts:
             "sentence": _sentence(notification, reason=_shorten(reason, SMS_REASON_LIMIT)),
             "link": link,
         }
+        invitation = _rating_invitation(notification)
+        if invitation:
+            sms = _joined(sms, invitation)
         if notification.objection_id is not None:
             subject = _("Your objection: %(title)s") % {"title": notification.objection.notice.title}
         else:
@@ -335,7 +355,10 @@ def notification_texts(notification: Notification) -> Texts:
             }
         email = render_to_string(
             "subsidies/notifications/email.txt",
-            {"sentence": _sentence(notification, reason=reason), "link": link},
+            {
+                "sentence": _joined(*[t for t in (_sentence(notification, reason=reason), invitation) if t]),
+                "link": link,
+            },
         )
     return Texts(subject=str(subject), sms=sms, email=email, link=link)
 

@@ -14,6 +14,8 @@ from subsidies.document_jobs import notice_jobs_sweep as sweep
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.notifications import notification_run
 from subsidies.notifications import notifications_sweep as sweep_notifications
+from subsidies.ratings import follow_up_escalate as escalate_one
+from subsidies.ratings import follow_ups_escalate_due as escalate_due
 from subsidies.warnings import warnings_digest_send
 
 
@@ -104,3 +106,17 @@ def notifications_sweep() -> int:
 def commitment_draws() -> int:
     """Daily (告知承诺制): draw every decided case with commitments not drawn yet for the post-check (idempotent)."""
     return commitment_draws_due()
+
+
+@shared_task(
+    name="subsidies.follow_ups_escalate_due", ignore_result=True, acks_late=True, time_limit=600, soft_time_limit=540
+)
+def follow_ups_escalate_due() -> list[int]:
+    """Daily (好差评): escalate to the prefecture every bad rating's follow-up past its last day (idempotent)."""
+    return escalate_due()
+
+
+@shared_task(name="subsidies.follow_up_escalate", ignore_result=True, acks_late=True, time_limit=60, soft_time_limit=50)
+def follow_up_escalate(follow_up_id: int) -> bool:
+    """Escalate one overdue follow-up (by id; nothing happens when it is closed, escalated or not yet due)."""
+    return escalate_one(follow_up_id=follow_up_id)

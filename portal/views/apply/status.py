@@ -21,6 +21,7 @@ from portal.views.apply.wizard import HARDSHIP, REFUND, enterprise_required, res
 from registry.audit import audit_trail
 from registry.models import ReferralKind
 from registry.refusals import Refused
+from subsidies import ratings
 from subsidies.cases.states import EDITABLE, LIVE, NEXT_STEP
 from subsidies.commitments import item_label
 from subsidies.documents import format_yuan
@@ -93,6 +94,8 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
         return _("You were referred to the civil affairs bureau for %(service)s; the bureau will contact you.") % {
             "service": ReferralKind(after["kind"]).label
         }
+    if action in ratings.TIMELINE_TITLES:
+        return ratings.timeline_sentence(action, after, reason)
     if action == "evidence_add":
         return _("A document was uploaded: %(name)s.") % {"name": after.get("name") or _("a file")}
     if action == "evidence_remove":
@@ -126,6 +129,7 @@ STEP_TITLES: dict[str, Any] = {
     "evidence_add": gettext_lazy("Document uploaded"),
     "evidence_remove": gettext_lazy("Document removed"),
     "case_bank_account_change": gettext_lazy("Bank account changed"),
+    **ratings.TIMELINE_TITLES,
 }
 STEP_TONE = {
     "case_return": "warning",
@@ -134,6 +138,7 @@ STEP_TONE = {
     "case_finalise": "success",
     "case_approve": "success",
     "case_bank_account_change": "warning",
+    **ratings.TIMELINE_TONE,
 }
 
 
@@ -141,6 +146,7 @@ STEP_TONE = {
 EVENT_OF_ACTION = {
     **{f"case_{name}": event for name, event in EVENT_OF_TRANSITION.items()},
     "case_referral": NotificationEvent.REFERRAL,
+    "case_follow_up_close": NotificationEvent.FOLLOW_UP_CLOSED,
 }
 
 

@@ -59,6 +59,12 @@ SECTIONS = [
         "workbench:commitment-checks",
         None,
     ),
+    (
+        _("Follow-ups of bad ratings"),
+        _("好差评: contact the person, verify, rectify or explain; the overdue ones go to the prefecture."),
+        "workbench:follow-ups",
+        None,
+    ),
     (_("Dashboard"), _("Statistics, early warning and targets."), "workbench:dashboard", None),
     (
         _("Incubators"),
