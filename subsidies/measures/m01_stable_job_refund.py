@@ -139,7 +139,7 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
     if already is not None:
         return already
     with transaction.atomic():
-        offer = RefundOffer.objects.select_for_update().select_related("enterprise").get(pk=offer.pk)
+        offer = RefundOffer.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=offer.pk)
         if not offer.eligible:
             raise Refused(_("This offer is not open: the enterprise does not qualify."))
         figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
