@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connections, router
 from django.db.models import CharField, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest
@@ -55,18 +54,9 @@ def sign_in_user(typed: str) -> User | None:
     return account.user if account is not None else None
 
 
-# --- Roles and permissions of the signed-in user: one query per request ------------------------------------------
+# --- The session's user with their roles and permissions: one query per request -------------------------------
 
-
-def _access_rows(user: Any) -> list[tuple[str, str, str]]:
-    """Role names, the user's own permissions and their groups' permissions as (kind, a, b) rows: one statement."""
-    kind = functools.partial(Value, output_field=CharField())
-    roles = Group.objects.filter(user=user.pk).values_list(kind("role"), "name", kind(""))
-    own = Permission.objects.filter(user=user.pk).values_list(kind("user"), "content_type__app_label", "codename")
-    inherited = Permission.objects.filter(group__user=user.pk).values_list(
-        kind("group"), "content_type__app_label", "codename"
-    )
-    return list(roles.order_by().union(own.order_by(), inherited.order_by(), all=True))
+_SENTINEL_PK = -7_654_321  # stands for the user's id in the SQL built once per database
 
 
 def _with_access(users: QuerySet[User]) -> QuerySet[User]:
@@ -74,45 +64,38 @@ def _with_access(users: QuerySet[User]) -> QuerySet[User]:
 
     def names(permissions: QuerySet[Permission]) -> QuerySet[Permission]:
         full = Concat("content_type__app_label", Value("."), "codename", output_field=CharField())
-        return permissions.annotate(full=full).values("full")
+        return permissions.order_by().annotate(full=full).values("full")
 
     return users.annotate(
-        access_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
+        access_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
         access_own=ArraySubquery(names(Permission.objects.filter(user=OuterRef("pk")))),
         access_inherited=ArraySubquery(names(Permission.objects.filter(group__user=OuterRef("pk")))),
     )
 
 
-def _keep_access(user: Any, roles: Iterable[str], own: Iterable[str], inherited: Iterable[str]) -> None:
-    """Fill the caches the rest of the request reads: `_role_names` (portal.models.User.role_names) and Django's
-    `_user_perm_cache` / `_group_perm_cache` / `_perm_cache` (ModelBackend); a superuser's permissions and an
-    inactive user's are left to Django."""
-    user._role_names = set(roles)
-    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
-        user._user_perm_cache = set(own)
-        user._group_perm_cache = set(inherited)
+@functools.cache
+def _user_with_access_sql(alias: str) -> tuple[str, tuple[Any, ...], int]:
+    """The SQL of `_with_access` for one user, compiled once per process and database (compiling three array
+    subqueries on every request cost more than the round trips it saves): (sql, params, index of the user's id)."""
+    sql, params = _with_access(User._default_manager.db_manager(alias).filter(pk=_SENTINEL_PK)).query.sql_with_params()
+    return sql, tuple(params), list(params).index(_SENTINEL_PK)
+
+
+def _user_with_access(alias: str, pk: Any) -> User | None:
+    sql, params, at = _user_with_access_sql(alias)
+    bound = [*params[:at], pk, *params[at + 1 :]]
+    user = next(iter(User._default_manager.db_manager(alias).raw(sql, bound)), None)
+    if user is None:
+        return None
+    # The caches the rest of the request reads: `_role_names` (portal.models.User.role_names, which the two-factor
+    # guard asks on every request) and ModelBackend's permission caches (every view's has_perm). A superuser's
+    # permissions and an inactive user's are left to Django, as before.
+    user._role_names = set(user.access_roles)
+    if user.is_active and not user.is_superuser:
+        user._user_perm_cache = set(user.access_own)
+        user._group_perm_cache = set(user.access_inherited)
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
-
-
-def user_access_load(user: Any) -> None:
-    """Read a signed-in user's roles and permissions with one query, into the caches that already hold them for the
-    rest of the request: `_role_names` (portal.models.User.role_names: the two-factor guard asks on every request)
-    and Django's `_user_perm_cache` / `_group_perm_cache` / `_perm_cache` (ModelBackend: every view's has_perm).
-
-    Without it a signed-in request reads the groups, then the user's permissions, then the groups' permissions:
-    three round trips. Nothing is kept beyond the request (the user object is loaded afresh from the session each
-    time), so a role taken away is gone on the very next request. A superuser's permissions are left to Django
-    (every permission, which has_perm does not even look at).
-    """
-    if hasattr(user, "_role_names") and (hasattr(user, "_perm_cache") or user.is_superuser or not user.is_active):
-        return
-    rows = _access_rows(user)
-    _keep_access(
-        user,
-        roles=(a for kind, a, _b in rows if kind == "role"),
-        own=(f"{a}.{b}" for kind, a, b in rows if kind == "user"),
-        inherited=(f"{a}.{b}" for kind, a, b in rows if kind == "group"),
-    )
+    return user
 
 
 class PhoneOrIdNumberBackend(ModelBackend):
@@ -133,19 +116,15 @@ class PhoneOrIdNumberBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         """The session's user, as ModelBackend loads it; on PostgreSQL with their roles and permissions in the same
-        query (every signed-in request asks for them: the two-factor guard, then the view)."""
-        users = User._default_manager.filter(pk=user_id)
-        postgresql = connections[users.db].vendor == "postgresql"
+        query (every signed-in request asks for them: the two-factor guard, then the view), instead of a query each
+        for the user, their groups, their own permissions and their groups' permissions. Nothing is kept beyond the
+        request: a role taken away is gone on the next one."""
+        alias = router.db_for_read(User)
+        if connections[alias].vendor != "postgresql":
+            return super().get_user(user_id)
         try:
-            user = (_with_access(users) if postgresql else users).get()
-        except User.DoesNotExist:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        if postgresql:
-            _keep_access(user, roles=user.access_roles, own=user.access_own, inherited=user.access_inherited)
-        return user if self.user_can_authenticate(user) else None
-
-    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
-        # One query for the roles and both kinds of permissions (user_access_load), not ModelBackend's two.
-        if obj is None and user_obj.is_active and not user_obj.is_anonymous and not user_obj.is_superuser:
-            user_access_load(user_obj)
-        return super().get_all_permissions(user_obj, obj)
+        user = _user_with_access(alias, pk)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from portal.auth import user_access_load
 from portal.roles import Role
 
 BACK_OFFICE_PREFIXES = ("/workbench/", "/admin/")
@@ -39,10 +38,7 @@ class BackOfficeTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
-            # The roles asked below and the permissions the view asks next: loaded with the user already
-            # (portal.auth, PostgreSQL), else here in one query, not three.
-            user_access_load(user)
+        # The roles asked here came with the user (portal.auth.PhoneOrIdNumberBackend.get_user): no query of its own.
         if user.is_authenticated and user.is_back_office:
             refusal = self._idle(request) or self._unverified(request)
             if refusal is not None:
