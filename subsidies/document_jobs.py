@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from celery import current_app
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -141,6 +142,13 @@ def notice_job_enqueue(*, job_id: int) -> bool:
 
 
 # --- Running -----------------------------------------------------------------------------------------------
+
+
+@worker_process_shutdown.connect
+def _renderer_release(**_kwargs: Any) -> None:
+    """A worker's pool child (replaced after CELERY_WORKER_MAX_TASKS_PER_CHILD tasks, or when it grew past
+    CELERY_WORKER_MAX_MEMORY_PER_CHILD) deletes its temporary copies of the fonts before it goes."""
+    documents.renderer_release()
 
 
 @dataclass(frozen=True)

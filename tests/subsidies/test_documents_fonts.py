@@ -34,7 +34,7 @@ def built_fonts() -> None:
     """What `make` does before the suite: the subset in static/fonts/ (built here when a bare pytest run finds none)."""
     if len(pdf_fonts.built_faces()) < len(pdf_fonts.FACES):
         call_command("build_pdf_fonts", if_missing=True)
-        documents._renderers.clear()  # a process that rendered before the build declared no subset face
+        documents.renderer_release()  # a process that rendered before the build declared no subset face
 
 
 def squeeze(text: str) -> str:
