@@ -138,6 +138,7 @@ workbench_patterns = (
         path("commitments/<int:pk>/decide/", commitment_views.check_decide, name="decide-commitment-check"),
         path("commitments/items/", commitment_views.items, name="commitment-items"),
         path("commitments/items/<int:pk>/end/", commitment_views.item_end, name="end-commitment-item"),
+        path("cases/<int:pk>/order-commitment-check/", commitment_views.check_order, name="order-commitment-check"),
     ],
     "workbench",
 )

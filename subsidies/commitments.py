@@ -262,15 +262,41 @@ def commitment_draw(*, case: Case, actor: Any = None) -> CommitmentDraw | None:
             target=case,
             after={"seed": seed, "score": str(score), "rate": str(rate), "sampled": draw.sampled},
         )
-        if draw.sampled:
-            today = timezone.localdate()
-            days = int(value_in_force("commitment.check_working_days", on=today))
-            _first, due_on = working_period(today, days)
-            check = CommitmentCheck.objects.create(case=case, county=case.county, due_on=due_on)
-            audit_record(
-                actor=actor, action="commitment_check_open", target=check, after={"due_on": due_on.isoformat()}
-            )
+        if draw.sampled and not CommitmentCheck.objects.filter(case=case).exists():
+            _check_open(case=case, actor=actor, after={"sampled": True})
     return draw
+
+
+def _check_open(*, case: Case, actor: Any, after: dict[str, Any], reason: str = "") -> CommitmentCheck:
+    today = timezone.localdate()
+    days = int(value_in_force("commitment.check_working_days", on=today))
+    _first, due_on = working_period(today, days)
+    check = CommitmentCheck.objects.create(case=case, county=case.county, due_on=due_on)
+    audit_record(
+        actor=actor,
+        action="commitment_check_open",
+        target=check,
+        after={"due_on": due_on.isoformat(), **after},
+        reason=reason,
+    )
+    return check
+
+
+def commitment_check_order(*, case: Case, reason: str, actor: Any) -> CommitmentCheck:
+    """A check of a decided case's commitments ordered outside the sample (a tip-off, a doubt found later): the same
+    task as a sampled one, audited with its reason. A case is checked at most once."""
+    reason = (reason or "").strip()
+    if not reason_has_substance(reason):
+        raise Refused(_("Say why this case's commitments must be checked."), field="reason")
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("county").get(pk=case.pk)
+        if not may_decide(actor, case.county_id):
+            raise Refused(_("This case belongs to another county's queue."))
+        if case.state not in GRANTED or not case.commitments.exists():
+            raise Refused(_("Only a granted case with commitments can be checked."))
+        if CommitmentCheck.objects.filter(case=case).exists():
+            raise Refused(_("This case's commitments are already being checked."))
+        return _check_open(case=case, actor=actor, after={"sampled": False}, reason=reason)
 
 
 def commitment_draws_due() -> int:

@@ -249,3 +249,27 @@ def test_officers_edit_the_table_and_caseworkers_only_read_it(client_for, office
     boss.post(f"/workbench/commitments/items/{item.pk}/end/", {"valid_to": "2027-06-30"})
     item.refresh_from_db()
     assert item.valid_to == date(2027, 6, 30)
+
+
+def test_a_caseworker_opens_a_check_outside_the_sample_and_another_county_cannot(
+    resident, county, client_for, caseworker_wusu, caseworker
+) -> None:
+    case = _start(resident)
+    resident.post(f"/apply/services/cases/{case.pk}/commitments/residence/", {"agree": "on", "signed_name": NAME})
+    case = _finish(resident, case, county("654202").pk)
+    staff = en(client_for(caseworker_wusu))
+    staff.post(f"/workbench/cases/{case.pk}/claim/")
+    staff.post(f"/workbench/cases/{case.pk}/approve/", {"approve-amount": "", "approve-override_reason": ""})
+    assert 'data-testid="order-check"' in staff.get(f"/workbench/cases/{case.pk}/").content.decode()
+    other = en(client_for(caseworker))
+    reason = {"reason": "群众举报该居民实际住在外地"}
+    assert other.post(f"/workbench/cases/{case.pk}/order-commitment-check/", reason).status_code == 404
+    assert not CommitmentCheck.objects.exists()
+    staff.post(f"/workbench/cases/{case.pk}/order-commitment-check/", {"reason": "x"})
+    assert not CommitmentCheck.objects.exists()  # a reason that says nothing
+    opened = staff.post(f"/workbench/cases/{case.pk}/order-commitment-check/", reason)
+    check = CommitmentCheck.objects.get(case=case)
+    assert opened["Location"].endswith(f"/workbench/commitments/{check.pk}/")
+    assert audit_trail(check).get(action="commitment_check_open").reason == reason["reason"]
+    assert commitment_draws_due() == 1  # the nightly draw still records its draw, and opens no second check
+    assert CommitmentCheck.objects.filter(case=case).count() == 1

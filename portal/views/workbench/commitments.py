@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.access import get_case_for_staff
 from portal.forms import refusal_on_form
 from portal.forms.commitments import CommitmentCheckForm, CommitmentItemEndForm, CommitmentItemForm
 from registry.access import may_decide
@@ -22,6 +23,7 @@ from subsidies.commitments import (
     case_commitments,
     checks_for_user,
     commitment_check_decide,
+    commitment_check_order,
     commitment_item_add,
     commitment_item_end,
     get_check_for_user,
@@ -86,6 +88,20 @@ def check_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The check is recorded."))
             return redirect("workbench:commitment-check", pk=check.pk)
     return _detail(request, pk, form, status=400)
+
+
+@login_required
+@require_POST
+def check_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """Order a check of a decided case's commitments outside the sample, with a reason (a tip-off, a doubt)."""
+    case = get_case_for_staff(request.user, pk)
+    try:
+        check = commitment_check_order(case=case, reason=request.POST.get("reason", ""), actor=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("workbench:case", pk=case.pk)
+    messages.success(request, _("A post-check is opened, due %(day)s.") % {"day": check.due_on.isoformat()})
+    return redirect("workbench:commitment-check", pk=check.pk)
 
 
 def _officer(request: HttpRequest) -> None:
