@@ -85,6 +85,7 @@ class Command(BaseCommand):
             "portal.demo",
             "portal.demo.claims_people",
             "portal.demo.claims_enterprises",
+            "portal.demo.ratings",
             "subsidies.demo_commitments",
         ):
             try:
