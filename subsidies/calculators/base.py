@@ -72,9 +72,17 @@ class Line:
     value: str
     parameter: str | None = None
     clause: str | None = None
+    # "yuan" when the value is an amount of money, so that every page and notice writes it one way (¥40,000.00).
+    unit: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": force_str(self.label), "value": self.value, "parameter": self.parameter, "clause": self.clause}
+        return {
+            "label": force_str(self.label),
+            "value": self.value,
+            "parameter": self.parameter,
+            "clause": self.clause,
+            "unit": self.unit,
+        }
 
 
 @dataclass
@@ -150,10 +158,17 @@ class Calc:
     def source(self, key: str) -> str:
         return self.used[key].source
 
-    def line(self, label: Any, value: Any, *, parameter: str | None = None, clause: str | None = None) -> None:
+    def line(
+        self, label: Any, value: Any, *, parameter: str | None = None, clause: str | None = None, money: bool = False
+    ) -> None:
+        """One row of the breakdown; `money=True` marks an amount in yuan (written ¥40,000.00 wherever it is shown)."""
         if clause is None and parameter is not None:
             clause = self.used[parameter].source
-        self.lines.append(Line(label, value if isinstance(value, str) else str(value), parameter, clause))
+        if money:
+            value = f"{Decimal(str(value)):.2f}"
+        self.lines.append(
+            Line(label, value if isinstance(value, str) else str(value), parameter, clause, "yuan" if money else None)
+        )
 
     def fail(self, code: str, failed: Any, fix: Any, *, clause: str | None = None) -> None:
         self.reasons.append(Reason(code, failed, fix, clause))

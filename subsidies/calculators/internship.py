@@ -94,9 +94,9 @@ def calculate(inputs: InternshipInputs, on: date | None = None) -> Result:
             clause=CLAUSE,
         )
     calc.line(_("County"), f"{county.display_name} ({county.code})")
-    calc.line(_("Minimum wage of the county's tier per month"), minimum_wage, parameter=wage_key)
+    calc.line(_("Minimum wage of the county's tier per month"), minimum_wage, parameter=wage_key, money=True)
     least_pay = money(minimum_wage * host_share)
-    calc.line(_("Host's least pay per month"), f"{least_pay:.2f}", parameter="internship.host_share")
+    calc.line(_("Host's least pay per month"), f"{least_pay:.2f}", parameter="internship.host_share", money=True)
     if inputs.host_monthly_pay < least_pay:
         calc.fail(
             "host_pay_too_low",
@@ -125,7 +125,7 @@ def calculate(inputs: InternshipInputs, on: date | None = None) -> Result:
             )
     to_intern = allowance * Decimal(intern_months)
     to_host = allowance * Decimal(host_months)
-    calc.line(_("Living allowance per month (the minimum wage)"), allowance, parameter=wage_key)
+    calc.line(_("Living allowance per month (the minimum wage)"), allowance, parameter=wage_key, money=True)
     calc.line(_("Months paid to the intern"), intern_months, clause=CLAUSE)
     if host_months:
         calc.line(

@@ -65,5 +65,6 @@ def calculate(inputs: SkillUpgradeInputs, on: date | None = None) -> Result:
         _("Subsidy for a %(level)s certificate") % {"level": LEVEL_LABELS[inputs.certificate_level]},
         f"{money(amount):.2f}",
         parameter=amount_key,
+        money=True,
     )
     return calc.result(amount, certificate_level=inputs.certificate_level)

@@ -98,7 +98,7 @@ def _standard(calc: Calc, inputs: StableJobRefundInputs) -> Result:
         )
 
     premiums = inputs.ui_premiums_paid_last_year
-    calc.line(_("UI premiums paid last year by the enterprise and its employees"), f"{premiums:.2f}")
+    calc.line(_("UI premiums paid last year by the enterprise and its employees"), f"{premiums:.2f}", money=True)
     calc.line(_("Refund ratio"), ratio, parameter="stable_job_refund.ratio")
     if premiums <= 0:
         calc.fail(
@@ -108,7 +108,7 @@ def _standard(calc: Calc, inputs: StableJobRefundInputs) -> Result:
             clause=CLAUSE,
         )
     amount = premiums * ratio
-    calc.line(_("Refund"), f"{money(amount):.2f}", clause=CLAUSE)
+    calc.line(_("Refund"), f"{money(amount):.2f}", clause=CLAUSE, money=True)
     return calc.result(amount, track="standard", layoff_rate=f"{rate:.4f}", layoffs=layoffs)
 
 
@@ -153,13 +153,18 @@ def _hardship(calc: Calc, inputs: StableJobRefundInputs) -> Result:
     by_benefit = Decimal(months) * ui_benefit * Decimal(inputs.insured_employees)
     by_contribution = Decimal(months) * share * inputs.monthly_social_insurance_due
     calc.line(_("Months"), months, parameter="hardship.months")
-    calc.line(_("Monthly per-capita UI benefit"), ui_benefit, parameter="ui_benefit.monthly_amount")
+    calc.line(_("Monthly per-capita UI benefit"), ui_benefit, parameter="ui_benefit.monthly_amount", money=True)
     calc.line(_("Insured employees"), inputs.insured_employees)
-    calc.line(_("By UI benefit: months x benefit x insured employees"), f"{money(by_benefit):.2f}", clause=CLAUSE)
-    calc.line(_("Share of contributions"), share, parameter="hardship.contribution_ratio")
-    calc.line(_("Monthly social-insurance contributions due"), f"{inputs.monthly_social_insurance_due:.2f}")
     calc.line(
-        _("By contributions: months x share x monthly contributions"), f"{money(by_contribution):.2f}", clause=CLAUSE
+        _("By UI benefit: months x benefit x insured employees"), f"{money(by_benefit):.2f}", clause=CLAUSE, money=True
+    )
+    calc.line(_("Share of contributions"), share, parameter="hardship.contribution_ratio")
+    calc.line(_("Monthly social-insurance contributions due"), f"{inputs.monthly_social_insurance_due:.2f}", money=True)
+    calc.line(
+        _("By contributions: months x share x monthly contributions"),
+        f"{money(by_contribution):.2f}",
+        clause=CLAUSE,
+        money=True,
     )
     calc.line(_("Method in force"), method_in_force, parameter="hardship.method")
     amount = by_benefit if method == "ui_benefit" else by_contribution

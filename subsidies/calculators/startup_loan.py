@@ -45,18 +45,22 @@ def calculate(inputs: StartupLoanInputs, on: date | None = None) -> Result:
     extra: dict[str, object] = {}
     if inputs.applicant == "individual":
         cap = calc.param("startup_loan.cap_individual")
-        calc.line(_("Loan cap for an individual"), cap, parameter="startup_loan.cap_individual")
+        calc.line(_("Loan cap for an individual"), cap, parameter="startup_loan.cap_individual", money=True)
     else:
         cap = calc.param("startup_loan.cap_enterprise")
-        calc.line(_("Loan cap for a small or micro enterprise"), cap, parameter="startup_loan.cap_enterprise")
+        calc.line(
+            _("Loan cap for a small or micro enterprise"), cap, parameter="startup_loan.cap_enterprise", money=True
+        )
         extra["hiring_ratio"] = _enterprise_conditions(calc, inputs)
 
     requested = inputs.requested_amount
-    calc.line(_("Requested loan"), f"{requested:.2f}")
+    calc.line(_("Requested loan"), f"{requested:.2f}", money=True)
     if requested <= 0:
         calc.fail("nothing_requested", _("No loan amount was requested."), _("Enter the loan you need."), clause=CLAUSE)
     loan = min(requested, cap)
-    calc.line(_("Loan that can be guaranteed (the lower of request and cap)"), f"{money(loan):.2f}", clause=CLAUSE)
+    calc.line(
+        _("Loan that can be guaranteed (the lower of request and cap)"), f"{money(loan):.2f}", clause=CLAUSE, money=True
+    )
 
     rate_cap = calc.param("startup_loan.interest_rate_cap")
     full_years = calc.param("startup_loan.interest_full_years")
@@ -73,7 +77,7 @@ def calculate(inputs: StartupLoanInputs, on: date | None = None) -> Result:
         # Each year's subsidy is one payment: rounded once, at the end of its own computation.
         schedule.append({"year": year, "amount": money(loan * rate * share) if eligible else Decimal("0.00")})
     total = sum((item["amount"] for item in schedule), Decimal("0.00"))
-    calc.line(_("Interest subsidy, years 1-3"), f"{total:.2f}", clause=CLAUSE)
+    calc.line(_("Interest subsidy, years 1-3"), f"{total:.2f}", clause=CLAUSE, money=True)
     return calc.result(
         loan, applicant=inputs.applicant, interest_subsidy=schedule, interest_subsidy_total=total, **extra
     )
@@ -128,7 +132,7 @@ def calculate_reward(inputs: LoanRewardInputs, on: date | None = None) -> Result
     calc.cite(CLAUSE)
     ratio = calc.param("loan_reward.ratio")
     total = inputs.county_new_loans_total
-    calc.line(_("New guaranteed loans of the county this year"), f"{total:.2f}")
+    calc.line(_("New guaranteed loans of the county this year"), f"{total:.2f}", money=True)
     calc.line(_("Reward ratio"), ratio, parameter="loan_reward.ratio")
     if total <= 0:
         calc.fail(
@@ -138,5 +142,5 @@ def calculate_reward(inputs: LoanRewardInputs, on: date | None = None) -> Result
             clause=CLAUSE,
         )
     amount = total * ratio
-    calc.line(_("Reward"), f"{money(amount):.2f}", clause=CLAUSE)
+    calc.line(_("Reward"), f"{money(amount):.2f}", clause=CLAUSE, money=True)
     return calc.result(amount)

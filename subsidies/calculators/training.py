@@ -74,14 +74,14 @@ def calculate_subsidy(inputs: TrainingSubsidyInputs, on: date | None = None) -> 
     if inputs.hours <= 0:
         calc.fail("no_hours", _("No training hours were given."), _("Enter the hours of the course."), clause=CLAUSE)
     calc.line(_("Training hours"), inputs.hours)
-    calc.line(_("Cost of the training"), f"{inputs.cost:.2f}")
-    calc.line(_("Cap per person"), cap, parameter="training_subsidy.cap")
+    calc.line(_("Cost of the training"), f"{inputs.cost:.2f}", money=True)
+    calc.line(_("Cap per person"), cap, parameter="training_subsidy.cap", money=True)
     if inputs.cost <= 0 and not calc.reasons:
         calc.fail(
             "no_cost", _("The training cost nothing."), _("The subsidy covers the cost of the training."), clause=CLAUSE
         )
     amount = min(inputs.cost, cap)
-    calc.line(_("Subsidy (the lower of cost and cap)"), f"{money(amount):.2f}", clause=CLAUSE)
+    calc.line(_("Subsidy (the lower of cost and cap)"), f"{money(amount):.2f}", clause=CLAUSE, money=True)
     return calc.result(amount, training_type=inputs.training_type)
 
 
@@ -163,7 +163,7 @@ def calculate_allowance(inputs: TrainingLivingAllowanceInputs, on: date | None =
     calc.line(_("Training days inside the window"), inside, parameter="living_allowance.window")
     calc.line(_("Most days paid"), max_days, parameter="living_allowance.max_days")
     calc.line(_("Days paid"), days, clause=CLAUSE)
-    calc.line(_("Allowance per day"), per_day, parameter="living_allowance.per_day")
+    calc.line(_("Allowance per day"), per_day, parameter="living_allowance.per_day", money=True)
     amount = per_day * Decimal(days)
-    calc.line(_("Living allowance"), f"{money(amount):.2f}", clause=CLAUSE)
+    calc.line(_("Living allowance"), f"{money(amount):.2f}", clause=CLAUSE, money=True)
     return calc.result(amount, days_paid=days)

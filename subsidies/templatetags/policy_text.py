@@ -34,6 +34,14 @@ def yuan(value: Any) -> str:
 
 
 @register.filter
+def breakdown_value(line: Any) -> str:
+    """A row of a calculation's breakdown: amounts in yuan written as money (¥40,000.00), other values as they are."""
+    unit = line.get("unit") if isinstance(line, dict) else getattr(line, "unit", None)
+    value = line.get("value") if isinstance(line, dict) else getattr(line, "value", "")
+    return yuan(value) if unit == "yuan" else str(value)
+
+
+@register.filter
 def yuan_difference(value: Any) -> str:
     """A change of money with its sign: +¥4,800.00, −¥4,800.00, ¥0.00."""
     if value in (None, ""):

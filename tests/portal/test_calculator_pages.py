@@ -46,6 +46,10 @@ def test_it_shows_the_amount_and_breakdown_in_english():
     assert "You may qualify" in html
     assert "5000.01" in html
     assert "Layoff rate" in html
+    # Money in the breakdown is written as everywhere else (¥10,000.01), not as the calculator's bare decimals.
+    assert "<td>¥10,000.01</td>" in html
+    assert "<td>¥5,000.01</td>" in html
+    assert "<td>10000.01</td>" not in html
     assert "塔行发〔2019〕16号（一）" in html
 
 
