@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.conf import global_settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.storage import s3_storages
@@ -215,6 +217,9 @@ RATE_LIMITS = {
     "verify": {"ip": "60/m"},
     "objection": {"ip": "5/h"},
     "api": {"ip": "120/m"},
+    # /progress/: a reference number and a phone or credit code, without an account (guessing the phone of a
+    # known reference is what the per-reference count stops).
+    "progress": {"ip": "30/h", "reference": "6/h"},
 }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -310,7 +315,17 @@ OTP_TOTP_ISSUER = "塔城地区就业服务平台"
 # --- Internationalisation ------------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Kazakh and Uyghur as written in Xinjiang: Arabic script, right to left (docs/adr/, "Kazakh and Uyghur").
+# Django's "kk" is Cyrillic and left to right, so Kazakh here is "kk-arab" (locale/kk_Arab), described below.
+LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("en", "English"),
+    ("kk-arab", "قازاقشا"),
+    ("ug", "ئۇيغۇرچە"),
+]
+LANG_INFO["kk-arab"] = {"bidi": True, "code": "kk-arab", "name": "Kazakh (Arabic script)", "name_local": "قازاقشا"}
+# get_language_bidi() looks at the part before the hyphen; Cyrillic Kazakh is not offered, so "kk" means kk-arab.
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "kk"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
