@@ -76,6 +76,8 @@ PUBLIC = {
     "notices:detail",
     "notices:object",
     "notices:objection-received",
+    # 好差评: the text message's link; its signed token names the case (a wrong one is a 404).
+    "ratings:link",
 }
 # An applicant's own objects: strangers are everyone but the owner (staff see cases in the workbench).
 OWN = {
@@ -98,6 +100,7 @@ OWN = {
     "apply:remove-evidence": "evidence",
     "apply:check": "case",
     "apply:step": "case",
+    "ratings:rate": "resident_case",
 }
 # A county's objects in the back office: strangers are everyone but that county's staff, officers and auditors.
 COUNTY = {

@@ -56,6 +56,8 @@ SAMPLES = {
     *(f"ui_benefit.medical_premium.{code}" for code in COUNTY_CODES),
     "in_job_training.support_share_cap",
     "ui_fund.months_payable",
+    # 好差评 (migration 0022): the working days to follow a bad rating up.
+    "rating.follow_up_working_days",
 }
 
 
