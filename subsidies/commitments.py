@@ -362,7 +362,9 @@ def commitment_check_decide(*, check: CommitmentCheck, found_false: bool, note: 
 
 def _consequences(*, check: CommitmentCheck, note: str, actor: Any) -> None:
     case = Case.objects.select_for_update(of=("self",)).select_related("county").get(pk=check.case_id)
-    reason = _("A post-check found the commitment false: %(note)s") % {"note": note}
+    # The caseworker's words as written (the pages and messages say, in the reader's language, that a post-check
+    # found a commitment false).
+    reason = note
     transition(case, "revoke", actor=actor, reason=reason)
     amount = case.approved_amount if case.approved_amount is not None else Decimal("0.00")
     recovery = Recovery.objects.create(case=case, amount=amount, reason=reason, recorded_by=actor)

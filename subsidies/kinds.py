@@ -151,6 +151,7 @@ KINDS: dict[str, KindRules] = {
             reference_prefix="SY",  # 失业登记
             fund=Fund.EMPLOYMENT_SUBSIDY,
             on_approve=m09.registration_on_approve,
+            on_revoke=m09.registration_on_revoke,
         ),
         KindRules(
             K.DIFFICULTY_RECOGNITION,
@@ -158,6 +159,7 @@ KINDS: dict[str, KindRules] = {
             reference_prefix="KR",  # 困难人员
             fund=Fund.EMPLOYMENT_SUBSIDY,
             on_approve=m09.recognition_on_approve,
+            on_revoke=m09.recognition_on_revoke,
         ),
     ]
 }

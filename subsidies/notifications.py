@@ -306,8 +306,9 @@ def _sentence(notification: Notification, *, reason: str) -> str:
     if event == E.REVOKED:
         return (
             _(
-                "The decision on your application “%(kind)s” (%(reference)s) was revoked: %(reason)s Any amount paid "
-                "must be returned, and for a period you must provide documents instead of commitments."
+                "The decision on your application “%(kind)s” (%(reference)s) was revoked: a post-check found your "
+                "commitment false. %(reason)s Any amount paid must be returned, and for a period you must provide "
+                "documents instead of commitments."
             )
             % values
         )

@@ -47,6 +47,8 @@ class KindRules:
     # Effects inside the transaction of the approval / of the finalisation.
     on_approve: Callable[[Case], None] | None = None
     on_final: Callable[[Case], None] | None = None
+    # Undo what approval wrote elsewhere when the decision is revoked (告知承诺制), in the revocation's transaction.
+    on_revoke: Callable[[Case, Any], None] | None = None
     # The calculation again under other rules (the impact preview of a parameter change).
     recalculate: Callable[[Case, date], dict[str, Any]] | None = None
     # What the applicant reads once the case is final, when it differs from the general words.

@@ -140,6 +140,8 @@ def transition(case: Case, name: str, *, actor: Any, reason: str = "", extra: di
         rules.on_approve(case)
     if name == "finalise" and rules.on_final is not None:
         rules.on_final(case)
+    if name == "revoke" and rules.on_revoke is not None:
+        rules.on_revoke(case, actor)
     documents_order_on_transition(case, name)
     notifications_order_on_transition(case, name)
     return case

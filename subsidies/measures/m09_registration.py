@@ -28,6 +28,7 @@ from registry.models import (
 from registry.refusals import Refused
 from registry.services import (
     person_snapshot,
+    recognition_end,
     recognition_grant,
     registration_end,
     registration_open,
@@ -514,3 +515,19 @@ def registration_on_approve(case: Case) -> None:
 def recognition_on_approve(case: Case) -> None:
     """The registry's DifficultyRecognition is granted in the approval's transaction."""
     _recognition_approved(case, case.assignee)
+
+
+def registration_on_revoke(case: Case, actor: Any) -> None:
+    """A registration revoked after a false commitment (告知承诺制) ends the registry's registration it opened."""
+    registration = registration_of(case)
+    if registration is not None and registration.status == RegistrationStatus.ACTIVE:
+        registration_end(registration=registration, ended_on=timezone.localdate(), reason=EndReason.OTHER, actor=actor)
+
+
+def recognition_on_revoke(case: Case, actor: Any) -> None:
+    """A recognition revoked after a false commitment (告知承诺制) ends the registry's recognition it granted."""
+    recognition = recognition_of(case)
+    if recognition is not None and recognition.ended_on is None:
+        recognition_end(
+            recognition=recognition, ended_on=timezone.localdate(), actor=actor, reason=case.reference or ""
+        )

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from registry.audit import audit_trail
+from registry.models import RegistrationStatus, UnemploymentRegistration
 from subsidies.commitments import commitment_draws_due
 from subsidies.models import (
     Case,
@@ -143,11 +144,14 @@ def test_a_post_check_found_false_revokes_the_decision_and_the_applicant_sees_it
     assert case.state == CaseState.REVOKED
     assert Recovery.objects.get(case=case).amount == 0  # a registration pays nothing
     assert CommitmentBan.objects.filter(person=case.person).exists()
+    # The registration the decision opened ends with it.
+    assert not UnemploymentRegistration.objects.filter(person=case.person, status=RegistrationStatus.ACTIVE).exists()
     assert {"case_revoke", "recovery_record", "commitment_ban"} <= set(
         audit_trail(case).values_list("action", flat=True)
     )
     mine = resident.get(f"/apply/services/cases/{case.pk}/").content.decode()
     assert "Revoked after a false commitment" in mine and "租房合同系伪造" in mine
+    assert "A post-check found your commitment false" in mine
 
 
 def _ban(person, case: Case) -> None:  # type: ignore[no-untyped-def]

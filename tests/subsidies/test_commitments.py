@@ -143,7 +143,7 @@ def test_a_false_commitment_revokes_the_decision_records_the_amount_and_bans_the
     actions = set(audit_trail(case).values_list("action", flat=True))
     assert {"commitment_draw", "case_revoke", "recovery_record", "commitment_ban"} <= actions
     assert AuditEvent.objects.filter(action="commitment_check_false", target_id=str(check.pk)).exists()
-    assert audit_trail(case).get(action="case_revoke").reason.startswith("A post-check found the commitment false")
+    assert audit_trail(case).get(action="case_revoke").reason == "社保系统核查：缴费凭证与承诺不符"
 
     # Done once: a second verdict is refused.
     with pytest.raises(Refused):

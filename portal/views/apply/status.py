@@ -84,7 +84,9 @@ def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
     if action == "case_finalise":
         return _("The decision became final.")
     if action == "case_revoke":
-        return _("The decision was revoked: %(reason)s") % {"reason": reason}
+        return _("A post-check found your commitment false, so the decision was revoked: %(reason)s") % {
+            "reason": reason
+        }
     if action == "commitment_sign":
         item = item_label(after.get("purpose", ""))
         return _("You signed a commitment instead of providing: %(item)s.") % {"item": item}
