@@ -196,7 +196,6 @@ DEFINITIONS: dict[str, Definition] = {
         _d("registration.max_age_women", INTEGER, _("Unemployment registration: working age ends (women)")),
         _d("service.decision_working_days", INTEGER, _("Service target from submission to decision (working days)")),
         _d("rating.follow_up_working_days", INTEGER, _("Bad rating: working days to follow it up")),
-        _d("rating.follow_up_working_days", INTEGER, _("Bad rating: working days to follow it up")),
         _d("layoff_warning.grades", DECIMAL_LIST, _("Layoff early-warning grades (fall in insured headcount)")),
         _d(
             "registration_warning.rise",
