@@ -5,8 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: at run time (CJK fonts and Pango for WeasyPrint PDFs) and for the test suite.
-DEBS_RUN := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages: at run time (CJK and Arabic-script fonts and Pango for WeasyPrint PDFs) and for the test suite.
+DEBS_RUN := fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 DEBS_TEST := $(DEBS_RUN) gettext poppler-utils chromium
 # The suite's services (started by .ci/services.sh when they are not answering).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -43,7 +43,11 @@ services:
 
 # The notices' font subset (subsidies/pdf_fonts.py), cut from Debian's fonts-noto-cjk; not kept in git.
 PDF_FONTS := static/fonts/PortalSansSC-Regular.ttf static/fonts/PortalSansSC-Bold.ttf
-fonts: $(PDF_FONTS)
+# Kazakh and Uyghur pages' face (static/css/arabic-script.css), copied from Debian's fonts-noto-core; not kept in git.
+ARABIC_FONTS := static/fonts/NotoSansArabic-Regular.ttf static/fonts/NotoSansArabic-Bold.ttf
+fonts: $(PDF_FONTS) $(ARABIC_FONTS)
+$(ARABIC_FONTS): static/fonts/%: | debs-run
+	cp /usr/share/fonts/truetype/noto/$* $@ || echo "$* not copied: pages use the reader's own Arabic-script font." >&2
 $(PDF_FONTS) &: subsidies/pdf_fonts.py subsidies/management/commands/build_pdf_fonts.py | $(VENV)/.runtime debs-run
 	DEBUG=1 $(BIN)/python manage.py build_pdf_fonts || echo "PDF fonts not built: notices use the full Debian font (larger)." >&2
 
@@ -73,7 +77,7 @@ bench: services $(VENV)/.dev fonts
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m bench
 
 messages: $(VENV)/.dev
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en -l kk_Arab -l ug --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

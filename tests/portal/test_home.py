@@ -17,7 +17,7 @@ def test_it_renders_in_simplified_chinese_by_default(client: Client) -> None:
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" dir="ltr">' in html
     assert "塔城地区就业服务" in html
     assert "For enterprises" not in html
 
@@ -26,7 +26,7 @@ def test_it_renders_in_english_after_switching(client: Client) -> None:
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "For enterprises" in html
     assert "Tacheng Prefecture employment services" in html
 
