@@ -12,6 +12,7 @@ the number of SQL queries of one page and each figure against its aim (issue 17)
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -187,9 +188,11 @@ def _measure(client: object, cases: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             client.get(path)  # type: ignore[attr-defined]
         p95 = _percentile(times, 0.95) * 1000
+        # Other work on the machine slows every figure alike; say how busy it was.
         print(
             f"   {label} at {cases:,} cases: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95:.0f} ms "
-            f"over {PAGES} requests; {len(queries.captured_queries)} SQL queries"
+            f"over {PAGES} requests; {len(queries.captured_queries)} SQL queries; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
         report(f"dashboard {label}, p95 at {cases:,} cases", round(p95), f"<= {aim} ms", met=p95 <= aim, unit="ms")
 
