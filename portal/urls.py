@@ -14,6 +14,7 @@ from portal.views.apply import wizard as apply_wizard
 from portal.views.public import health, policies
 from portal.views.public import home as public
 from portal.views.public import notices as public_notices
+from portal.views.public import progress as progress_views
 from portal.views.public import verify as verify_views
 from portal.views.services import claims_people, resident_accounts
 from portal.views.services import commitments as resident_commitments
@@ -239,6 +240,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("progress/", progress_views.progress, name="progress"),
     path("verify/", verify_views.verify_lookup, name="verify-lookup"),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
     path("apply/notices/<int:pk>/", notice_views.notice_download, name="notice-download"),

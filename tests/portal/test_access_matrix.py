@@ -78,6 +78,8 @@ PUBLIC = {
     "notices:objection-received",
     # 好差评: the text message's link; its signed token names the case (a wrong one is a 404).
     "ratings:link",
+    # The progress lookup: the reference number and the applicant's phone or credit code (tests/portal/test_progress.py).
+    "progress",
 }
 # An applicant's own objects: strangers are everyone but the owner (staff see cases in the workbench).
 OWN = {

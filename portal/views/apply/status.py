@@ -54,8 +54,26 @@ STATE_BADGE = {
 }
 
 
-def _sentence(action: str, after: dict[str, Any], reason: str) -> str | None:
-    """What an audit row means to the applicant; None for rows that are the back office's business."""
+# On the progress lookup without an account (/progress/), the steps whose sentence carries a reason, an amount, a
+# file name or a bank account read without them (None: the step is not shown there).
+PUBLIC_SENTENCES: dict[str, Any] = {
+    "case_return": gettext_lazy("It was returned to you for correction. Sign in to read what to correct."),
+    "case_approve": gettext_lazy("It was approved."),
+    "case_reject": gettext_lazy("It was rejected. The rejection notice says why and how to appeal."),
+    "case_reopen": gettext_lazy("An objection to it was upheld, so it is being reviewed again."),
+    "case_revoke": gettext_lazy("The decision was revoked. Sign in to read why."),
+    "evidence_add": gettext_lazy("A document was uploaded."),
+    "case_follow_up_close": gettext_lazy("The office followed up your rating. Sign in to read its answer."),
+    "case_bank_account_change": None,
+}
+
+
+def _sentence(action: str, after: dict[str, Any], reason: str, *, public: bool = False) -> str | None:
+    """What an audit row means to the applicant; None for rows that are the back office's business. `public`:
+    the words for someone who proved only the reference number and a phone (no reason, amount or file name)."""
+    if public and action in PUBLIC_SENTENCES:
+        words = PUBLIC_SENTENCES[action]
+        return str(words) if words is not None else None
     if action == "case_draft_start":
         return _("You started the application.")
     if action == "case_submit":
@@ -171,10 +189,13 @@ def _attach(steps: list[dict[str, Any]], actions: tuple[str, ...], document: dic
         steps[-1]["documents"].append(document)
 
 
-def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
+def history(case: Case, *, registration: Any = None, public: bool = False) -> list[dict[str, Any]]:
     """The case's timeline for its applicant, oldest first: when (aware; shown in Asia/Shanghai), a heading, a
     sentence in plain words and the documents that step issued (the notice to download, the list it was published
-    on). The registration's certificate (clause （九）) goes beside the final step of a registration."""
+    on). The registration's certificate (clause （九）) goes beside the final step of a registration.
+
+    `public` (the progress lookup without an account): the same steps and words without reasons, amounts, file
+    names, documents or the public-notice list (which names the people on it)."""
     steps: list[dict[str, Any]] = []
     events = list(audit_trail(case).order_by("occurred_at", "id"))
     # The messages sent about each step (subsidies.notifications): one per event and occurrence.
@@ -189,7 +210,7 @@ def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
         after = event.after or {}
         if event.action == "evidence_add":
             after = {**after, "name": names.get(after.get("evidence"), "")}
-        text = _sentence(event.action, after, event.reason)
+        text = _sentence(event.action, after, event.reason, public=public)
         if not text:
             continue
         step = {
@@ -204,11 +225,13 @@ def history(case: Case, *, registration: Any = None) -> list[dict[str, Any]]:
         told = sent.get((EVENT_OF_ACTION.get(event.action), seen[event.action]))
         if told is not None:
             step["told"] = _told(told)
-        if event.action == "case_publish" and after.get("public_notice"):
+        if event.action == "case_publish" and after.get("public_notice") and not public:
             notice = PublicNotice.objects.filter(pk=after["public_notice"]).first()
             if notice is not None:
                 step["public_notice"] = notice
         steps.append(step)
+    if public:
+        return steps
     jobs = list(case.notice_jobs.select_related("notice"))
     if registration is not None:
         jobs += list(registration.notice_jobs.select_related("notice"))
