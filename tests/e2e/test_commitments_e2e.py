@@ -1,15 +1,25 @@
 """告知承诺制 on a phone: a resident of 乌苏市 whose household registration is in 塔城市 has no rental contract at hand,
 signs the commitment (承诺书) on the first page of the registration instead of uploading, and submits; every page
-axe-clean, nothing wider than the screen. Headless Chromium at 390×844, in Chinese, clicking what a person clicks."""
+axe-clean, nothing wider than the screen (Chromium at 390×844, in Chinese, clicking what a person clicks). Then a
+caseworker of 乌苏市, at a laptop, opens the sampled case's post-check from the workbench and finds the promise false:
+the decision is revoked."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+
 import pytest
 
+from portal.roles import Role
 from registry.models import County
+from subsidies.cases.workflow import case_approve, case_take
+from subsidies.commitments import commitment_draws_due, commitment_sign
+from subsidies.measures.m09_registration import registration_submit
 from subsidies.models import Case, CaseState, Commitment, Evidence
+from subsidies.services import parameter_add
 from tests.conftest import RESIDENT_PASSWORD
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import LAPTOP, PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,4 +74,45 @@ def test_a_resident_signs_a_commitment_instead_of_uploading_on_a_phone(  # type:
     assert commitment.ip_address is not None
     assert not Evidence.objects.filter(case=case).exists()
     assert case.state == CaseState.DRAFT
+    ctx.close()
+
+
+def test_a_caseworker_finds_a_promise_false_and_the_decision_is_revoked(  # type: ignore[no-untyped-def]
+    browser,
+    live_server,
+    make_person,
+    make_resident_user,
+    make_user,
+    draft_registration,
+    officer,
+    axe_clean,
+    sign_in_staff,
+) -> None:
+    resident = make_resident_user(make_person(area="654201", county="654202", name=NAME))
+    caseworker = make_user(Role.COUNTY_CASEWORKER, county_code="654202", username="li.ming")
+    case = draft_registration(resident)
+    commitment_sign(case=case, purpose="residence", signed_name=NAME, ip_address="10.0.0.9", actor=resident)
+    case = registration_submit(case=case, token=uuid.uuid4(), actor=resident)
+    case_take(case=case, actor=caseworker)
+    case = case_approve(case=case, actor=caseworker)
+    parameter_add(key="commitment.sample_rate", value="1", valid_from=date(2020, 1, 1), source="test", actor=officer)
+    assert commitment_draws_due() == 1
+
+    ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", **LAPTOP)
+    page = ctx.new_page()
+    page.goto("/accounts/login/")
+    sign_in_staff(page, caseworker.username)
+    page.goto("/workbench/")
+    page.get_by_role("link", name="告知承诺事后核查").click()
+    axe_clean(page)
+    page.get_by_role("link", name=case.reference).click()
+    axe_clean(page)
+    page.get_by_label("承诺不实：撤销决定").check()
+    page.get_by_label("核查方式及核查结果").fill("社区走访：该地址无此住户，房东否认出租")
+    page.get_by_role("button", name="记录核查结果").click()
+    assert page.get_by_test_id("check-state").inner_text() == "核查不实"
+    assert page.get_by_test_id("case-state").inner_text() == "因承诺不实被撤销"
+    axe_clean(page)
+    case.refresh_from_db()
+    assert case.state == CaseState.REVOKED
     ctx.close()
