@@ -11,7 +11,7 @@ from portal.views.apply import notice_files as notice_views
 from portal.views.apply import signup as enterprise_signup
 from portal.views.apply import status as apply_status
 from portal.views.apply import wizard as apply_wizard
-from portal.views.public import health, policies
+from portal.views.public import health, large_print, policies
 from portal.views.public import home as public
 from portal.views.public import notices as public_notices
 from portal.views.public import progress as progress_views
@@ -42,6 +42,7 @@ accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
         path("logout/", accounts.logout, name="logout"),
+        path("large-print/", large_print.switch, name="large-print"),
         path("two-factor/", accounts.two_factor, name="two-factor"),
         path("signup/enterprise/", enterprise_signup.signup, name="enterprise-signup"),
         path("signup/enterprise/check-email/", enterprise_signup.check_email, name="check-email"),

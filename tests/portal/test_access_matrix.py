@@ -80,6 +80,8 @@ PUBLIC = {
     "ratings:link",
     # The progress lookup: the reference number and the applicant's phone or credit code (tests/portal/test_progress.py).
     "progress",
+    # The large-print switch (a POST with the page to return to; tests/portal/test_large_print.py).
+    "accounts:large-print",
 }
 # An applicant's own objects: strangers are everyone but the owner (staff see cases in the workbench).
 OWN = {
