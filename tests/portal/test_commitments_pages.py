@@ -8,11 +8,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from registry.audit import audit_trail
 from registry.models import RegistrationStatus, UnemploymentRegistration
+from registry.services import registration_open
 from subsidies.commitments import commitment_draws_due
 from subsidies.models import (
     Case,
@@ -30,6 +32,7 @@ from subsidies.services import parameter_add
 pytestmark = pytest.mark.django_db
 
 NAME = "古丽娜尔·艾力"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 REGISTRATION = "/apply/services/unemployment-registration"
 
 
@@ -277,3 +280,42 @@ def test_a_caseworker_opens_a_check_outside_the_sample_and_another_county_cannot
     assert audit_trail(check).get(action="commitment_check_open").reason == reason["reason"]
     assert commitment_draws_due() == 1  # the nightly draw still records its draw, and opens no second check
     assert CommitmentCheck.objects.filter(case=case).count() == 1
+
+
+def test_a_resident_promises_a_hardship_fact_instead_of_evidence_for_recognition(
+    resident, client_for, caseworker_wusu
+) -> None:
+    """（九） recognition: "zero-employment family" may be promised; "partly disabled" must still be proven."""
+    person = resident.user.resident.person  # type: ignore[attr-defined]
+    registration_open(person=person, registered_on=timezone.localdate(), actor=None)
+    page = resident.post("/apply/services/difficulty-recognition/")
+    page = resident.post(page["Location"], {"categories": ["zero_employment_family", "disabled_unemployed"]})
+    case = Case.objects.get(person=person, kind="difficulty_recognition")
+    evidence_url = f"/apply/services/difficulty-recognition/{case.pk}/evidence/"
+    step = resident.get(evidence_url).content.decode()
+    assert "commitments/zero_employment_family/" in step
+    assert "commitments/disabled_unemployed/" not in step  # not in the table: upload only
+    assert 'name="zero_employment_family"' in step and 'name="disabled_unemployed"' in step
+
+    signed = resident.post(
+        f"/apply/services/cases/{case.pk}/commitments/zero_employment_family/?step=evidence",
+        {"agree": "on", "signed_name": NAME},
+    )
+    assert signed["Location"].endswith("/evidence/")
+    step = resident.get(evidence_url).content.decode()
+    assert 'name="zero_employment_family"' not in step  # no upload asked for a promised item
+    assert 'name="disabled_unemployed"' in step
+    # The disability must still be proven: the step stays until it is uploaded.
+    still = resident.post(evidence_url, {})
+    assert still["Location"].endswith("/evidence/")
+    png = SimpleUploadedFile("残疾证.png", PNG, content_type="image/png")
+    page = resident.post(evidence_url, {"disabled_unemployed": png})
+    page = resident.post(page["Location"], {"declaration": "on"})
+    html = resident.get(page["Location"]).content.decode()
+    assert "commitment signed instead of evidence" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert resident.post(page["Location"], {"token": token}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    review = en(client_for(caseworker_wusu)).get(f"/workbench/cases/{case.pk}/").content.decode()
+    assert "Promised rather than proven" in review and "Zero-employment family" in review
