@@ -88,7 +88,7 @@ def test_it_rates_a_decided_case_once_whatever_a_second_attempt_says(decided, re
 
 
 def test_it_refuses_to_rate_a_case_not_yet_decided_and_says_why(submitted, resident) -> None:
-    with pytest.raises(Refused, match="once your case has been decided"):
+    with pytest.raises(Refused, match="办件办结后才能评价"):
         _rate(submitted, RatingLevel.SATISFIED, actor=resident)
     assert not Rating.objects.exists()
 
@@ -122,7 +122,7 @@ def test_the_follow_up_closes_after_the_contact_and_the_person_is_told_the_outco
     decided, resident, caseworker_wusu, django_capture_on_commit_callbacks
 ) -> None:
     follow_up = _rate(decided, RatingLevel.DISSATISFIED, actor=resident).follow_up
-    with pytest.raises(Refused, match="contact"):
+    with pytest.raises(Refused, match="请先记录与评价人的联系情况"):
         ratings.follow_up_close(
             follow_up=follow_up, outcome=FollowUpOutcome.EXPLAINED, text="已电话说明办理时限。", actor=caseworker_wusu
         )
@@ -148,7 +148,7 @@ def test_the_follow_up_closes_after_the_contact_and_the_person_is_told_the_outco
     assert any("已增开一个失业登记窗口" in message.text and message.phone == PHONE for message in sms.outbox)
     row = audit_trail(decided).get(action="case_follow_up_close")
     assert ratings.timeline_sentence(row.action, row.after, row.reason).endswith("已增开一个失业登记窗口，并向您致歉。")
-    with pytest.raises(Refused, match="closed"):
+    with pytest.raises(Refused, match="此差评整改已办结"):
         ratings.follow_up_step_add(
             follow_up=follow_up, kind=FollowUpStepKind.CONTACT, note="再次电话联系本人。", actor=caseworker_wusu
         )
