@@ -108,3 +108,63 @@ def pdf_text(page: Any, link: Any) -> str:
         content = saved.read()
     assert content.startswith(b"%PDF"), download.value.suggested_filename
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
+# WCAG 2.2 AA target size (2.5.8): every interactive target at least 24×24 CSS px; the portal's own rule adds 44 px
+# height for primary actions (submit buttons and primary buttons in the page). Links inside a sentence are exempt
+# (2.5.8's inline exception), as are visually hidden controls until focused (the skip link). A checkbox or radio
+# counts with its label, which clicks it too.
+_TARGETS_JS = """() => {
+  const primary = 'main .btn-primary, main button[type=submit]:not(.btn-sm):not(.btn-link), main input[type=submit]';
+  const out = [];
+  const seen = new Set();
+  const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])';
+  for (const el of document.querySelectorAll(interactive)) {
+    if (seen.has(el)) continue;
+    seen.add(el);
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || el.getClientRects().length === 0) continue;
+    let r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;  // visually hidden until focused
+    if (el.tagName === 'A' && !el.classList.contains('btn') && style.display === 'inline') {
+      const block = el.parentElement;
+      if (block && block.textContent.trim().length > el.textContent.trim().length) continue;  // inside a sentence
+    }
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      const label = el.id && document.querySelector('label[for="' + el.id + '"]');
+      if (label) {
+        const l = label.getBoundingClientRect();
+        const left = Math.min(r.left, l.left), top = Math.min(r.top, l.top);
+        r = {width: Math.max(r.right, l.right) - left, height: Math.max(r.bottom, l.bottom) - top};
+      }
+    }
+    const name = (el.innerText || el.value || el.getAttribute('aria-label') || el.name || el.id || '')
+      .trim().slice(0, 40);
+    out.push({tag: el.tagName.toLowerCase(), name, width: r.width, height: r.height, primary: el.matches(primary)});
+  }
+  return out;
+}"""
+
+
+def target_size_failures(page: Any) -> list[str]:
+    """The interactive targets of the page that are too small, measured with their bounding boxes; [] when none."""
+    failures = []
+    for target in page.evaluate(_TARGETS_JS):
+        size = f"{target['tag']} “{target['name']}” {target['width']:.0f}×{target['height']:.0f}"
+        if target["width"] < 24 or target["height"] < 24:
+            failures.append(f"{size}: under 24×24")
+        elif target["primary"] and target["height"] < 44:
+            failures.append(f"{size}: a primary action under 44 px high")
+    return failures
+
+
+@pytest.fixture(scope="session")
+def targets_large_enough() -> Callable[[Any], None]:
+    """targets_large_enough(page): every target is at least 24×24 px and every primary action at least 44 px high."""
+
+    def check(page: Any) -> None:
+        failures = target_size_failures(page)
+        assert failures == [], f"{page.url}:\n" + "\n".join(failures)
+
+    return check
