@@ -346,7 +346,7 @@ def notification_texts(notification: Notification) -> Texts:
         }
         invitation = _rating_invitation(notification)
         if invitation:
-            sms = _joined(sms, invitation)
+            sms = f"{sms} {invitation}"  # a space, in every language: the text before ends with a link
         if notification.objection_id is not None:
             subject = _("Your objection: %(title)s") % {"title": notification.objection.notice.title}
         else:

@@ -193,6 +193,8 @@ def test_the_decisions_text_message_carries_a_link_to_rate_until_the_case_is_rat
         workflow.case_approve(case=submitted, actor=caseworker_wusu)
     final = Notification.objects.get(case=submitted, event=NotificationEvent.FINAL)
     [message] = [m for m in sms.outbox if submitted.reference in m.text and "/apply/ratings/link/" in m.text]
+    # The case's link ends before the invitation begins (a phone would otherwise run the two together).
+    assert f"/apply/services/cases/{submitted.pk}/ 请评价本次服务：" in message.text
     token = message.text.split("/apply/ratings/link/")[1].split("/")[0]
     assert ratings.case_of_link(token) == submitted
     assert resident.phone not in token and str(submitted.reference) not in token
