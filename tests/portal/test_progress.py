@@ -12,7 +12,9 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from portal.models import ServiceOffice
 from subsidies.cases import workflow
@@ -116,6 +118,20 @@ def test_a_wrong_phone_and_an_unknown_reference_get_the_same_page(
     for response in (wrong_phone, unknown):
         assert case.reference[:-6] not in response.content.decode()
         assert other_phone not in response.content.decode()
+
+
+def test_a_wrong_phone_and_an_unknown_reference_do_the_same_work(returned_registration) -> None:
+    """The same queries, in number and shape, so that neither the database nor the clock tells them apart."""
+    case = returned_registration
+    client = _english()
+    client.get("/progress/")  # the footer's offices are cached by the first page
+    shapes = []
+    for reference, contact in ((case.reference, "13811112222"), (case.reference[:-6] + "999999", PHONE)):
+        with CaptureQueriesContext(connection) as queries:
+            assert 'data-testid="progress-not-found"' in _lookup(client, reference, contact).content.decode()
+        shapes.append([query["sql"].replace(case.reference[:-6] + "999999", case.reference) for query in queries])
+    assert len(shapes[0]) == len(shapes[1]) == 1
+    assert shapes[0] == shapes[1]
 
 
 def test_a_stranger_cannot_look_up_by_query_string(returned_registration) -> None:

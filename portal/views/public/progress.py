@@ -22,6 +22,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,6 +34,7 @@ from django_ratelimit.core import _split_rate
 from portal.forms.progress import ProgressForm
 from portal.models import ServiceOffice
 from portal.ratelimits import over_limit
+from portal.roles import STAFF_ROLES
 from portal.views.apply.status import STATE_BADGE, history
 from registry.crypto import blind_index
 from registry.identifiers import normalise_credit_code
@@ -50,9 +53,8 @@ def _contacts_of(case: Case) -> list[str]:
     applied (not a caseworker's, for a case entered at the desk), the phone in the person's real-name file, the
     enterprise's credit code."""
     contacts = []
-    user = case.created_by
-    if not getattr(user, "is_back_office", False) and normalise_phone(user.phone):
-        contacts.append(normalise_phone(user.phone))
+    if not case.applied_at_desk and normalise_phone(case.created_by.phone):
+        contacts.append(normalise_phone(case.created_by.phone))
     if case.person_id is not None and normalise_phone(case.person.phone):
         contacts.append(normalise_phone(case.person.phone))
     if case.enterprise_id is not None:
@@ -62,9 +64,13 @@ def _contacts_of(case: Case) -> list[str]:
 
 def case_for_progress(*, reference: str, contact: str) -> Case | None:
     """The submitted case with this reference whose applicant gave this phone or credit code (both normalised);
-    None when there is no such reference or the contact is not the case's. Both outcomes do the same work."""
+    None when there is no such reference or the contact is not the case's. Both outcomes do the same work: one
+    query (the contacts and whether a caseworker entered the case come with it) and the same number of keyed
+    hashes."""
+    staff = Group.objects.filter(user=OuterRef("created_by"), name__in=[role.value for role in STAFF_ROLES])
     case = (
         Case.objects.select_related("county", "person", "enterprise", "created_by")
+        .annotate(applied_at_desk=Exists(staff) | Q(created_by__is_superuser=True))
         .filter(reference=reference)
         .exclude(state=CaseState.DRAFT)
         .first()
