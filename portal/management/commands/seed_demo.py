@@ -87,6 +87,7 @@ class Command(BaseCommand):
             "portal.demo.claims_enterprises",
             "portal.demo.ratings",
             "subsidies.demo_commitments",
+            "portal.demo.progress",
         ):
             try:
                 hooks.append(importlib.import_module(module).seed)

@@ -48,7 +48,7 @@ CONTACTS_COMPARED = 3
 _NO_CONTACT = "\x00"
 
 
-def _contacts_of(case: Case) -> list[str]:
+def contacts_of(case: Case) -> list[str]:
     """What the applicant may type for a case, normalised as the form normalises: the phone of the account that
     applied (not a caseworker's, for a case entered at the desk), the phone in the person's real-name file, the
     enterprise's credit code."""
@@ -75,7 +75,7 @@ def case_for_progress(*, reference: str, contact: str) -> Case | None:
         .exclude(state=CaseState.DRAFT)
         .first()
     )
-    candidates = _contacts_of(case) if case is not None else []
+    candidates = contacts_of(case) if case is not None else []
     candidates = (candidates + [_NO_CONTACT] * CONTACTS_COMPARED)[:CONTACTS_COMPARED]
     typed = blind_index(contact, label=INDEX_LABEL)
     # Every candidate is compared (no early exit), so a near miss and a stranger's guess take the same time.
