@@ -32,7 +32,15 @@ from subsidies.cases import publication
 from subsidies.cases.evidence import evidence_add
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
 from subsidies.measures.m09_registration import registration_submit
-from subsidies.models import DocumentKind, NoticeJob, NoticeListKind, Objection, RefundOffer
+from subsidies.models import (
+    Commitment,
+    CommitmentCheck,
+    DocumentKind,
+    NoticeJob,
+    NoticeListKind,
+    Objection,
+    RefundOffer,
+)
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +113,9 @@ OWN = {
     "apply:check": "case",
     "apply:step": "case",
     "ratings:rate": "resident_case",
+    # 告知承诺制: signing on the resident's own case, taking back their own commitment.
+    "residents:sign-commitment": "resident_case",
+    "residents:withdraw-commitment": "commitment",
 }
 # A county's objects in the back office: strangers are everyone but that county's staff, officers and auditors.
 COUNTY = {
@@ -132,6 +143,9 @@ COUNTY = {
     "workbench:notice": "public_notice",
     "workbench:finalise-notice": "public_notice",
     "workbench:resolve-objection": "objection",
+    "workbench:commitment-check": "commitment_check",
+    "workbench:decide-commitment-check": "commitment_check",
+    "workbench:order-commitment-check": "case",
 }
 # Back-office pages by role (lists, the prefecture's own records): strangers are those outside the back office.
 BACK_OFFICE = "workbench:"
@@ -228,6 +242,16 @@ def world(
         case=resident_case, purpose="residence", upload=SimpleUploadedFile("permit.pdf", PDF), actor=resident
     )
     resident_case = registration_submit(case=resident_case, token=uuid.uuid4(), actor=resident)
+    commitment = Commitment.objects.create(
+        case=resident_case,
+        purpose="zero_employment_family",
+        text_version="1",
+        text_sha256="0" * 64,
+        signed_name="受害者阿依古丽",
+        signed_at=timezone.now(),
+        signed_by=resident,
+    )
+    commitment_check = CommitmentCheck.objects.create(case=case, county=case.county, due_on=timezone.localdate())
     registration = registration_open(person=person, registered_on=timezone.localdate(), actor=None)
     claimant = User.objects.create_user(username="13900009999", password=TEST_PASSWORD, phone="13900009999")
     claim = IdentityClaim.objects.create(
@@ -255,6 +279,8 @@ def world(
         "person": person,
         "claim": claim,
         "import_job": job,
+        "commitment": commitment,
+        "commitment_check": commitment_check,
         "markers": [case.reference, enterprise.name, person.name, OBJECTOR_PHONE, resident_case.reference],
     }
 

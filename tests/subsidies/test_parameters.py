@@ -58,6 +58,10 @@ SAMPLES = {
     "ui_fund.months_payable",
     # 好差评 (migration 0022): the working days to follow a bad rating up.
     "rating.follow_up_working_days",
+    # 告知承诺制 (migration 0021): the post-check sample rate, the ban after a false commitment, the check deadline.
+    "commitment.sample_rate",
+    "commitment.ban_months",
+    "commitment.check_working_days",
 }
 
 
