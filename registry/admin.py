@@ -103,6 +103,9 @@ class ImportJobAdmin(ReadOnlyAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("occurred_at", "actor", "action", "target_type", "target_id")
     list_filter = ("action", "target_type")
+    # Newest first by the primary key (the order rows were written in), so the list needs no index of its own on
+    # occurred_at (ADR 0009).
+    ordering = ("-id",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
         queryset = super().get_queryset(request)

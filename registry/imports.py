@@ -1011,12 +1011,9 @@ def _import(
 ) -> ImportResult:
     importer = IMPORTERS[kind](actor=actor, job=job)
     result = ImportResult()
+    # The commit waits for the WAL flush like every other write of registry data (no synchronous_commit = off): an
+    # import the officer was told succeeded must survive a crash of the database server (ADR 0009).
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # A crash could lose the commit (never corrupt it): the job then has no outcome and is run again.
-            # Not waiting for the WAL flush saves a lot.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         importer.run(header, rows, text=text, result=result, progress=progress, chunk_size=chunk_size)
     return result
 

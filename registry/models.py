@@ -50,9 +50,18 @@ class AuditEvent(models.Model):
     signal-based audit libraries miss. Rows are never updated or deleted.
     """
 
-    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Not indexed on its own: the trail pages read it through audit_target_idx, the admin's list pages by id
+    # (the order rows were written in); an index here cost every audited change one more entry (ADR 0009).
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # Indexed only where there is an actor (audit_actor_idx below): "what did this person do" never asks for the
+    # rows the system wrote (imports from the command line, beat, the refund offers), which are most of them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("record type"), max_length=80)
@@ -69,6 +78,9 @@ class AuditEvent(models.Model):
         indexes = [
             # A record's audit trail on its file page: WHERE target_type=.. AND target_id=.. ORDER BY occurred_at.
             models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_idx"),
+            # A person's actions, and the PROTECT check when a user is deleted: WHERE actor_id = .. (an equality
+            # implies NOT NULL, so the partial index serves it).
+            models.Index(fields=["actor"], name="audit_actor_idx", condition=models.Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -281,8 +293,14 @@ class ImportJob(models.Model):
 class InsuranceYear(models.Model):
     """What the social-insurance system says about one enterprise in one year (the basis of clause （一）)."""
 
+    # No index of its own: the unique (enterprise, year) below starts with it and serves every "this enterprise's
+    # years" lookup and the cascade; a second index only made each imported row cost one more index entry.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="insurance_years"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="insurance_years",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     insured_at_start = models.PositiveIntegerField(_("insured employees at the start of the year"))
@@ -297,8 +315,10 @@ class InsuranceYear(models.Model):
     )
     in_arrears = models.BooleanField(_("in arrears"), default=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.IMPORT)
+    # Not indexed: no page or query looks insurance years up by their import (the audit rows name the import), and
+    # import jobs are never deleted (read-only in the admin), so the SET NULL never has to find them.
     import_job = models.ForeignKey(
-        ImportJob, verbose_name=_("import batch"), on_delete=models.SET_NULL, null=True, blank=True
+        ImportJob, verbose_name=_("import batch"), on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
