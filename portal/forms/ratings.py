@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import StyledForm
@@ -20,7 +21,11 @@ class RatingForm(StyledForm):
     )
     comment = forms.CharField(
         label=_("Anything you want to tell us (optional)"),
-        help_text=_("At most %(n)s characters. Do not write your ID number or bank account.") % {"n": COMMENT_MAX},
+        # Interpolated when shown, in the reader's language: a lazy string's % is done at import, in Chinese.
+        help_text=lazy(
+            lambda: _("At most %(n)s characters. Do not write your ID number or bank account.") % {"n": COMMENT_MAX},
+            str,
+        )(),
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
