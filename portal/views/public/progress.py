@@ -29,7 +29,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import _split_rate
 
 from portal.forms.progress import ProgressForm
 from portal.models import ServiceOffice
@@ -89,9 +88,18 @@ def offices_for(case: Case) -> list[ServiceOffice]:
     return offices or list(ServiceOffice.objects.filter(county__isnull=True))
 
 
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _period(rate: str) -> int:
+    """The period of a django-ratelimit rate in seconds: "6/h" -> 3600, "10/5m" -> 300."""
+    per = rate.partition("/")[2]
+    return int(per[:-1] or 1) * _SECONDS[per[-1]]
+
+
 def _try_again_at() -> Any:
     """The latest moment the counts have emptied: now plus the longer of the two periods."""
-    periods = [_split_rate(rate)[1] for rate in settings.RATE_LIMITS["progress"].values()]
+    periods = [_period(rate) for rate in settings.RATE_LIMITS["progress"].values()]
     return timezone.now() + timedelta(seconds=max(periods))
 
 
