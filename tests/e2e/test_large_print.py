@@ -47,6 +47,14 @@ def test_a_resident_registers_in_each_print_mode_with_targets_of_wcag_size(  # t
             "els => els.map(e => Math.round(e.getBoundingClientRect().width))"
         )
         assert len(set(widths)) == 1
+        # Focus stays plainly visible: the keyboard's first stops get a thick ring.
+        for _ in range(3):
+            page.keyboard.press("Tab")
+            ring = page.evaluate(
+                "(() => { const s = getComputedStyle(document.activeElement);"
+                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+            )
+            assert ring[0] == "solid" and ring[1] >= 3, ring
     check_page()
 
     page.get_by_role("link", name="登录").first.click()
