@@ -19,6 +19,7 @@ from registry.demo import demo_credit_code
 from registry.models import County, Enterprise, InsuranceYear, Source
 from registry.services import enterprise_register, insurance_year_record
 from subsidies.cases import publication, workflow
+from subsidies.demo_commitments import seed as seed_commitments
 from subsidies.measures import m01_stable_job_refund
 from subsidies.models import Case, CaseKind, CaseState, NoticeListKind, PublicNotice
 
@@ -97,6 +98,7 @@ def seed_cases(*, stdout: Any) -> None:
     applicant, worker, officer = users["enterprise"], users["caseworker"], users["officer"]
     enterprises = _demo_enterprises()
     if Case.objects.filter(enterprise__in=enterprises, year=YEAR).exists() or len(enterprises) < 12:
+        seed_commitments(stdout=stdout)
         _summary(stdout)
         return
     with transaction.atomic():
@@ -179,6 +181,8 @@ def seed_cases(*, stdout: Any) -> None:
             )
         if len(extra) > 1:
             workflow.case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=extra[1], year=YEAR, actor=applicant)
+    # 告知承诺制: a promised residence proof in the queue, a pending post-check, and a decision revoked after one.
+    seed_commitments(stdout=stdout)
     _summary(stdout)
 
 

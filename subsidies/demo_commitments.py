@@ -1,11 +1,14 @@
-"""Demo data of 告知承诺制 (subsidies.commitments), called by `manage.py seed_demo` after the other demo data.
+"""Demo data of 告知承诺制 (subsidies.commitments), called by the workbench's demo cases (subsidies.demo_cases), so
+that 塔城市 has a case in every state, revoked included.
 
-Two residents of 塔城市 whose household registration is elsewhere, each applying at the service desk to register as
-unemployed and signing a commitment instead of proving where they live:
+Three residents of 塔城市 whose household registration is elsewhere, each applying at the service desk to register
+as unemployed and signing a commitment instead of proving where they live:
 - 阿卜杜拉·热合曼: submitted, in the 塔城市 queue; the caseworker sees the promised item on the case page.
 - 古丽米拉·吐尔洪: registered (decided), drawn for the post-check (the draw and its inputs on the case page); when the
   draw at the sample rate in force does not pick the case, the demo officer opens the check with a reason, so that
   a check is always pending on `caseworker`'s list (/workbench/commitments/).
+- 买买提·吐尔逊: registered, checked, the promise found false: the decision revoked, the amount to recover recorded
+  (none: a registration pays nothing), the registration ended and the resident barred from commitments.
 
 Every step goes through the services, so each case has its real history. Idempotent: a second run changes nothing.
 """
@@ -23,7 +26,7 @@ from registry.identifiers import id_check_character
 from registry.models import County
 from registry.services import person_find_by_id_number, person_register
 from subsidies.cases.workflow import case_approve, case_take
-from subsidies.commitments import commitment_check_order, commitment_draw, commitment_sign
+from subsidies.commitments import commitment_check_decide, commitment_check_order, commitment_draw, commitment_sign
 from subsidies.measures.m09_registration import (
     RESIDENCE,
     registration_answers_save,
@@ -42,10 +45,11 @@ ANSWERS = {
     "occupation": "叉车司机",
     "expected_wage": "3000.00",
 }
-# name, household-registration area (额敏县, 托里县), birth, sequence (odd = man), decided?
+# name, household-registration area (额敏县, 托里县, 裕民县), birth, sequence (odd = man), what happens
 PEOPLE = [
-    ("阿卜杜拉·热合曼", "654221", date(1987, 5, 9), 517, False),
-    ("古丽米拉·吐尔洪", "654224", date(1991, 10, 23), 648, True),
+    ("阿卜杜拉·热合曼", "654221", date(1987, 5, 9), 517, "submitted"),
+    ("古丽米拉·吐尔洪", "654224", date(1991, 10, 23), 648, "checked"),
+    ("买买提·吐尔逊", "654225", date(1984, 7, 2), 359, "revoked"),
 ]
 
 
@@ -81,13 +85,13 @@ def seed(*, stdout: Any) -> None:
     if len(users) < 2:
         return
     county = County.objects.get(code=COUNTY)
-    for name, hukou, birth, seq, decided in PEOPLE:
+    for name, hukou, birth, seq, outcome in PEOPLE:
         with transaction.atomic():
             person = _person(name, hukou, birth, seq, county)
             if Case.objects.filter(person=person, enterprise__isnull=True).exists():
                 continue
             case = _apply(person, county, users["caseworker"])
-            if not decided:
+            if outcome == "submitted":
                 continue
             case_take(case=case, actor=users["caseworker"])
             case = case_approve(case=case, actor=users["caseworker"])
@@ -98,4 +102,13 @@ def seed(*, stdout: Any) -> None:
                     reason="群众反映该居民实际居住地址存疑，定向核查居住情况（演示数据）",
                     actor=users["officer"],
                 )
-    stdout.write("  commitments (告知承诺制): a registration with a promised residence proof, and a pending post-check")
+            if outcome == "revoked":
+                commitment_check_decide(
+                    check=CommitmentCheck.objects.get(case=case),
+                    found_false=True,
+                    note="社区走访核实：该居民未在所填地址居住，房东否认出租（演示数据）",
+                    actor=users["caseworker"],
+                )
+    stdout.write(
+        "  commitments (告知承诺制): a promised residence proof in the queue, a pending post-check, a revoked decision"
+    )

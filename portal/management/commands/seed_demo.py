@@ -86,7 +86,6 @@ class Command(BaseCommand):
             "portal.demo.claims_people",
             "portal.demo.claims_enterprises",
             "portal.demo.ratings",
-            "subsidies.demo_commitments",
             "portal.demo.progress",
         ):
             try:
