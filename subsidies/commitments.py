@@ -187,9 +187,7 @@ def text_digest(paragraphs: list[str]) -> str:
     return hashlib.sha256("\n".join(paragraphs).encode()).hexdigest()
 
 
-def commitment_sign(
-    *, case: Case, purpose: str, signed_name: str, ip_address: str | None, actor: Any
-) -> Commitment:
+def commitment_sign(*, case: Case, purpose: str, signed_name: str, ip_address: str | None, actor: Any) -> Commitment:
     """Sign the commitment for one item of a case the applicant may still change (idempotent per case and item)."""
     today = timezone.localdate()
     with transaction.atomic():
@@ -319,9 +317,7 @@ def commitment_draws_due() -> int:
 
 
 def checks_for_user(user: Any) -> QuerySet[CommitmentCheck]:
-    return county_scope(
-        user, CommitmentCheck.objects.select_related("case", "county", "decided_by"), "county"
-    )
+    return county_scope(user, CommitmentCheck.objects.select_related("case", "county", "decided_by"), "county")
 
 
 def get_check_for_user(user: Any, pk: int) -> CommitmentCheck:

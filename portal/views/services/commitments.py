@@ -85,4 +85,3 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Commitment taken back: upload “%(item)s” instead.") % {"item": item_label(commitment.purpose)}
     )
     return redirect(_back(case, request.POST.get("step", "")))
-
