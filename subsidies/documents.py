@@ -375,15 +375,25 @@ def registration_reference(registration: UnemploymentRegistration) -> str:
     return f"DJ-{registration.residence_county.code}-{registration.registered_on.year}-{registration.pk:06d}"
 
 
+# The languages a registration certificate may be printed in beside Chinese, with the HTML lang attribute of each.
+SECOND_LANGUAGES = {"kk-arab": "kk-Arab", "ug": "ug"}
+
+
 def registration_certificate(
-    *, registration: UnemploymentRegistration, verification_code: str, issued_on: date
+    *, registration: UnemploymentRegistration, verification_code: str, issued_on: date, second_language: str = ""
 ) -> bytes:
-    """就业创业（失业）登记证明 at the place of habitual residence (clause （九）). The ID number is masked."""
+    """就业创业（失业）登记证明 at the place of habitual residence (clause （九）). The ID number is masked.
+
+    second_language (a key of SECOND_LANGUAGES): a bilingual print, each line also in Kazakh or Uyghur, right to left.
+    The Chinese text stays the authoritative one, and the verification code and fingerprint are the Chinese
+    certificate's (the print says so)."""
     context = {
         "registration": registration,
         "person": registration.person,
         "reference": registration_reference(registration),
         "clause": REGISTRATION_CLAUSE,
+        "second_language": second_language if second_language in SECOND_LANGUAGES else "",
+        "second_lang": SECOND_LANGUAGES.get(second_language, ""),
         **_common(verification_code=verification_code, issued_on=issued_on, county=registration.residence_county),
     }
     return render_pdf("subsidies/pdf/registration_certificate.html", context)

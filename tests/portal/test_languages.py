@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+from datetime import date
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+
+from registry.services import registration_open
+from subsidies.document_jobs import registration_certificate_order
+from subsidies.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +65,85 @@ def test_a_language_the_portal_does_not_offer_falls_back_to_chinese(client: Clie
     client.post(reverse("set_language"), {"language": "mn", "next": "/"})
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="mn").content.decode()
     assert '<html lang="zh-Hans" dir="ltr">' in html
+
+
+# --- The registration certificate, printed in Chinese and the reader's language (clause （九）) ------------------
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text as poppler reads it back (logical order, right-to-left runs included)."""
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, timeout=60).stdout.decode()
+
+
+@pytest.fixture
+def certificate(make_resident, django_capture_on_commit_callbacks, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """(the resident's account, their registration certificate as stored)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    user, person = make_resident(name="阿依古丽·努尔兰", registered_on=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_open(person=person, registered_on=date(2026, 11, 2), actor=None)
+        registration_certificate_order(registration=registration, actor=None)
+    return user, Notice.objects.get(job__registration=registration)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("kk-arab", ["جۇمىسسىز", "تىركەلگەن", "جەكە كۋالىك نومىرى", "ۇدايى تۇراتىن اۋدانى"]),
+        ("ug", ["ئىشسىز", "كىملىك نومۇرى", "دائىم ئولتۇرۇشلۇق ناھىيىسى"]),
+    ],
+)
+def test_the_certificate_prints_in_chinese_and_the_readers_language_and_reads_back(  # type: ignore[no-untyped-def]
+    certificate, tmp_path, language: str, words: list[str]
+) -> None:
+    user, notice = certificate
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/apply/notices/{notice.pk}/?lang={language}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    for word in words:  # the Arabic-script words come back as letters, in reading order
+        assert word in text, (word, text)
+    assert "失业登记" in text and "阿依古丽·努尔兰" in text  # the Chinese stays, authoritative
+    assert notice.verification_code in text  # the stored certificate's code: /verify/ finds the original
+    assert "Arabic" in pdf_fonts(response.content, tmp_path)  # drawn with Noto Naskh/Sans Arabic, not boxes
+
+
+def test_the_certificate_is_offered_bilingual_in_kazakh_and_uyghur_only(certificate) -> None:  # type: ignore[no-untyped-def]
+    user, notice = certificate
+    client = Client()
+    client.force_login(user)
+    assert "?lang=" not in client.get("/apply/services/").content.decode()  # in Chinese: the Chinese certificate
+    switch(client, "ug")
+    page = client.get("/apply/services/").content.decode()
+    assert f'href="/apply/notices/{notice.pk}/?lang=ug"' in page
+    assert "خەنزۇچە ۋە ئۇيغۇرچە بېسىپ چىقىرىش (PDF)" in page
+
+
+def test_an_unknown_language_gives_the_stored_chinese_certificate(certificate, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    user, notice = certificate
+    client = Client()
+    client.force_login(user)
+    stored = client.get(f"/apply/notices/{notice.pk}/").content
+    assert client.get(f"/apply/notices/{notice.pk}/?lang=mn").content == stored
+    assert client.get(f"/apply/notices/{notice.pk}/?lang=../../etc").content == stored
+
+
+def test_nobody_else_gets_the_bilingual_print(certificate, make_resident) -> None:  # type: ignore[no-untyped-def]
+    _user, notice = certificate
+    other, _person = make_resident("654202199001010016", name="李娜", registered_on=None)
+    client = Client()
+    client.force_login(other)
+    assert client.get(f"/apply/notices/{notice.pk}/?lang=ug").status_code == 404
+    assert Client().get(f"/apply/notices/{notice.pk}/?lang=ug").status_code == 302  # to sign in

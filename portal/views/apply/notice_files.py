@@ -14,6 +14,7 @@ from portal.access import enterprises_of
 from registry.permissions import APPLY_AS_RESIDENT
 from subsidies.cases.queue import cases_visible_to
 from subsidies.document_jobs import notice_jobs_visible_to, notice_open
+from subsidies.documents import SECOND_LANGUAGES, registration_certificate
 from subsidies.models import DocumentKind, Notice, NoticeJob, NoticeJobState, NoticeListState, PublicNotice
 
 
@@ -61,8 +62,24 @@ def _pdf_response(notice: Notice, *, public: bool) -> HttpResponse:
 @login_required
 @require_GET
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The holder's notice as PDF (from "my applications", or the workbench for staff of the county)."""
-    return _pdf_response(get_notice_for_user(request.user, pk), public=False)
+    """The holder's notice as PDF (from "my applications", or the workbench for staff of the county).
+
+    ?lang=kk-arab or ?lang=ug on a registration certificate: the bilingual print, made now from the same
+    registration, with the stored certificate's verification code (the Chinese one stays the authoritative copy)."""
+    notice = get_notice_for_user(request.user, pk)
+    second = request.GET.get("lang", "")
+    if second in SECOND_LANGUAGES and notice.job.kind == DocumentKind.REGISTRATION_CERTIFICATE:
+        pdf = registration_certificate(
+            registration=notice.job.registration,
+            verification_code=notice.verification_code,
+            issued_on=notice.issued_on,
+            second_language=second,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{notice.reference}-{second}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return _pdf_response(notice, public=False)
 
 
 @require_GET
