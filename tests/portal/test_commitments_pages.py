@@ -319,3 +319,20 @@ def test_a_resident_promises_a_hardship_fact_instead_of_evidence_for_recognition
     assert case.state == CaseState.SUBMITTED
     review = en(client_for(caseworker_wusu)).get(f"/workbench/cases/{case.pk}/").content.decode()
     assert "Promised rather than proven" in review and "Zero-employment family" in review
+
+
+def test_nothing_is_offered_to_promise_where_nothing_has_to_be_shown(
+    client_for, make_resident_user, make_person, county
+) -> None:
+    """Household registration in the county one lives in: no residence proof is asked for, so none is offered to be
+    promised; choosing another county asks for one, and offers the commitment on the same page."""
+    user = make_resident_user(make_person(area="654202", county="654202"))
+    client = en(client_for(user))
+    client.user = user  # type: ignore[attr-defined]
+    case = _start(client)
+    step = f"{REGISTRATION}/{case.pk}/residence/"
+    assert "Sign a commitment instead" not in client.get(step).content.decode()
+    page = client.post(step, {"residence_county": county("654201").pk, "address": "塔城市"})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "residence permit" in html and "Sign a commitment instead" in html

@@ -71,23 +71,37 @@ def _save_evidence(case: Case, form: Any, actor: Any) -> Case:
     return case
 
 
-def _commitments_on(items: Callable[[Case], list[str]], step: str) -> Callable[[Case, Any], dict[str, Any]]:
+def _commitments_on(
+    items: Callable[[Case, Any], list[str]], step: str, domain: frozenset[str]
+) -> Callable[[Case, Any], dict[str, Any]]:
     """The step's context for 告知承诺制: the documents of this page that may be promised instead of uploaded (not
-    yet uploaded or promised), and the commitments already signed."""
+    yet uploaded or promised), and the commitments already signed for the page's kind of document (`domain`), which
+    stay listed, with their take-back button, even when the page no longer asks for them."""
 
     def context(case: Case, form: Any) -> dict[str, Any]:
+        wanted = items(case, form)
+        signed = [c for c in case.commitments.all() if c.purpose in domain]
+        if not wanted and not signed:
+            return {}
         offered = set(offered_items(case))
         covered = purposes_covered(case)
         return {
             "commitment_step": step,
-            "commitments_offered": [p for p in items(case) if p in offered and p not in covered],
-            "commitments_signed": [c for c in case.commitments.all() if c.purpose in items(case)],
+            "commitments_offered": [p for p in wanted if p in offered and p not in covered],
+            "commitments_signed": signed,
         }
 
     return context
 
 
-def _needed_categories(case: Case) -> list[str]:
+def _residence_items(case: Case, form: Any = None) -> list[str]:
+    """Where the resident lives needs showing only when the household registration is elsewhere (the county chosen
+    on the page just posted, else the case's)."""
+    county = getattr(form, "cleaned_data", {}).get("residence_county") or case.county
+    return [m09_registration.RESIDENCE] if m09_registration.residence_needs_evidence(case.person, county) else []
+
+
+def _needed_categories(case: Case, form: Any = None) -> list[str]:
     proven = case.answers.get("proven", {})
     return [c for c in case.answers.get("categories", []) if c not in proven]
 
@@ -101,7 +115,7 @@ RESIDENCE = Step(
     save=_save_residence,
     intro="portal/wizard/intro/residence.html",
     uploads=True,
-    context=_commitments_on(lambda case: [m09_registration.RESIDENCE], "residence"),
+    context=_commitments_on(_residence_items, "residence", frozenset({m09_registration.RESIDENCE})),
 )
 EVIDENCE = Step(
     "evidence",
@@ -112,7 +126,7 @@ EVIDENCE = Step(
     save=_save_evidence,
     intro="portal/wizard/intro/evidence.html",
     uploads=True,
-    context=_commitments_on(_needed_categories, "evidence"),
+    context=_commitments_on(_needed_categories, "evidence", frozenset(DifficultyCategory.values)),
 )
 
 
