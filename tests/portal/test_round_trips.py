@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.roles import Role
 from subsidies.cases import workflow
@@ -61,6 +61,13 @@ OFFER_STATEMENTS = 41
 # enterprise, person and caseworker joined). Before issue 17: 8 (groups, the user's and the groups' permissions
 # read one by one after the user).
 QUEUE_STATEMENTS = 5
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():  # type: ignore[no-untyped-def]
+    """The English client's requests leave English active in this thread; the next test file expects the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _statements(call) -> tuple[object, list[str]]:  # type: ignore[no-untyped-def]
@@ -187,7 +194,7 @@ def _ratio(on: date) -> Decimal:
 _CHANGE_IN_ANOTHER_PROCESS = """
 import django
 django.setup()
-from django.utils import timezone
+from django.utils import timezone, translation
 from portal.models import User
 from subsidies.services import parameter_add
 officer = User.objects.get(pk={officer_pk})
