@@ -86,7 +86,7 @@ PUBLIC = {
     "notices:objection-received",
     # 好差评: the text message's link; its signed token names the case (a wrong one is a 404).
     "ratings:link",
-    # The progress lookup: the reference number and the applicant's phone or credit code (tests/portal/test_progress.py).
+    # The progress lookup: the reference number and the phone or credit code (tests/portal/test_progress.py).
     "progress",
     # The large-print switch (a POST with the page to return to; tests/portal/test_large_print.py).
     "accounts:large-print",
