@@ -326,6 +326,8 @@ LANGUAGES = [
 LANG_INFO["kk-arab"] = {"bidi": True, "code": "kk-arab", "name": "Kazakh (Arabic script)", "name_local": "قازاقشا"}
 # get_language_bidi() looks at the part before the hyphen; Cyrillic Kazakh is not offered, so "kk" means kk-arab.
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "kk"]
+# Formats for locales Django has none for (kk_Arab: numeric dates rather than Cyrillic month names).
+FORMAT_MODULE_PATH = ["portal.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -224,3 +224,11 @@ def test_translations_are_written_in_arabic_script_and_keep_their_placeholders(l
         assert ARABIC.search(text) or not words, (entry.msgid, text)
         assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
         assert not CYRILLIC.search(text), entry.msgid
+
+
+@pytest.mark.parametrize("path", [*PUBLIC_PAGES, "/progress/", "/verify/"])
+def test_kazakh_pages_carry_no_cyrillic_from_djangos_kazakh(client: Client, path: str) -> None:
+    # Django's own "kk" is Cyrillic: its month names and form messages must not leak onto Arabic-script pages.
+    switch(client, "kk-arab")
+    html = client.get(path).content.decode()
+    assert not CYRILLIC.search(html)
