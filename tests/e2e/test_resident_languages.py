@@ -155,6 +155,7 @@ def test_a_resident_registers_unemployment_in_their_own_language_right_to_left( 
     page.locator("main form button[type=submit]").first.click()
     check_page(page, lang, axe_clean, typed)  # able and wanting to work
     primary_button_starts_at_the_right(page)
+    assert page.locator("main a.link-secondary").first.inner_text().startswith("→")  # "back" points right
     page.check("#id_able_and_willing")
     page.locator("main form button[type=submit]").first.click()
     check_page(page, lang, axe_clean, typed)  # your last work
