@@ -1,6 +1,6 @@
 """A resident who reads Kazakh or Uyghur (Arabic script, right to left) switches the portal to their language with the
 switcher, signs up on a phone, registers unemployment in 乌苏市 (clause （九）), is registered by a caseworker and
-downloads the registration certificate.
+downloads the registration certificate, in Chinese and then printed bilingual (read back from the PDF).
 
 On every page: the document is right to left in the chosen language, the page fits the 390×844 screen, axe finds no
 serious violation, and no visible text is left in Chinese or English, apart from what the resident typed, the names
@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Xinjiang-Tacheng-1"
 LANGUAGES = [
-    pytest.param("قازاقشا", "kk-Arab", "تىركەلدى", id="kazakh"),
-    pytest.param("ئۇيغۇرچە", "ug", "تىزىملاندى", id="uyghur"),
+    pytest.param("قازاقشا", "kk-Arab", "تىركەلدى", "تىركەلگەن", id="kazakh"),
+    pytest.param("ئۇيغۇرچە", "ug", "تىزىملاندى", "تىزىملاتقان", id="uyghur"),
 ]
 # Proper nouns: the county names in the county list and the plan's document number. File types and codes.
 PROPER_NOUNS = [
@@ -102,10 +102,10 @@ def submit(page: Any) -> None:
     page.locator("main form button[type=submit]").last.click()
 
 
-@pytest.mark.parametrize(("switcher_name", "lang", "registered"), LANGUAGES)
+@pytest.mark.parametrize(("switcher_name", "lang", "registered", "certified"), LANGUAGES)
 def test_a_resident_registers_unemployment_in_their_own_language_right_to_left(  # type: ignore[no-untyped-def]
     browser, live_server, make_user, make_id_number, settings, tmp_path, axe_clean, sign_in_staff,
-    switcher_name: str, lang: str, registered: str,
+    switcher_name: str, lang: str, registered: str, certified: str,
 ) -> None:
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -192,6 +192,9 @@ def test_a_resident_registers_unemployment_in_their_own_language_right_to_left( 
     check_page(page, lang, axe_clean, [*typed, reference])
     text = pdf_text(page, page.locator("main a[download]").first)
     assert "阿依古丽" in text and registration.person.id_number_masked in text
+    # The certificate printed in Chinese and the reader's language, read back: both texts are there.
+    bilingual = pdf_text(page, page.locator("[data-testid=bilingual-certificate]").first)
+    assert certified in bilingual and "失业登记" in bilingual and registration.person.id_number_masked in bilingual
     page.goto(f"/apply/services/cases/{case.pk}/")  # the case: its state, timeline, the rating it asks for
     check_page(page, lang, axe_clean, [*typed, reference])
     ctx.close()
