@@ -118,6 +118,9 @@ def test_a_resident_registers_unemployment_in_their_own_language_right_to_left( 
     typed = [name, address, employer, occupation, "新654202-2019-0001", "13912345678", "2500"]
 
     ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", **PHONE)
+    foreign: list[str] = []  # the stylesheet and fonts come from the portal, never a CDN
+    host = live_server.url.split("//", 1)[1]
+    ctx.on("request", lambda request: None if host in request.url else foreign.append(request.url))
     page = ctx.new_page()
     page.goto("/")
     # A person switches the language as they would: the switcher's button in their own script.
@@ -198,3 +201,4 @@ def test_a_resident_registers_unemployment_in_their_own_language_right_to_left( 
     page.goto(f"/apply/services/cases/{case.pk}/")  # the case: its state, timeline, the rating it asks for
     check_page(page, lang, axe_clean, [*typed, reference])
     ctx.close()
+    assert [u for u in foreign if not u.startswith(("data:", "about:"))] == []
