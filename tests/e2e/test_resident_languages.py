@@ -126,6 +126,11 @@ def test_a_resident_registers_unemployment_in_their_own_language_right_to_left( 
     # A person switches the language as they would: the switcher's button in their own script.
     page.get_by_role("button", name=switcher_name).click()
     check_page(page, lang, axe_clean, typed)
+    # The Arabic-script face of static/css/arabic-script.css is the one drawing the page.
+    assert page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts].some(f => f.family.includes('Portal Arabic')"
+        " && f.status === 'loaded'))"
+    )
     page.goto("/accounts/login/")
     check_page(page, lang, axe_clean, typed)
     page.locator("a[href='/accounts/signup/resident/']").click()
