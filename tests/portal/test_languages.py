@@ -159,8 +159,10 @@ def test_nobody_else_gets_the_bilingual_print(certificate, make_resident) -> Non
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 # The pages and modules of the covered paths: the base template and home page, sign-up and sign-in, the resident's
-# unemployment registration (clause （九）) from its first page to the certificate, its commitments and its rating, and
-# Django's own form messages (portal/django_messages.py). A message left out would show in Chinese (the fallback).
+# unemployment registration (clause （九）) from its first page to the certificate, its commitments and its rating,
+# Django's own form messages (portal/django_messages.py), the public pages and calculators, the progress lookup and
+# the resident's claims. A message left out would show in Chinese (the fallback): a new message in one of these files
+# needs its Kazakh and Uyghur translation (docs/glossary/README.md).
 COVERED = [
     "templates/base.html",
     "templates/portal/home.html",
@@ -199,6 +201,25 @@ COVERED = [
     "portal/forms/ratings.py",
     "templates/subsidies/pdf/registration_certificate.html",
     "portal/django_messages.py",
+    # The public pages, the public calculators and the progress lookup.
+    "templates/subsidies/policies.html",
+    "templates/subsidies/calculator.html",
+    "subsidies/catalogue.py",
+    "subsidies/forms.py",
+    "templates/portal/notices/public_list.html",
+    "templates/portal/notices/public_detail.html",
+    "templates/portal/verify.html",
+    "templates/portal/progress/lookup.html",
+    "templates/portal/progress/result.html",
+    "templates/portal/progress/too_many.html",
+    "portal/forms/progress.py",
+    # The resident's claims (clauses （三）, （七）, （八）).
+    "templates/portal/claims/people/index.html",
+    "templates/portal/claims/people/_my_claims.html",
+    "templates/portal/claims/people/claim.html",
+    "templates/portal/claims/people/claim_form.html",
+    "portal/forms/claims_people.py",
+    "portal/views/services/claims_people.py",
 ]
 REVIEW_NOTE = "review: machine draft, awaiting bureau translator"
 
