@@ -42,6 +42,7 @@ LABELS: dict[str, Any] = {
     "county_code": _("County"),
     "host_monthly_pay": _("Host's monthly pay to the intern (yuan)"),
     "hired_after_months": _("Host signed a contract of 2 years or more with social insurance after (months)"),
+    "hire_qualifies": _("The hire is on a contract of 2 years or more with social insurance paid"),
     "training_type": _("Type of training"),
     "hours": _("Training hours"),
     "cost": _("Cost of the training (yuan)"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import polib
@@ -12,6 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from portal.models import ServiceOffice
+from registry.models import County
 from registry.services import registration_open
 from subsidies.document_jobs import registration_certificate_order
 from subsidies.models import Notice
@@ -253,3 +256,46 @@ def test_kazakh_pages_carry_no_cyrillic_from_djangos_kazakh(client: Client, path
     switch(client, "kk-arab")
     html = client.get(path).content.decode()
     assert not CYRILLIC.search(html)
+
+
+# --- No Chinese or English left on the public pages, read as a Kazakh or Uyghur reader reads them -------------------
+
+TAG = re.compile(r"<[^>]+>")
+HAN_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Clause numbers cite the plan's Chinese text; file types, codes and the sample reference number are not words.
+CLAUSE = re.compile(r"（[一二三四五六七八九十]+）")
+LATIN_ALLOWED = {"PDF", "JPEG", "PNG", "MB", "QR", "SHA", "SY", "sha", "sum", "notice", "pdf", "YYYY", "MM", "DD"}
+
+
+def visible_text(html: str) -> list[str]:
+    """The page's text outside scripts and styles, the language switcher and elements marked lang="zh-Hans"."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r'<form action="/i18n/setlang/".*?</form>', "", html, flags=re.S)
+    html = re.sub(r'<(span|strong)[^>]*lang="zh-Hans"[^>]*>.*?</\1>', "", html, flags=re.S)
+    return [unescape(t).strip() for t in TAG.split(html) if t.strip()]
+
+
+def left_untranslated(html: str, data: list[str]) -> list[str]:
+    left = []
+    for text in visible_text(html):
+        rest = CLAUSE.sub("", text)
+        for allowed in sorted(data, key=len, reverse=True):
+            rest = rest.replace(allowed, "")
+        if HAN_TEXT.search(rest) or set(LATIN_WORD.findall(rest)) - LATIN_ALLOWED:
+            left.append(text)
+    return left
+
+
+@pytest.mark.parametrize("language", ["kk-arab", "ug"])
+def test_the_public_pages_read_entirely_in_kazakh_and_uyghur(client: Client, language: str) -> None:
+    data = ["塔行发〔2019〕16号"]
+    data += [name for county in County.objects.all() for name in (county.name, county.name_en)]
+    data += [v for office in ServiceOffice.objects.all() for v in (office.name, office.address, office.hours) if v]
+    switch(client, language)
+    policies = client.get("/policies/").content.decode()
+    calculators = sorted(set(re.findall(r'href="(/calculator/[^"]+/)"', policies)))
+    assert calculators  # the public calculators are linked from the policies page
+    paths = [*PUBLIC_PAGES, "/progress/", "/verify/", "/accounts/password/reset/", *calculators]
+    left = {path: left_untranslated(client.get(path).content.decode(), data) for path in paths}
+    assert {path: texts for path, texts in left.items() if texts} == {}
