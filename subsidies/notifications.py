@@ -26,15 +26,16 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Window
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from registry.audit import audit_record, audit_trail
-from registry.models import Referral, ReferralKind
+from registry.audit import audit_record
+from registry.models import AuditEvent, Referral, ReferralKind
 from subsidies.cases.rules import rules_for
 from subsidies.documents import format_yuan
 from subsidies.models import (
@@ -99,17 +100,39 @@ def _enqueue_on_commit(notification: Notification) -> None:
 
 
 def notification_order(*, case: Case, event: str, occurrence: int = 1, language: str, details: dict[str, Any]) -> Any:
-    """Write the case's message for the event's nth occurrence (once: ordering it again returns the same row)."""
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            case=case,
-            objection=None,
-            event=event,
-            occurrence=occurrence,
-            defaults={"language": language, "details": details, "next_attempt_at": timezone.now()},
+    """Write the case's message for the event's nth occurrence (once: ordering it again returns the same row).
+
+    One statement when it is new (issue 17): an insert that does nothing when the row is there already (the unique
+    constraint on case, event and occurrence decides, so two requests at once still write one row), and the row
+    read only then. get_or_create took five (two savepoints, a read, the insert, two releases)."""
+    notification = Notification(
+        case=case,
+        objection=None,
+        event=event,
+        occurrence=occurrence,
+        language=language,
+        details=details,
+        next_attempt_at=timezone.now(),
+    )
+    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(notification, True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    meta = Notification._meta
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - _meta names
+            f"ON CONFLICT ({quote('case_id')}, {quote('event')}, {quote('occurrence')}) "
+            f"WHERE {quote('objection_id')} IS NULL DO NOTHING RETURNING {quote(meta.pk.column)}",
+            values,
         )
-    if created:
-        _enqueue_on_commit(notification)
+        row = cursor.fetchone()
+    if row is None:  # ordered before: a retried request, or another at the same moment
+        return Notification.objects.get(case=case, objection=None, event=event, occurrence=occurrence)
+    notification.pk = row[0]
+    notification._state.adding = False
+    _enqueue_on_commit(notification)
     return notification
 
 
@@ -122,9 +145,16 @@ def notifications_order_on_transition(case: Case, name: str) -> Notification | N
         return None
     if event == E.APPROVED and rules_for(case.kind).published_as is None:
         return None  # told by the final message, in a moment or once a second officer confirms the amount
-    rows = audit_trail(case).filter(action=f"case_{name}").order_by("-id")
-    last = rows.first()
-    details: dict[str, Any] = {"reason": last.reason if last else ""}
+    # The last row's reason and the number of rows, in one statement (the count over all rows, before the limit).
+    last = (
+        AuditEvent.objects.filter(target_type=case._meta.label_lower, target_id=str(case.pk), action=f"case_{name}")
+        .annotate(rows=Window(Count("id")))
+        .order_by("-id")
+        .values_list("reason", "rows")
+        .first()
+    )
+    reason, count = last if last is not None else ("", 0)
+    details: dict[str, Any] = {"reason": reason}
     if case.amount is not None and event in (E.APPROVED, E.FINAL):
         details["amount"] = str(case.approved_amount if case.approved_amount is not None else case.amount)
     if event == E.PUBLISHED:
@@ -134,9 +164,7 @@ def notifications_order_on_transition(case: Case, name: str) -> Notification | N
             details["ends_on"] = entry.notice.ends_on.isoformat()
     # Submitting, the applicant is in their own request: its language is theirs.
     language = _language_now() if event in (E.SUBMITTED, E.RESUBMITTED) else applicant_language(case)
-    return notification_order(
-        case=case, event=event, occurrence=max(rows.count(), 1), language=language, details=details
-    )
+    return notification_order(case=case, event=event, occurrence=max(count, 1), language=language, details=details)
 
 
 def notification_order_for_referral(*, case: Case, referral: Referral) -> Notification:

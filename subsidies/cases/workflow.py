@@ -224,10 +224,11 @@ def case_submit(*, case: Case, token: uuid.UUID, actor: Any) -> Case:
     returns the case it already submitted.
     """
     with transaction.atomic():
-        # One query locks the case and finds any case this token already submitted (a double click, a retry).
+        # One query locks the case and finds any case this token already submitted (a double click, a retry). The
+        # enterprise comes with it (not locked), for the kind's preparation (the registry's figures).
         rows = list(
             Case.objects.select_for_update(of=("self",))
-            .select_related("county")
+            .select_related("county", "enterprise")
             .filter(Q(pk=case.pk) | Q(submission_token=token))
         )
         for row in rows:
