@@ -180,6 +180,21 @@ def test_the_export_holds_the_filtered_list_masked(client_for, caseworker, case,
 # --- Claiming --------------------------------------------------------------------------------------------------
 
 
+def test_names_in_the_queue_are_shown_as_text_never_as_markup(client_for, caseworker, make_user, case) -> None:
+    """An enterprise name or a caseworker's name typed with markup reaches the queue as text, not as a script."""
+    type(case.enterprise).objects.filter(pk=case.enterprise_id).update(name='<script>alert("x")</script>&Co')
+    colleague = make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="li.ming")
+    colleague.first_name = '<img src=x onerror="alert(1)">'
+    colleague.save()
+    queue = _text(client_for(caseworker).get(reverse("workbench:cases")))
+    assert "<script>" not in queue
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;Co" in queue
+    client_for(colleague).post(reverse("workbench:claim-case", args=[case.pk]))
+    mine = _text(client_for(colleague).get(reverse("workbench:cases"), {"tab": "mine"}))
+    assert "<script>" not in mine and "<img src=x" not in mine
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in mine
+
+
 def test_claiming_is_a_post_and_the_loser_sees_who_took_it(client_for, caseworker, make_user, case) -> None:
     colleague = make_user(Role.COUNTY_CASEWORKER, county_code="654201", username="wang.fang")
     colleague.first_name = "芳"
