@@ -53,10 +53,12 @@ SUBMIT_STATEMENTS = 16
 
 # The statements of confirming a refund offer (免申即享), the deadline week's request: the request's own 7 (session,
 # the user with roles and permissions, the offer, the enterprise's live case and the token's case in one query,
-# email confirmed, ...) and subsidies.measures.m01_stable_job_refund.case_from_offer's 34, which starts a draft,
+# email confirmed, ...) and subsidies.measures.m01_stable_job_refund.case_from_offer's 26, which starts a draft,
 # saves it and submits it, each in its own savepoint, loading the case, its enterprise and insurance year again at
-# each step (the next place to cut). 45 before issue 17's round-trip work.
-OFFER_STATEMENTS = 41
+# each step (the next place to cut). 41 before the submission's notification became one insert, its audit rows
+# were read once and the enterprise came with the locked case (see SUBMIT_STATEMENTS); 45 before issue 17's
+# round-trip work.
+OFFER_STATEMENTS = 33
 
 # The statements of the queue's first page, whatever the number of cases: session, the user with roles and
 # permissions (one query), the OTP device, the county filter's choices, the page of cases (with county,
