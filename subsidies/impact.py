@@ -100,7 +100,10 @@ def parameter_change_impact(*, key: str, value: Any, valid_from: date, valid_to:
     """What would change in open cases and refund offers if `key` took `value` from `valid_from`. Writes nothing."""
     impact = Impact(key=key, value=str(value), valid_from=valid_from)
     cases = Case.objects.filter(state__in=UNDECIDED).select_related("county", "enterprise").order_by("pk")
-    offers = RefundOffer.objects.filter(year__gte=valid_from.year).select_related("enterprise__county")
+    # A confirmed offer is a case now (counted above while it is open) and the nightly run never changes it again.
+    offers = RefundOffer.objects.filter(year__gte=valid_from.year, confirmed_at__isnull=True).select_related(
+        "enterprise__county"
+    )
     with (
         translation.override(settings.LANGUAGE_CODE),
         parameter_overlay(key=key, value=value, valid_from=valid_from, valid_to=valid_to),

@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from registry.identifiers import credit_code_check_character, organisation_code_check_digit
 from registry.models import AuditEvent
 from subsidies.cases.workflow import case_draft_save, case_draft_start, case_submit
 from subsidies.impact import parameter_change_impact
-from subsidies.measures.m01_stable_job_refund import refund_offers_compute
+from subsidies.measures.m01_stable_job_refund import case_from_offer, refund_offers_compute
 from subsidies.models import Case, CaseKind, Parameter, RefundOffer
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def world(officer, make_enterprise, submit_refund):
     case_2019 = submit_refund(officer, big)  # 48000 x 0.50 = 24000.00, rules of 2019
     laid_off = _laid_off(officer, small)
     refund_offers_compute(year=2019)  # offers 24000.00 (big) and 5000.00 (small)
-    return {"case_2019": case_2019, "laid_off": laid_off, "big": big, "small": small}
+    return {"case_2019": case_2019, "laid_off": laid_off, "big": big, "small": small, "officer": officer}
 
 
 def test_a_higher_refund_ratio_changes_the_eligible_case_and_offers_but_not_the_ineligible_case(world):
@@ -60,6 +61,28 @@ def test_a_higher_refund_ratio_changes_the_eligible_case_and_offers_but_not_the_
     assert impact.count == 3
     assert impact.eligibility_changes == 0
     assert impact.total_difference == Decimal("10600.00")
+
+
+def test_a_confirmed_offer_is_counted_once_as_the_case_it_became(world, make_enterprise):
+    """（十四） An enterprise that confirmed its offer has a case: the preview counts that case, never the offer too."""
+    organisation = "MA7XK2B1" + organisation_code_check_digit("MA7XK2B1")
+    body = "91654201" + organisation
+    third = make_enterprise(world["officer"], code=body + credit_code_check_character(body), premiums="20000.00")
+    refund_offers_compute(year=2019)
+    offer = RefundOffer.objects.get(enterprise=third)
+    confirmed = case_from_offer(
+        offer=offer,
+        bank_name="中国工商银行",
+        bank_account="6222021234567890123",
+        token=uuid.uuid4(),
+        actor=world["officer"],
+    )
+    impact = parameter_change_impact(key="stable_job_refund.ratio", value="0.60", valid_from=date(2019, 7, 1))
+    changed = {(c.kind, c.pk) for c in impact.changes}
+    assert ("case", confirmed.pk) in changed
+    assert ("offer", offer.pk) not in changed
+    assert impact.offers_checked == 2  # the two offers nobody confirmed
+    assert impact.total_difference == Decimal("12600.00")  # 4800 + 4800 + 1000, and 2000 once for the third
 
 
 def test_a_longer_minimum_of_months_paid_makes_cases_ineligible(world):
