@@ -50,6 +50,28 @@ def demo_credit_code(i: int, county: str) -> str:
     return body + credit_code_check_character(body)
 
 
+def demo_resident_id(area: str, birth: dt.date, seq: int) -> str:
+    """A synthetic ID number: the area code of the hukou, the birth date, a sequence and its check character."""
+    body = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return body + id_check_character(body)
+
+
+def demo_resident(*, name: str, hukou: str, birth: dt.date, seq: int, county: County, phone: str) -> Person:
+    """The demo person with that synthetic ID number, registered (living in `county`) the first time it is asked for."""
+    number = demo_resident_id(hukou, birth, seq)
+    person = person_find_by_id_number(number)
+    if person is None:
+        person = person_register(
+            id_number=number,
+            name=name,
+            residence_county=county,
+            actor=None,
+            phone=phone,
+            address=f"{county.name}示例路 {seq % 90 + 1} 号",
+        )
+    return person
+
+
 def demo_id_number(rng: random.Random, county: str) -> str:
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 40))
     body = f"{county}{birth:%Y%m%d}{rng.randint(0, 999):03d}"

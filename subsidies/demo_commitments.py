@@ -22,9 +22,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from registry.identifiers import id_check_character
+from registry.demo import demo_resident
 from registry.models import County
-from registry.services import person_find_by_id_number, person_register
 from subsidies.cases.workflow import case_approve, case_take
 from subsidies.commitments import commitment_check_decide, commitment_check_order, commitment_draw, commitment_sign
 from subsidies.measures.m09_registration import (
@@ -54,19 +53,9 @@ PEOPLE = [
 
 
 def _person(name: str, hukou: str, birth: date, seq: int, county: County) -> Any:
-    body = f"{hukou}{birth:%Y%m%d}{seq:03d}"
-    number = body + id_check_character(body)
-    person = person_find_by_id_number(number)
-    if person is None:
-        person = person_register(
-            id_number=number,
-            name=name,
-            residence_county=county,
-            actor=None,
-            phone=f"1380{seq:03d}{birth:%m%d}",
-            address=f"{county.name}示例路 {seq % 90 + 1} 号",
-        )
-    return person
+    return demo_resident(
+        name=name, hukou=hukou, birth=birth, seq=seq, county=county, phone=f"1380{seq:03d}{birth:%m%d}"
+    )
 
 
 def _apply(person: Any, county: County, desk: Any) -> Case:

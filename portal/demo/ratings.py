@@ -16,8 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.demo.residents import PEOPLE, _id
+from portal.demo.residents import PEOPLE
 from portal.models import User
+from registry.demo import demo_resident_id
 from registry.services import person_find_by_id_number
 from subsidies import ratings
 from subsidies.models import Case, CaseKind, FollowUp, FollowUpStepKind, Rating, RatingChannel, RatingLevel
@@ -26,7 +27,7 @@ from subsidies.models import Case, CaseKind, FollowUp, FollowUpStepKind, Rating,
 def _registration_of(name: str) -> Case | None:
     for who, hukou, birth, seq, _county, _state in PEOPLE:
         if who == name:
-            person = person_find_by_id_number(_id(hukou, birth, seq))
+            person = person_find_by_id_number(demo_resident_id(hukou, birth, seq))
             if person is None:
                 return None
             return (

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from portal.models import ResidentAccount, User
 from portal.roles import Role
-from registry.identifiers import id_check_character
+from registry.demo import demo_resident
 from registry.models import County, DifficultyCategory
-from registry.services import person_find_by_id_number, person_register, registration_open
+from registry.services import person_find_by_id_number, registration_open
 from subsidies.cases.workflow import case_approve, case_reject, case_return, case_take
 from subsidies.measures.m09_registration import (
     active_registration,
@@ -49,11 +49,6 @@ ANSWERS = {
     "training_wishes": "叉车操作",
     "skills": "C1 驾照",
 }
-
-
-def _id(area: str, birth: date, seq: int) -> str:
-    body = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return body + id_check_character(body)
 
 
 # name, hukou area, birth, sequence (odd = man), county of residence, state
@@ -94,17 +89,9 @@ def _register(case: Case, worker: Any) -> None:
 
 
 def _resident(*, name: str, hukou: str, birth: date, seq: int, county: County, state: str, stdout: Any) -> None:
-    number = _id(hukou, birth, seq)
-    person = person_find_by_id_number(number)
-    if person is None:
-        person = person_register(
-            id_number=number,
-            name=name,
-            residence_county=county,
-            actor=None,
-            phone=f"1390{seq:03d}{birth:%m%d}",
-            address=f"{county.name}示例路 {seq % 90 + 1} 号",
-        )
+    person = demo_resident(
+        name=name, hukou=hukou, birth=birth, seq=seq, county=county, phone=f"1390{seq:03d}{birth:%m%d}"
+    )
     if Case.objects.filter(person=person, enterprise__isnull=True).exists():
         return
     worker = _staff("caseworker_wusu" if county.code == "654202" else "caseworker")
