@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from registry.models import AuditEvent
+from registry.rows import row_insert
 
 
 def audit_record(
@@ -22,7 +23,7 @@ def audit_record(
 
     `before`/`after` must hold masked values only (see registry's masking helpers), never a full ID number.
     """
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.label_lower,
@@ -31,6 +32,8 @@ def audit_record(
         after=after,
         reason=reason,
     )
+    row_insert(event)  # every change writes one: no statement compiled each time (registry.rows)
+    return event
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[AuditEvent]:

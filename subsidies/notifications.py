@@ -27,7 +27,6 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Window
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,7 +35,9 @@ from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
 from registry.models import AuditEvent, Referral, ReferralKind
+from registry.rows import row_insert
 from subsidies.cases.rules import rules_for
+from subsidies.cases.states import ONCE_ONLY
 from subsidies.documents import format_yuan
 from subsidies.models import (
     Case,
@@ -114,46 +115,34 @@ def notification_order(*, case: Case, event: str, occurrence: int = 1, language:
         details=details,
         next_attempt_at=timezone.now(),
     )
-    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(notification, True), connection) for field in fields]
     quote = connection.ops.quote_name
-    meta = Notification._meta
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 - _meta names
-            f"ON CONFLICT ({quote('case_id')}, {quote('event')}, {quote('occurrence')}) "
-            f"WHERE {quote('objection_id')} IS NULL DO NOTHING RETURNING {quote(meta.pk.column)}",
-            values,
-        )
-        row = cursor.fetchone()
-    if row is None:  # ordered before: a retried request, or another at the same moment
+    ordered = row_insert(
+        notification,
+        on_conflict=f"ON CONFLICT ({quote('case_id')}, {quote('event')}, {quote('occurrence')}) "
+        f"WHERE {quote('objection_id')} IS NULL DO NOTHING",
+    )
+    if not ordered:  # ordered before: a retried request, or another at the same moment
         return Notification.objects.get(case=case, objection=None, event=event, occurrence=occurrence)
-    notification.pk = row[0]
-    notification._state.adding = False
     _enqueue_on_commit(notification)
     return notification
 
 
-def notifications_order_on_transition(case: Case, name: str) -> Notification | None:
-    """The message a transition sends the applicant, ordered in its transaction (see EVENT_OF_TRANSITION). The
-    reason (for a return: what is wrong and what to upload, as the caseworker wrote it) is taken from the
-    transition's audit row, written just before; its count numbers the occurrence."""
+def notifications_order_on_transition(case: Case, name: str, *, reason: str = "") -> Notification | None:
+    """The message a transition sends the applicant, ordered in its transaction (see EVENT_OF_TRANSITION), with
+    the transition's reason (for a return: what is wrong and what to upload, as the caseworker wrote it). The
+    transition's audit rows, the one written just before included, number the occurrence; a transition a case takes
+    once only (ONCE_ONLY: submit) is its first without reading them."""
     event = EVENT_OF_TRANSITION.get(name)
     if event is None:
         return None
     if event == E.APPROVED and rules_for(case.kind).published_as is None:
         return None  # told by the final message, in a moment or once a second officer confirms the amount
-    # The last row's reason and the number of rows, in one statement (the count over all rows, before the limit).
-    last = (
-        AuditEvent.objects.filter(target_type=case._meta.label_lower, target_id=str(case.pk), action=f"case_{name}")
-        .annotate(rows=Window(Count("id")))
-        .order_by("-id")
-        .values_list("reason", "rows")
-        .first()
-    )
-    reason, count = last if last is not None else ("", 0)
+    if name in ONCE_ONLY:
+        count = 1
+    else:
+        count = AuditEvent.objects.filter(
+            target_type=case._meta.label_lower, target_id=str(case.pk), action=f"case_{name}"
+        ).count()
     details: dict[str, Any] = {"reason": reason}
     if case.amount is not None and event in (E.APPROVED, E.FINAL):
         details["amount"] = str(case.approved_amount if case.approved_amount is not None else case.amount)
