@@ -29,10 +29,14 @@ def get_case_for_staff(user: Any, pk: int) -> Case:
 # --- Applicants: the enterprises an account acts for (portal.models.EnterpriseMembership) ---------------------
 
 
-def _acting_for(user: Any) -> QuerySet[EnterpriseMembership] | None:
-    """The ids of the enterprises this account acts for, as a subquery; None when it may not act for any."""
+def _acting_for(user: Any) -> QuerySet[EnterpriseMembership] | list[int] | None:
+    """The ids of the enterprises this account acts for: as read with the signed-in user (portal.auth, in the
+    request's user query), else as a subquery; None when it may not act for any."""
     if not (user.is_authenticated and user.has_perm(APPLY_AS_ENTERPRISE)):
         return None
+    preloaded = getattr(user, "_acting_enterprise_ids", None)
+    if preloaded is not None:
+        return preloaded
     # Memberships in force only: a sign-up's own approval of a squatted credit code ends when an import matches it.
     return EnterpriseMembership.objects.in_force().filter(user=user).values("enterprise")
 

@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest
 
-from portal.models import ResidentAccount, User
+from portal.models import EnterpriseMembership, ResidentAccount, User
 from registry.identifiers import parse_id_number
 from registry.services import person_find_by_id_number
 
@@ -28,7 +28,7 @@ _PHONE = re.compile(r"^(?:\+?86)?(1\d{10})$")
 
 
 def normalise_phone(typed: str) -> str | None:
-    """"+86 139 9901 2345", "139-9901-2345" -> "13999012345"; None when it is no mainland mobile number."""
+    """ "+86 139 9901 2345", "139-9901-2345" -> "13999012345"; None when it is no mainland mobile number."""
     match = _PHONE.match(_SEPARATORS.sub("", typed or ""))
     return match.group(1) if match else None
 
@@ -60,7 +60,9 @@ _SENTINEL_PK = -7_654_321  # stands for the user's id in the SQL built once per 
 
 
 def _with_access(users: QuerySet[User]) -> QuerySet[User]:
-    """The users with their role names and permissions as arrays, in the same SELECT (PostgreSQL)."""
+    """The users with their role names and permissions as arrays, in the same SELECT (PostgreSQL); and for an
+    enterprise clerk, the enterprises they act for (memberships in force, portal.access) and whether their email
+    address is confirmed (whether they may submit), which every page of theirs asks."""
 
     def names(permissions: QuerySet[Permission]) -> QuerySet[Permission]:
         full = Concat("content_type__app_label", Value("."), "codename", output_field=CharField())
@@ -70,6 +72,12 @@ def _with_access(users: QuerySet[User]) -> QuerySet[User]:
         access_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
         access_own=ArraySubquery(names(Permission.objects.filter(user=OuterRef("pk")))),
         access_inherited=ArraySubquery(names(Permission.objects.filter(group__user=OuterRef("pk")))),
+        access_acting=ArraySubquery(
+            EnterpriseMembership.objects.in_force().filter(user=OuterRef("pk")).order_by().values("enterprise_id")
+        ),
+        access_email_confirmed=Exists(
+            EnterpriseMembership.objects.filter(user=OuterRef("pk"), email_confirmed_at__isnull=False)
+        ),
     )
 
 
@@ -91,6 +99,10 @@ def _user_with_access(alias: str, pk: Any) -> User | None:
     # guard asks on every request) and ModelBackend's permission caches (every view's has_perm). A superuser's
     # permissions and an inactive user's are left to Django, as before.
     user._role_names = set(user.access_roles)
+    # Read by portal.access (the cases and enterprises the account may see) and portal.services_accounts
+    # (email_confirmed) instead of a query of the memberships each.
+    user._acting_enterprise_ids = list(user.access_acting)
+    user._email_confirmed = user.access_email_confirmed
     if user.is_active and not user.is_superuser:
         user._user_perm_cache = set(user.access_own)
         user._group_perm_cache = set(user.access_inherited)

@@ -165,11 +165,16 @@ def membership_email_confirm(*, user: User) -> int:
             membership.email_confirmed_at = now
             membership.save(update_fields=["email_confirmed_at"])
             audit_record(actor=user, action="enterprise_email_confirm", target=membership, after={"confirmed": True})
+    user.__dict__.pop("_email_confirmed", None)  # read with the user (portal.auth): confirmed from now on
     return len(pending)
 
 
 def email_confirmed(*, user: Any) -> bool:
-    """May this account submit? Only once its email address is confirmed."""
+    """May this account submit? Only once its email address is confirmed. (Read with the signed-in user by
+    portal.auth when it is the request's.)"""
+    known = getattr(user, "_email_confirmed", None)
+    if known is not None:
+        return bool(known)
     return EnterpriseMembership.objects.filter(user=user, email_confirmed_at__isnull=False).exists()
 
 

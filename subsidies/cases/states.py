@@ -54,6 +54,12 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
+# The transitions a case can take once only: no transition leads back to where they start (submit: nothing returns
+# a case to draft). Their notification is the case's first of its event, counted without reading the trail.
+ONCE_ONLY = frozenset(
+    name for name, t in TRANSITIONS.items() if not any(other.target in t.sources for other in TRANSITIONS.values())
+)
+
 # --- Groups of states -------------------------------------------------------------------------------------------
 
 # The applicant may still change the case.

@@ -86,17 +86,29 @@ def hardship_list_includes(*, enterprise: Enterprise, year: int) -> bool:
 
 def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | None:
     """Last year's figures as the social-insurance system reported them, to prefill an application."""
-    row = InsuranceYear.objects.filter(enterprise=enterprise, year=year - 1).first()
+    # One row by the unique (enterprise, year): plain values, no model instance (the submission reads it too).
+    row = (
+        InsuranceYear.objects.filter(enterprise=enterprise, year=year - 1)
+        .values(
+            "ui_premiums_paid",
+            "ui_months_paid_in_full",
+            "insured_at_start",
+            "insured_at_end",
+            "retired_or_deceased",
+            "monthly_social_insurance_due",
+        )
+        .first()
+    )
     if row is None:
         return None
     return {
-        "ui_premiums_paid_last_year": str(row.ui_premiums_paid),
-        "ui_months_paid_in_full": row.ui_months_paid_in_full,
-        "insured_at_start": row.insured_at_start,
-        "insured_at_end": row.insured_at_end,
-        "retired_or_deceased": row.retired_or_deceased,
-        "insured_employees": row.insured_at_end,
-        "monthly_social_insurance_due": str(row.monthly_social_insurance_due),
+        "ui_premiums_paid_last_year": str(row["ui_premiums_paid"]),
+        "ui_months_paid_in_full": row["ui_months_paid_in_full"],
+        "insured_at_start": row["insured_at_start"],
+        "insured_at_end": row["insured_at_end"],
+        "retired_or_deceased": row["retired_or_deceased"],
+        "insured_employees": row["insured_at_end"],
+        "monthly_social_insurance_due": str(row["monthly_social_insurance_due"]),
     }
 
 

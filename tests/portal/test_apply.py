@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from portal.models import User
 from registry.audit import audit_trail
-from subsidies.cases.workflow import case_return, case_take
+from subsidies.cases.workflow import case_draft_start, case_return, case_take
 from subsidies.models import Case, CaseKind, CaseState
 
 pytestmark = pytest.mark.django_db
@@ -407,3 +407,26 @@ def test_only_members_of_the_enterprise_see_its_case(
     assert (
         english_client(outsider).post(check(case), {"token": "6f1c1b8e-1111-4a4a-9a9a-000000000000"}).status_code == 404
     )
+
+
+def test_another_enterprises_token_posted_with_ones_own_draft_submits_nothing_and_shows_nothing(
+    user, ent, officer, submit_refund, make_enterprise, make_applicant, english_client
+) -> None:  # type: ignore[no-untyped-def]
+    """The attacker has seen another enterprise's submission token (over a shoulder, in a shared browser's history)
+    and posts it with their own finished draft: no 500, their draft stays a draft, and nothing of the other case is
+    shown."""
+    theirs = submit_refund(user, ent)
+    other = make_enterprise(officer, code="92654202MA7XK2B12N", county="654202")
+    outsider = make_applicant(other, username="outsider")
+    client = english_client(outsider)
+    own = case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=other, year=2019, actor=outsider)
+    fill_in(client, own)
+    answer = client.post(check(own), {"token": str(theirs.submission_token)})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "This form was used already. Open the check page again to submit." in page
+    assert theirs.reference not in page and ent.name not in page
+    own.refresh_from_db()
+    theirs_again = Case.objects.get(pk=theirs.pk)
+    assert (own.state, own.reference, own.submission_token) == (CaseState.DRAFT, None, None)
+    assert (theirs_again.state, theirs_again.reference) == (CaseState.SUBMITTED, theirs.reference)

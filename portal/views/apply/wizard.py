@@ -23,7 +23,13 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import APPLY_AS_ENTERPRISE, enterprises_of, get_case_for_applicant, get_offer_for_applicant
+from portal.access import (
+    APPLY_AS_ENTERPRISE,
+    cases_for_applicant,
+    enterprises_of,
+    get_case_for_applicant,
+    get_offer_for_applicant,
+)
 from portal.forms import apply as f
 from portal.forms import refusal_on_form
 from portal.services_accounts import email_confirmed
@@ -256,10 +262,17 @@ def check_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         outcome = _RefundOutcome(case)
         context["calculation"] = SimpleLazyObject(lambda: outcome.result[0])
         context["calculation_error"] = SimpleLazyObject(lambda: outcome.result[1])
-    if not email_confirmed(user=request.user):
-        context["blocked"] = _("Confirm your email address before you submit: open the link we sent you.")
-        context["blocked_link"] = {"url": reverse("accounts:check-email"), "text": _("Get a new link")}
     return context
+
+
+def blocked(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """An account submits only once its email address is confirmed."""
+    if email_confirmed(user=request.user):
+        return {}
+    return {
+        "blocked": _("Confirm your email address before you submit: open the link we sent you."),
+        "blocked_link": {"url": reverse("accounts:check-email"), "text": _("Get a new link")},
+    }
 
 
 def _save_answers(*, case: Case, answers: dict[str, Any], actor: Any) -> Case:
@@ -280,6 +293,8 @@ REFUND = Journey(
     submit=case_submit,
     summary=summary_rows,
     check_context=check_context,
+    blocked=blocked,
+    submit_takes_locked=True,
 )
 
 HARDSHIP = Journey(
@@ -302,9 +317,13 @@ HARDSHIP = Journey(
     submit=case_submit,
     summary=summary_rows,
     check_context=check_context,
+    blocked=blocked,
+    submit_takes_locked=True,
 )
 
-ENTERPRISE_WIZARD = Wizard(namespace="apply", get_case=get_case_for_applicant, index_url_name="apply:index")
+ENTERPRISE_WIZARD = Wizard(
+    namespace="apply", get_case=get_case_for_applicant, cases=cases_for_applicant, index_url_name="apply:index"
+)
 ENTERPRISE_WIZARD.register(REFUND, HARDSHIP)
 JOURNEYS = ENTERPRISE_WIZARD.journeys
 
