@@ -41,6 +41,16 @@ def _sql(ctx: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
+def _figures(ctx: CaptureQueriesContext) -> list[str]:
+    """The statements that read cases or the registry, the sign-in's user query left out (portal.auth: it asks,
+    with the user, which enterprises they act for, and so names the registry's insurance years)."""
+    return [
+        sql
+        for sql in _sql(ctx)
+        if ("subsidies_" in sql or "registry_" in sql) and not sql.startswith('SELECT "portal_user"."id"')
+    ]
+
+
 def test_the_dashboard_reads_its_figures_from_the_replica(replica, client_for, officer, submitted):
     client = client_for(officer)
     with (
@@ -52,7 +62,7 @@ def test_the_dashboard_reads_its_figures_from_the_replica(replica, client_for, o
     assert response.context["board"].totals["received"] == 1  # the refund submitted above, read on the mirror
     assert any(CaseTally._meta.db_table in sql for sql in _sql(on_replica))
     # Default answers only the session and the sign-in (middleware), never a figure.
-    assert not [sql for sql in _sql(on_default) if "subsidies_" in sql or "registry_" in sql]
+    assert not _figures(on_default)
 
 
 def test_the_export_reads_from_the_replica_too(replica, client_for, officer, submitted):
@@ -64,7 +74,7 @@ def test_the_export_reads_from_the_replica_too(replica, client_for, officer, sub
         response = client.get(reverse("workbench:dashboard-export"))
     assert response.status_code == 200
     assert any(CaseTally._meta.db_table in sql for sql in _sql(on_replica))
-    assert not [sql for sql in _sql(on_default) if "subsidies_" in sql or "registry_" in sql]
+    assert not _figures(on_default)
 
 
 def test_a_transition_writes_to_default_and_never_to_the_replica(replica, caseworker, submitted):
