@@ -25,7 +25,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +33,6 @@ from django.utils.translation import gettext as _
 from portal.forms import SubmitForm, refusal_on_form
 from registry.refusals import Refused
 from subsidies.cases.states import EDITABLE
-from subsidies.cases.workflow import case_submission_lock
 from subsidies.models import Case, CaseState
 
 
@@ -121,8 +119,10 @@ class Wizard:
     namespace: str
     # (user, pk) -> the user's case, or Http404.
     get_case: Callable[[Any, int], Case]
-    # (user) -> the cases the user may see (what get_case looks in), for the submission's locking query.
-    cases: Callable[[Any], QuerySet[Case]] | None = None
+    # (user, pk, token) -> in the caller's transaction, the user's case `pk` locked and any case of theirs the
+    # token already submitted, in one query: (case or None, submitted or None). For journeys whose submit takes a
+    # locked case (Journey.submit_takes_locked).
+    lock_case: Callable[[Any, int, uuid.UUID], tuple[Case | None, Case | None]] | None = None
     journeys: dict[str, Journey] = field(default_factory=dict)
     # Where "save and come back later" goes.
     index_url_name: str = ""
@@ -262,13 +262,13 @@ class Wizard:
         """The check page's POST. A submission that goes through answers with a redirect and builds no page; the
         page is built (once) only to show why it did not."""
         token = form.cleaned_data["token"] if form.is_valid() else None
-        locking = token is not None and journey.submit_takes_locked and self.cases is not None
+        locking = token is not None and journey.submit_takes_locked and self.lock_case is not None
         try:
             # Locked, the whole check is one transaction; otherwise the journey's submit opens its own.
             with transaction.atomic() if locking else nullcontext():
                 if locking:
                     # One query: the user's case, locked, and any case of theirs this token already submitted.
-                    case, submitted = case_submission_lock(pk=pk, token=token, within=self.cases(request.user))
+                    case, submitted = self.lock_case(request.user, pk, token)
                     if submitted is not None:
                         return redirect(f"{self.namespace}:confirmation", pk=submitted.pk)  # a double click
                     if case is None:

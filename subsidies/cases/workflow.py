@@ -218,25 +218,34 @@ def case_draft_save(
     return case
 
 
-def case_submission_lock(
-    *, pk: int, token: uuid.UUID, within: QuerySet[Case] | None = None
-) -> tuple[Case | None, Case | None]:
-    """Lock case `pk` and find any case this token already submitted (a double click, a retry), in one query, among
-    `within` (the cases the user may see) or all cases: (the case or None, the case the token submitted or None).
-    Call it inside a transaction. The county and the enterprise come with it (not locked), for the reference number
-    and the kind's preparation (the registry's figures).
-
-    A token that submitted a case outside `within` is not found: submitting with it then fails on the token's
-    unique constraint (IntegrityError), which the caller reports as a form used already."""
-    cases = within if within is not None else Case.objects.all()
-    rows = list(
+def case_submission_query(cases: QuerySet[Case], *, pk: int, token: uuid.UUID) -> QuerySet[Case]:
+    """The submission's one query among `cases`: case `pk` locked, and any case this token already submitted (a
+    double click, a retry). The county and the enterprise come with it (not locked), for the reference number and
+    the kind's preparation (the registry's figures)."""
+    return (
         cases.select_for_update(of=("self",))
         .select_related("county", "enterprise")
         .filter(Q(pk=pk) | Q(submission_token=token))
         .order_by()
     )
+
+
+def case_submission_rows(rows: list[Case], *, pk: int, token: uuid.UUID) -> tuple[Case | None, Case | None]:
+    """What case_submission_query found: (the case or None, the case the token submitted or None)."""
     submitted = next((row for row in rows if row.submission_token == token), None)
     return next((row for row in rows if row.pk == pk), None), submitted
+
+
+def case_submission_lock(
+    *, pk: int, token: uuid.UUID, within: QuerySet[Case] | None = None
+) -> tuple[Case | None, Case | None]:
+    """Lock case `pk` and find any case this token already submitted, in one query, among `within` (the cases the
+    user may see) or all cases. Call it inside a transaction.
+
+    A token that submitted a case outside `within` is not found: submitting with it then fails on the token's
+    unique constraint (IntegrityError), which the caller reports as a form used already."""
+    cases = within if within is not None else Case.objects.all()
+    return case_submission_rows(list(case_submission_query(cases, pk=pk, token=token)), pk=pk, token=token)
 
 
 def case_submit(*, case: Case, token: uuid.UUID, actor: Any, locked: bool = False) -> Case:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.audit import audit_record
+from registry.compiled import SENTINEL_ID, SENTINEL_YEAR, CompiledQuery
 from registry.models import AuditEvent, Enterprise, InsuranceYear
 from registry.permissions import PUBLISH_LIST
 from registry.refusals import Refused
@@ -84,11 +85,13 @@ def hardship_list_includes(*, enterprise: Enterprise, year: int) -> bool:
     ).exists()
 
 
-def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | None:
-    """Last year's figures as the social-insurance system reported them, to prefill an application."""
-    # One row by the unique (enterprise, year): plain values, no model instance (the submission reads it too).
-    row = (
-        InsuranceYear.objects.filter(enterprise=enterprise, year=year - 1)
+# One row by the unique (enterprise, year), as plain values; compiled once per process (registry.compiled): every
+# submission of a refund reads it.
+_REGISTRY_FIGURES = CompiledQuery(
+    InsuranceYear,
+    lambda enterprise_id, year: (
+        InsuranceYear.objects.filter(enterprise_id=enterprise_id, year=year)
+        .order_by()
         .values(
             "ui_premiums_paid",
             "ui_months_paid_in_full",
@@ -97,10 +100,18 @@ def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | N
             "retired_or_deceased",
             "monthly_social_insurance_due",
         )
-        .first()
-    )
-    if row is None:
+    ),
+    SENTINEL_ID,
+    SENTINEL_YEAR,
+)
+
+
+def registry_figures(*, enterprise: Enterprise, year: int) -> dict[str, Any] | None:
+    """Last year's figures as the social-insurance system reported them, to prefill an application."""
+    rows = _REGISTRY_FIGURES.values(enterprise.pk, year - 1)
+    if not rows:
         return None
+    row = rows[0]
     return {
         "ui_premiums_paid_last_year": str(row["ui_premiums_paid"]),
         "ui_months_paid_in_full": row["ui_months_paid_in_full"],

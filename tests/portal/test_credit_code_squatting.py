@@ -17,8 +17,9 @@ from portal.services_accounts import enterprise_account_register, membership_app
 from registry.imports import import_file
 from registry.models import County
 from registry.refusals import Refused
+from subsidies.cases.workflow import case_draft_start
 from subsidies.measures.m01_stable_job_refund import refund_offers_compute
-from subsidies.models import RefundOffer
+from subsidies.models import CaseKind, CaseState, RefundOffer
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,21 @@ def test_a_sign_up_for_a_new_enterprise_that_is_never_imported_keeps_acting(djan
         owner = squat()
     assert enterprises_of(owner).exists()
     assert not EnterpriseMembership.objects.get(user=owner).awaits_county_check
+
+
+def test_the_squatters_draft_cannot_be_submitted_once_the_import_matches_the_enterprise(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The submission finds, checks and locks the case in one query (portal.access.lock_case_for_applicant): that
+    query must apply the same memberships-in-force rule as every applicant page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        squatter = squat()
+    enterprise = enterprises_of(squatter).get()
+    draft = case_draft_start(kind=CaseKind.STABLE_JOB_REFUND, enterprise=enterprise, year=2019, actor=squatter)
+    bureau_imports_the_enterprise()
+    client = Client()
+    client.force_login(squatter)
+    check = f"/apply/stable-job-refund/{draft.pk}/check/"
+    assert client.post(check, {"token": "6f1c1b8e-1111-4a4a-9a9a-000000000001"}).status_code == 404
+    draft.refresh_from_db()
+    assert (draft.state, draft.reference) == (CaseState.DRAFT, None)

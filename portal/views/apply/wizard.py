@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import (
     APPLY_AS_ENTERPRISE,
-    cases_for_applicant,
     enterprises_of,
     get_case_for_applicant,
     get_offer_for_applicant,
+    lock_case_for_applicant,
 )
 from portal.forms import apply as f
 from portal.forms import refusal_on_form
@@ -322,7 +322,7 @@ HARDSHIP = Journey(
 )
 
 ENTERPRISE_WIZARD = Wizard(
-    namespace="apply", get_case=get_case_for_applicant, cases=cases_for_applicant, index_url_name="apply:index"
+    namespace="apply", get_case=get_case_for_applicant, lock_case=lock_case_for_applicant, index_url_name="apply:index"
 )
 ENTERPRISE_WIZARD.register(REFUND, HARDSHIP)
 JOURNEYS = ENTERPRISE_WIZARD.journeys
