@@ -11,6 +11,7 @@ more than PostgreSQL takes to answer a lookup by primary key.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,21 @@ from django.db.models.query import get_related_populators
 SENTINEL_ID = -7_654_321
 SENTINEL_OTHER_ID = -7_654_322
 SENTINEL_YEAR = 32_001  # within a small integer column's range (Django refuses an out-of-range value)
-SENTINEL_UUID = "00000000-0000-4000-8000-00000000dead"
+SENTINEL_UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
+
+
+def _as_compiled(sentinel: Any, param: Any) -> Callable[[Any], Any] | None:
+    """How a real value is written where `sentinel` was compiled as `param` (the backend's own form of it: a UUID
+    is a UUID for psycopg2, 32 hex digits on SQLite), or None when `param` is not that sentinel."""
+    if param is None:
+        return None
+    if isinstance(sentinel, uuid.UUID):
+        if param == sentinel:
+            return lambda value: value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        if param == sentinel.hex:
+            return lambda value: uuid.UUID(str(value)).hex
+        return None
+    return (lambda value: value) if type(param) is type(sentinel) and param == sentinel else None
 
 
 class CompiledQuery:
@@ -49,7 +64,7 @@ class CompiledQuery:
             params = tuple(params)
             positions = []
             for sentinel in self.sentinels:
-                at = [i for i, param in enumerate(params) if str(param) == str(sentinel)]
+                at = [(i, as_compiled) for i, p in enumerate(params) if (as_compiled := _as_compiled(sentinel, p))]
                 if len(at) != 1:
                     raise ValueError(f"sentinel {sentinel!r} appears {len(at)} times in the query's parameters")
                 positions.append(at[0])
@@ -67,8 +82,8 @@ class CompiledQuery:
     def _rows(self, values: tuple[Any, ...]) -> tuple[str, Any, Any, Any]:
         alias, compiler, sql, params, positions, populators, keys = self._compile()
         bound = list(params)
-        for position, value in zip(positions, values, strict=True):
-            bound[position] = value
+        for (position, as_compiled), value in zip(positions, values, strict=True):
+            bound[position] = as_compiled(value)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()

@@ -3,6 +3,8 @@ what the queryset gives, for every value, and refuse a sentinel it cannot place.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db.models import Q
 
@@ -48,3 +50,14 @@ def test_a_sentinel_it_cannot_place_once_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="appears 2 times"):
         twice.instances(1, 2)
+
+
+def test_a_uuid_goes_in_the_form_the_backend_compiled_it_in() -> None:
+    """psycopg2 takes a UUID as it is; on SQLite (`make run`) Django writes it as 32 hex digits."""
+    from registry.compiled import SENTINEL_UUID, _as_compiled
+
+    token = uuid.uuid4()
+    assert _as_compiled(SENTINEL_UUID, SENTINEL_UUID)(token) == token
+    assert _as_compiled(SENTINEL_UUID, SENTINEL_UUID.hex)(str(token)) == token.hex
+    assert _as_compiled(SENTINEL_UUID, "something else") is None
+    assert _as_compiled(SENTINEL_ID, str(SENTINEL_ID)) is None  # an id compiled as text is not the id
