@@ -162,7 +162,11 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
     if already is not None:
         return already
     with transaction.atomic():
-        offer = RefundOffer.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=offer.pk)
+        offer = (
+            RefundOffer.objects.select_for_update(of=("self",))
+            .select_related("enterprise__county")  # the draft's county
+            .get(pk=offer.pk)
+        )
         if not offer.eligible:
             raise Refused(_("This offer is not open: the enterprise does not qualify."))
         figures = registry_figures(enterprise=offer.enterprise, year=offer.year)
@@ -187,7 +191,10 @@ def case_from_offer(*, offer: Any, bank_name: str, bank_account: str, token: uui
                 "declared_at": timezone.now().isoformat(),
             },
         )
-        case = case_submit(case=case, token=token, actor=actor)
+        # case_draft_save locked the case in this transaction, and a case this token submitted was looked for above
+        # (a second confirmation waits for the offer's lock, then finds the case submitted and is refused).
+        case.enterprise = offer.enterprise
+        case = case_submit(case=case, token=token, actor=actor, locked=True)
         if offer.confirmed_at is None:
             offer.confirmed_at = timezone.now()
             offer.save(update_fields=["confirmed_at"])

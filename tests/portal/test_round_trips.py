@@ -54,14 +54,18 @@ ROOT = Path(__file__).resolve().parents[2]
 # and say which here.
 SUBMIT_STATEMENTS = 12
 
-# The statements of confirming a refund offer (免申即享), the deadline week's request: the request's own 7 (session,
-# the user with roles and permissions, the offer, the enterprise's live case and the token's case in one query,
-# email confirmed, ...) and subsidies.measures.m01_stable_job_refund.case_from_offer's 26, which starts a draft,
-# saves it and submits it, each in its own savepoint, loading the case, its enterprise and insurance year again at
-# each step (the next place to cut). 41 before the submission's notification became one insert, its audit rows
+# The statements of confirming a refund offer (免申即享), the deadline week's request: the request's own 5 (session,
+# the user with roles, permissions, memberships and email confirmation, the offer, the enterprise's live case and
+# the token's case in one query, the token's case again in case_from_offer) and
+# subsidies.measures.m01_stable_job_refund.case_from_offer's 22: the offer locked with its enterprise and county,
+# the registry's figures, a draft started (its own savepoint: the insert and its audit row) and saved (another: the
+# case locked and updated), then submitted on that lock, in the offer's transaction (the figures again, the
+# parameters, the reference, the tally, the case, its audit row, the notification), the offer confirmed and its
+# audit row. 33 before the submission took the case locked by the draft's save, the county came with the offer,
+# and the memberships with the user; 41 before the submission's notification became one insert, its audit rows
 # were read once and the enterprise came with the locked case (see SUBMIT_STATEMENTS); 45 before issue 17's
 # round-trip work.
-OFFER_STATEMENTS = 33
+OFFER_STATEMENTS = 27
 
 # The statements of the queue's first page, whatever the number of cases: session, the user with roles and
 # permissions (one query), the OTP device, the county filter's choices, the page of cases (with county,
