@@ -32,7 +32,7 @@ def _populate() -> dict[str, Any]:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from bench.bench_calculator import _credit_code
+    from bench.bench_offers import _credit_code
     from portal.models import User
     from portal.roles import Role
     from registry.models import County, Enterprise
