@@ -124,3 +124,15 @@ def test_an_enterprise_named_like_a_formula_is_text_in_the_export(
     found = [cell for cell in cells if "HYPERLINK" in str(cell.value)]
     assert found, "the enterprise is in the export"
     assert all(cell.data_type == "s" for cell in found)
+
+
+@pytest.mark.parametrize("path", [URL, EXPORT], ids=["page", "export"])
+def test_the_page_and_the_export_read_the_parameters_once(client_for, officer, world, path):
+    """The early warnings read five dated parameters; one snapshot serves the whole request (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(officer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, PERIOD).status_code == 200
+    assert sum("subsidies_parameter" in q["sql"] for q in captured.captured_queries) == 1
