@@ -87,7 +87,10 @@ _SUBMISSION_LOCK = CompiledQuery(
 
 def lock_case_for_applicant(user: Any, pk: int, token: uuid.UUID) -> tuple[Case | None, Case | None]:
     """In the caller's transaction: the account's case `pk`, locked, and any case of theirs this token already
-    submitted (subsidies.cases.workflow.case_submission_rows). (None, None) for an account that acts for none."""
+    submitted (subsidies.cases.workflow.case_submission_rows). (None, None) for an account that acts for none.
+
+    A token that submitted a case outside the account's is not found: submitting with it then fails on the token's
+    unique constraint (IntegrityError), which the wizard reports as a form used already."""
     if not _may_apply(user):
         return None, None
     return case_submission_rows(_SUBMISSION_LOCK.instances(user.pk, pk, token), pk=pk, token=token)

@@ -260,9 +260,10 @@ class Wizard:
 
     def _submit(self, request: HttpRequest, journey: Journey, pk: int, form: SubmitForm) -> HttpResponse:
         """The check page's POST. A submission that goes through answers with a redirect and builds no page; the
-        page is built (once) only to show why it did not."""
+        page is built (once) only to show why it did not, after the transaction (never while the case is locked)."""
         token = form.cleaned_data["token"] if form.is_valid() else None
         locking = token is not None and journey.submit_takes_locked and self.lock_case is not None
+        show_again = False
         try:
             # Locked, the whole check is one transaction; otherwise the journey's submit opens its own.
             with transaction.atomic() if locking else nullcontext():
@@ -282,18 +283,17 @@ class Wizard:
                 if case.state not in EDITABLE:
                     return redirect(self.case_url(case))
                 if token is None:
-                    return self._check_again(request, journey, case, form)
+                    return self._check_again(request, journey, case, form)  # nothing locked: locking needs a token
                 missing = journey.missing(case)
                 if missing:
                     return redirect(self.step_url(journey, case, missing[0]))
                 blocked = journey.blocked(request, case) if journey.blocked is not None else {}
                 if blocked.get("blocked"):
                     form.add_error(None, blocked["blocked"])
-                    return self._check_again(request, journey, case, form)
-                if locking:
-                    case = journey.submit(case=case, token=token, actor=request.user, locked=True)
+                    show_again = True
                 else:
-                    case = journey.submit(case=case, token=token, actor=request.user)
+                    locked = {"locked": True} if locking else {}
+                    case = journey.submit(case=case, token=token, actor=request.user, **locked)
         except Refused as refused:
             # Nothing of the submission was written (its transaction rolled back): the page again with the reason.
             form.add_error(None, str(refused))
@@ -305,6 +305,8 @@ class Wizard:
                 raise
             form.add_error(None, _("This form was used already. Open the check page again to submit."))
             return self._check_again(request, journey, self.get_case(request.user, pk), form)
+        if show_again:
+            return self._check_again(request, journey, case, form)
         return redirect(f"{self.namespace}:confirmation", pk=case.pk)
 
     def _check_again(self, request: HttpRequest, journey: Journey, case: Case, form: SubmitForm) -> HttpResponse:

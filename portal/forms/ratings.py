@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import StyledForm
-from subsidies.models import FollowUpOutcome, FollowUpStepKind
+from portal.forms import StyledForm, refusal_on_form
+from registry.refusals import Refused
+from subsidies import ratings
+from subsidies.models import Case, FollowUpOutcome, FollowUpStepKind
 from subsidies.ratings import COMMENT_MAX, LEVEL_ORDER
 
 
@@ -31,21 +35,35 @@ class RatingForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def record(self, *, case: Case, channel: str, actor: Any) -> bool:
+        """Record the rating this form gives (subsidies.ratings.rating_record, whichever the channel). False when
+        the form is invalid or the rating is refused: the reason is then on the form."""
+        if not self.is_valid():
+            return False
+        try:
+            ratings.rating_record(
+                case=case,
+                level=self.cleaned_data["level"],
+                comment=self.cleaned_data["comment"],
+                channel=channel,
+                actor=actor,
+            )
+        except Refused as refused:
+            refusal_on_form(self, refused)
+            return False
+        return True
+
 
 class CounterRatingForm(RatingForm):
-    level = forms.TypedChoiceField(
-        label=_("The applicant's rating"),
-        choices=[(level.value, level.label) for level in LEVEL_ORDER],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose one of the five levels.")},
-    )
-    comment = forms.CharField(
-        label=_("The applicant's comment (optional)"),
-        required=False,
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    """The same rating, recorded by a caseworker at the counter: labelled for them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].label = _("The applicant's rating")
+        comment = self.fields["comment"]
+        comment.label = _("The applicant's comment (optional)")
+        comment.help_text = ""
+        comment.widget.attrs["rows"] = 2
 
 
 class FollowUpStepForm(StyledForm):

@@ -236,16 +236,10 @@ def case_submission_rows(rows: list[Case], *, pk: int, token: uuid.UUID) -> tupl
     return next((row for row in rows if row.pk == pk), None), submitted
 
 
-def case_submission_lock(
-    *, pk: int, token: uuid.UUID, within: QuerySet[Case] | None = None
-) -> tuple[Case | None, Case | None]:
-    """Lock case `pk` and find any case this token already submitted, in one query, among `within` (the cases the
-    user may see) or all cases. Call it inside a transaction.
-
-    A token that submitted a case outside `within` is not found: submitting with it then fails on the token's
-    unique constraint (IntegrityError), which the caller reports as a form used already."""
-    cases = within if within is not None else Case.objects.all()
-    return case_submission_rows(list(case_submission_query(cases, pk=pk, token=token)), pk=pk, token=token)
+def case_submission_lock(*, pk: int, token: uuid.UUID) -> tuple[Case | None, Case | None]:
+    """Lock case `pk` and find any case this token already submitted, in one query. Call it inside a transaction.
+    (An applicant's page looks among their own cases only: portal.access.lock_case_for_applicant.)"""
+    return case_submission_rows(list(case_submission_query(Case.objects.all(), pk=pk, token=token)), pk=pk, token=token)
 
 
 def case_submit(*, case: Case, token: uuid.UUID, actor: Any, locked: bool = False) -> Case:

@@ -16,10 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.access import cases_for_applicant
-from portal.forms import refusal_on_form
 from portal.forms.ratings import RatingForm
 from portal.views.services.access import cases_for_resident
-from registry.refusals import Refused
 from subsidies import ratings
 from subsidies.models import Case, Rating, RatingChannel
 
@@ -71,21 +69,10 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant rates their case from its page (a second POST finds the first rating)."""
     case = get_case_for_rater(request.user, pk)
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            ratings.rating_record(
-                case=case,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-                channel=RatingChannel.ONLINE,
-                actor=request.user,
-            )
-        except Refused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("Thank you for rating our service."))
-        return redirect(case_page_url(case))
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if form.record(case=case, channel=RatingChannel.ONLINE, actor=request.user):
+        messages.success(request, _("Thank you for rating our service."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(case_page_url(case))
 
 
@@ -102,21 +89,8 @@ def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
     form = RatingForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                ratings.rating_record(
-                    case=case,
-                    level=form.cleaned_data["level"],
-                    comment=form.cleaned_data["comment"],
-                    channel=RatingChannel.SMS,
-                    actor=None,
-                )
-            except Refused as refused:
-                refusal_on_form(form, refused)
-                status = 400
-            else:
-                return redirect("ratings:link", token=token)
-        else:
-            status = 400
+        if form.record(case=case, channel=RatingChannel.SMS, actor=None):
+            return redirect("ratings:link", token=token)
+        status = 400
     context = panel_context(case, form=form, action=reverse("ratings:link", args=[token]))
     return render(request, "portal/ratings/link.html", context, status=status)

@@ -53,20 +53,9 @@ def record_rating(request: HttpRequest, pk: int) -> HttpResponse:
     """At the counter: a caseworker of the case's county records the applicant's rating (channel counter)."""
     case = get_case_for_staff(request.user, pk)
     form = CounterRatingForm(request.POST)
-    if form.is_valid():
-        try:
-            ratings.rating_record(
-                case=case,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-                channel=RatingChannel.COUNTER,
-                actor=request.user,
-            )
-        except Refused as refused:
-            refusal_on_form(form, refused)
-        else:
-            messages.success(request, _("The applicant's rating is recorded."))
-            return redirect("workbench:case", pk=case.pk)
+    if form.record(case=case, channel=RatingChannel.COUNTER, actor=request.user):
+        messages.success(request, _("The applicant's rating is recorded."))
+        return redirect("workbench:case", pk=case.pk)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
